@@ -166,7 +166,7 @@ def resolve_window(start: str | None, end: str | None, now: dt.datetime) -> Wind
             f"EndTime ({_iso(end_at)}) must be later than StartTime ({_iso(start_at)})."
         )
     if now - start_at >= dt.timedelta(days=RETENTION_DAYS):
-        oldest = (now - dt.timedelta(days=RETENTION_DAYS - 1)).date()
+        oldest = (now - dt.timedelta(days=RETENTION_DAYS)).date() + dt.timedelta(days=1)
         raise bad_request(
             f"StartTime ({_iso(start_at)}) must be less than {RETENTION_DAYS} days before the "
             f"current time ({_iso(now)}): KPI data is kept for {RETENTION_DAYS} days. "
