@@ -1,0 +1,99 @@
+"""The one place boto3 Pinpoint clients are built.
+
+Retries are botocore's job: the ``standard`` retry mode retries 429 (TooManyRequestsException) and
+5xx answers with exponential backoff and jitter. It was chosen by measurement over ``adaptive``,
+whose client-side rate limiter over-corrects under a token-bucket quota (see
+``docs/benchmarks.md``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import InvalidArgumentError
+
+__all__ = ["DEFAULT_MAX_ATTEMPTS", "RETRY_MODE", "make_client"]
+
+RETRY_MODE = "standard"
+"""botocore retry mode used for every client this library builds."""
+
+DEFAULT_MAX_ATTEMPTS = 10
+"""Attempts per request (first call + retries) before a request is reported as failed."""
+
+
+def make_client(
+    *,
+    client: Any = None,
+    boto3_session: Any = None,
+    region_name: str | None = None,
+    endpoint_url: str | None = None,
+    max_pool_connections: int = 10,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+) -> Any:
+    """A boto3 Pinpoint client configured for KPI reads, or ``client`` itself when given.
+
+    Parameters
+    ----------
+    client : botocore client, optional
+        A ready ``boto3.client("pinpoint")``; returned unchanged (its own retry settings apply).
+    boto3_session : boto3.session.Session, optional
+        Session to build the client from (profile, credentials, region). Default: a new session,
+        which reads the usual AWS environment and config files.
+    region_name : str, optional
+        AWS Region. With an ``endpoint_url`` and no region configured, ``us-east-1`` is used for
+        signing.
+    endpoint_url : str, optional
+        Another endpoint, e.g. the emulator's. boto3 also honours ``AWS_ENDPOINT_URL_PINPOINT``.
+    max_pool_connections : int, default 10
+        HTTP connections kept open; at least the number of worker threads.
+    max_attempts : int, default 10
+        Attempts per request under botocore's standard retry mode.
+
+    Returns
+    -------
+    botocore.client.Pinpoint
+
+    Examples
+    --------
+    >>> from pinpoint_kpi_pandas.client import make_client
+    >>> c = make_client(endpoint_url="http://127.0.0.1:9", region_name="us-east-1")
+    >>> c.meta.service_model.service_name, c.meta.config.retries["mode"]
+    ('pinpoint', 'standard')
+    """
+    if client is not None:
+        if not hasattr(client, "get_campaign_date_range_kpi"):
+            raise InvalidArgumentError(
+                "client must be a boto3 Pinpoint client: boto3.client('pinpoint')."
+            )
+        return client
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import NoRegionError
+
+    from . import __version__
+
+    session = boto3_session if boto3_session is not None else boto3.session.Session()
+    config = Config(
+        retries={"mode": RETRY_MODE, "max_attempts": max_attempts},
+        max_pool_connections=max(max_pool_connections, 1),
+        user_agent_extra=f"pinpoint-kpi-pandas/{__version__}",
+        connect_timeout=10,
+        read_timeout=60,
+    )
+    if region_name is None and session.region_name is None and _has_endpoint(endpoint_url):
+        region_name = "us-east-1"
+    try:
+        return session.client(
+            "pinpoint", region_name=region_name, endpoint_url=endpoint_url, config=config
+        )
+    except NoRegionError:
+        raise InvalidArgumentError(
+            "No AWS Region is configured: pass region_name='us-east-1' (or your project's "
+            "Region), or set AWS_DEFAULT_REGION."
+        ) from None
+
+
+def _has_endpoint(endpoint_url: str | None) -> bool:
+    import os
+
+    return endpoint_url is not None or bool(os.environ.get("AWS_ENDPOINT_URL_PINPOINT"))

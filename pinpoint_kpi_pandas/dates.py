@@ -1,0 +1,202 @@
+"""Date arguments: parsing to UTC instants, and splitting a range into the API's 31-day windows.
+
+Rules (from the API and this project's design):
+
+- naive datetimes mean UTC; aware ones are converted to UTC;
+- a date alone (``datetime.date`` or a ``"YYYY-MM-DD"`` string) means the whole UTC day: as a
+  start it is 00:00:00, as an end it is 23:59:59;
+- a window spans at most :data:`MAX_WINDOW_DAYS` calendar days, counted inclusively from the
+  start's UTC date to the end's UTC date (AWS's own example is 08-01T00:00:00Z .. 08-31T23:59:59Z).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Union
+
+from .errors import ArgumentTypeError, InvalidArgumentError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "MAX_WINDOW_DAYS",
+    "DateLike",
+    "days_spanned",
+    "format_instant",
+    "parse_instant",
+    "parse_response_time",
+    "split_windows",
+]
+
+DateLike = Union[str, date, datetime, "pd.Timestamp"]
+"""What a date argument may be: an ISO string, a ``date``, a ``datetime`` or a ``Timestamp``."""
+
+MAX_WINDOW_DAYS = 31
+"""The service answers for at most 31 calendar days per request."""
+
+_DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
+_END_OF_DAY = time(23, 59, 59)
+
+
+def parse_instant(value: DateLike, *, argument: str, end: bool) -> datetime:
+    """Turn a date argument into an aware UTC ``datetime`` with whole seconds.
+
+    Parameters
+    ----------
+    value : str, date, datetime or pandas.Timestamp
+        The user's value. A date alone means the whole UTC day.
+    argument : str
+        The argument's name, for error messages (``"start_time"``).
+    end : bool
+        True for the end of a range: a date alone then means 23:59:59 of that day.
+
+    Returns
+    -------
+    datetime.datetime
+        Timezone-aware, in UTC, microseconds dropped.
+
+    Raises
+    ------
+    InvalidArgumentError
+        The string is not a date or time.
+    ArgumentTypeError
+        The value is of another type.
+
+    Examples
+    --------
+    >>> from pinpoint_kpi_pandas.dates import parse_instant
+    >>> parse_instant("2026-07-31", argument="end_time", end=True).isoformat()
+    '2026-07-31T23:59:59+00:00'
+    >>> parse_instant("2026-07-01T09:30:00+02:00", argument="start_time", end=False).isoformat()
+    '2026-07-01T07:30:00+00:00'
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        if _DATE_ONLY.match(text):
+            try:
+                day = date.fromisoformat(text)
+            except ValueError as exc:
+                raise InvalidArgumentError(
+                    f"{argument}={value!r} is not a valid calendar date: {exc}."
+                ) from None
+            return _whole_day(day, end)
+        try:
+            parsed = datetime.fromisoformat(text.replace("z", "Z"))
+        except ValueError:
+            raise InvalidArgumentError(
+                f"{argument}={value!r} is not an ISO 8601 date or time; "
+                "use e.g. '2026-07-01' (a whole UTC day) or '2026-07-01T12:00:00Z'."
+            ) from None
+        return _to_utc(parsed)
+    if isinstance(value, datetime):  # includes pandas.Timestamp
+        if value != value:  # NaT
+            raise InvalidArgumentError(f"{argument} is NaT; pass a date or time, or None.")
+        return _to_utc(value.to_pydatetime() if hasattr(value, "to_pydatetime") else value)
+    if isinstance(value, date):
+        return _whole_day(value, end)
+    raise ArgumentTypeError(
+        f"{argument} must be a str, datetime.date, datetime.datetime or pandas.Timestamp, "
+        f"not {type(value).__name__}."
+    )
+
+
+def _whole_day(day: date, end: bool) -> datetime:
+    return datetime.combine(day, _END_OF_DAY if end else time(0), tzinfo=UTC)
+
+
+def _to_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def days_spanned(start: datetime, end: datetime) -> int:
+    """Calendar days from ``start``'s UTC date to ``end``'s, both included.
+
+    Examples
+    --------
+    >>> from datetime import datetime, UTC
+    >>> days_spanned(datetime(2026, 8, 1, tzinfo=UTC),
+    ...              datetime(2026, 8, 31, 23, 59, 59, tzinfo=UTC))
+    31
+    """
+    return (end.date() - start.date()).days + 1
+
+
+def split_windows(
+    start: datetime, end: datetime, max_days: int = MAX_WINDOW_DAYS
+) -> list[tuple[datetime, datetime]]:
+    """Split ``[start, end]`` into consecutive windows of at most ``max_days`` calendar days.
+
+    Windows meet at midnight: each after the first starts at 00:00:00 of the day after the
+    previous one ends (23:59:59), so no day is lost and none is counted twice.
+
+    Parameters
+    ----------
+    start, end : datetime.datetime
+        Aware UTC instants, ``start <= end``.
+    max_days : int, default 31
+        The longest window, in calendar days.
+
+    Returns
+    -------
+    list of (datetime, datetime)
+        Inclusive windows in time order; a single window when the range already fits.
+
+    Examples
+    --------
+    >>> from datetime import datetime, UTC
+    >>> w = split_windows(datetime(2026, 7, 1, tzinfo=UTC),
+    ...                   datetime(2026, 9, 30, 23, 59, 59, tzinfo=UTC))
+    >>> [(a.date().isoformat(), b.date().isoformat()) for a, b in w]
+    [('2026-07-01', '2026-07-31'), ('2026-08-01', '2026-08-31'), ('2026-09-01', '2026-09-30')]
+    """
+    windows = []
+    window_start = start
+    while True:
+        last_day = window_start.date() + timedelta(days=max_days - 1)
+        if end.date() <= last_day:
+            windows.append((window_start, end))
+            return windows
+        windows.append((window_start, datetime.combine(last_day, _END_OF_DAY, tzinfo=UTC)))
+        window_start = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=UTC)
+
+
+def format_instant(moment: datetime) -> str:
+    """ISO 8601 in UTC with a ``Z``, as the wire and the AWS CLI v1 write it.
+
+    Examples
+    --------
+    >>> from datetime import datetime, UTC
+    >>> format_instant(datetime(2026, 7, 1, tzinfo=UTC))
+    '2026-07-01T00:00:00Z'
+    """
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_response_time(value: object) -> datetime:
+    """A StartTime/EndTime from a response, in any form a saved response uses, as aware UTC.
+
+    Accepts ``datetime`` objects (boto3's parsed results) and the strings ``...T00:00:00Z``,
+    ``...T00:00:00+00:00``, ``... 00:00:00+00:00`` (``json.dumps(default=str)``), with or without
+    fractional seconds.
+
+    Raises
+    ------
+    ValueError
+        Not a recognisable time (callers turn this into ``ResponseFormatError``).
+
+    Examples
+    --------
+    >>> parse_response_time("2019-07-19 00:00:00+00:00").isoformat()
+    '2019-07-19T00:00:00+00:00'
+    """
+    if isinstance(value, datetime):
+        return _to_utc(value)
+    if isinstance(value, str):
+        return _to_utc(datetime.fromisoformat(value.strip()))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, UTC).replace(microsecond=0)
+    raise ValueError(f"not a timestamp: {value!r}")

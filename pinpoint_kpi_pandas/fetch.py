@@ -1,0 +1,240 @@
+"""Running a plan: store look-ups, concurrent calls on one client, progress, error collection.
+
+Each :class:`KpiRequest` is answered from the response store when it holds a final answer, else
+by one boto3 call on a bounded thread pool that shares one client (botocore clients are
+thread-safe). botocore retries throttling and 5xx answers; an optional client-side ceiling keeps
+the request rate under a quota. A failed request never stops the others: every failure is
+collected and reported once all requests are done. Results come back in plan order whatever
+order they complete in.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import (
+    AccessDeniedError,
+    InvalidArgumentError,
+    MissingFromStoreError,
+    ServiceError,
+)
+from .plan import KpiRequest
+from .store import ResponseStore
+
+__all__ = ["DEFAULT_MAX_WORKERS", "FetchOutcome", "RateLimiter", "fetch_responses"]
+
+DEFAULT_MAX_WORKERS = 8
+"""Threads per read: enough to hide network latency, few enough to stay polite."""
+
+PROGRESS_THRESHOLD = 4
+"""A progress bar appears (when interactive) for reads making more calls than this."""
+
+
+@dataclass
+class FetchOutcome:
+    """What running a plan produced, in plan order.
+
+    Attributes
+    ----------
+    responses : list of dict or None
+        One per request; None where the request failed.
+    sources : list of str or None
+        ``"api"`` or ``"cache"`` per request; None where it failed.
+    failures : list of ServiceError
+        The failed requests' errors, in plan order.
+    """
+
+    responses: list[dict | None]
+    sources: list[str | None]
+    failures: list[ServiceError] = field(default_factory=list)
+
+    @property
+    def calls(self) -> int:
+        """How many requests went to the service (successful or not)."""
+        return sum(1 for s in self.sources if s != "cache")
+
+
+class RateLimiter:
+    """A client-side ceiling on the request rate, shared by all worker threads.
+
+    Requests are spaced ``1 / rate`` seconds apart (no burst), which keeps a fleet of threads
+    under a server-side token bucket of the same rate.
+
+    Parameters
+    ----------
+    rate : float
+        Requests per second, > 0.
+
+    Examples
+    --------
+    >>> limiter = RateLimiter(1000.0)
+    >>> limiter.wait()
+    """
+
+    def __init__(self, rate: float):
+        if not rate > 0:
+            raise InvalidArgumentError(
+                f"max_rate must be a positive number of requests/s, not {rate!r}."
+            )
+        self._interval = 1.0 / rate
+        self._next = time.monotonic()
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        """Block until this thread may send its request."""
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next)
+            self._next = slot + self._interval
+        delay = slot - now
+        if delay > 0:
+            time.sleep(delay)
+
+
+def fetch_responses(
+    requests: Sequence[KpiRequest],
+    *,
+    client_factory: Callable[[], Any],
+    store: ResponseStore | None = None,
+    offline: bool = False,
+    max_workers: int = DEFAULT_MAX_WORKERS,
+    max_rate: float | None = None,
+    progress: bool | None = None,
+) -> FetchOutcome:
+    """Answer every request, from the store where possible, else from the service.
+
+    Parameters
+    ----------
+    requests : sequence of KpiRequest
+        The plan, in assembly order.
+    client_factory : callable
+        Returns the boto3 client; called at most once, and only if a call is needed (so offline
+        and fully cached reads never import boto3 or need credentials).
+    store : ResponseStore, optional
+        Where answers are looked up first and saved after a successful call.
+    offline : bool, default False
+        Never call the service; every request the store lacks is named in a
+        :class:`MissingFromStoreError`.
+    max_workers : int, default 8
+        Concurrent calls.
+    max_rate : float, optional
+        Client-side ceiling in requests per second.
+    progress : bool, optional
+        Show a tqdm bar; None shows one only in interactive sessions and for more than a few
+        calls.
+
+    Returns
+    -------
+    FetchOutcome
+
+    Examples
+    --------
+    >>> fetch_responses([], client_factory=lambda: None).responses
+    []
+    """
+    n = len(requests)
+    responses: list[dict | None] = [None] * n
+    sources: list[str | None] = [None] * n
+    pending: list[int] = []
+    for i, request in enumerate(requests):
+        saved = store.get(request, allow_provisional=offline) if store is not None else None
+        if saved is not None:
+            responses[i], sources[i] = saved, "cache"
+        else:
+            pending.append(i)
+
+    if offline and pending:
+        missing = [requests[i] for i in pending]
+        listed = "\n  ".join(r.describe() for r in missing)
+        where = f"the store at {store.root}" if store is not None else "no store (cache=None)"
+        raise MissingFromStoreError(
+            f"offline=True, but {where} lacks {len(missing)} of {n} requests:\n  {listed}\n"
+            "Re-run once online with the same cache= to fill it, or drop offline=True.",
+            missing=missing,
+        )
+    if not pending:
+        return FetchOutcome(responses, sources)
+
+    client = client_factory()
+    limiter = RateLimiter(max_rate) if max_rate else None
+    failures: dict[int, ServiceError] = {}
+
+    def run(i: int) -> None:
+        request = requests[i]
+        if limiter is not None:
+            limiter.wait()
+        try:
+            response = getattr(client, request.operation)(**request.call_parameters())
+        except Exception as exc:  # every failure is collected, none stops the others
+            failures[i] = service_error(request, exc)
+            return
+        responses[i], sources[i] = response, "api"
+        if store is not None:
+            store.put(request, response)
+
+    bar = _progress_bar(len(pending), progress)
+    workers = max(1, min(max_workers, len(pending)))
+    try:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pinpoint-kpi") as pool:
+            for _ in pool.map(run, pending):
+                if bar is not None:
+                    bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    return FetchOutcome(responses, sources, [failures[i] for i in sorted(failures)])
+
+
+def service_error(request: KpiRequest, exc: BaseException) -> ServiceError:
+    """A library error for a failed request, naming it and keeping ``exc`` as ``__cause__``."""
+    code, status, message = type(exc).__name__, None, str(exc)
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        error = response.get("Error") or {}
+        code = error.get("Code") or code
+        message = error.get("Message") or message
+        status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
+    cls = ServiceError
+    text = f"{request.describe()} failed: {code}"
+    if status:
+        text += f" (HTTP {status})"
+    text += f": {message}"
+    if status == 403 or code in ("NoCredentialsError", "PartialCredentialsError"):
+        cls = AccessDeniedError
+        text += (
+            ". Check your credentials: `aws sts get-caller-identity` shows who you are; set "
+            "AWS_PROFILE or pass boto3_session=boto3.Session(profile_name=...), and make sure "
+            "the identity may call mobiletargeting:Get*DateRangeKpi in this Region."
+        )
+    elif status == 404:
+        text += ". Check the ids: list_campaigns(application_id) shows the project's campaigns."
+    error = cls(text, request=request, code=code, status=status, service_message=message)
+    error.__cause__ = exc
+    return error
+
+
+def _progress_bar(total: int, progress: bool | None):
+    if progress is False or total <= 0:
+        return None
+    if progress is None and (total <= PROGRESS_THRESHOLD or not _interactive()):
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="Pinpoint KPI requests", unit="req", leave=False)
+
+
+def _interactive() -> bool:
+    """True in a Jupyter kernel or a terminal; False in CI logs, pipes and files."""
+    ipython = sys.modules.get("IPython")
+    if ipython is not None:
+        shell = getattr(ipython, "get_ipython", lambda: None)()
+        if shell is not None and type(shell).__name__ == "ZMQInteractiveShell":
+            return True
+    stream = sys.stderr
+    return bool(getattr(stream, "isatty", lambda: False)())

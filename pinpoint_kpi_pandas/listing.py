@@ -1,0 +1,246 @@
+"""Listings for labelling and whole-project reads: projects, campaigns, journeys as frames.
+
+botocore has no paginator for Pinpoint, so pages are followed by hand (``Token`` in,
+``NextToken`` out).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from .errors import MissingFromStoreError, PinpointKpiError
+from .fetch import service_error
+from .plan import KpiRequest, check_id
+from .store import ResponseStore
+
+__all__ = ["list_applications", "list_campaigns", "list_journeys"]
+
+_PAGE_SIZE = "100"
+_LISTINGS = {
+    # name: (boto3 method, payload member)
+    "applications": ("get_apps", "ApplicationsResponse"),
+    "campaigns": ("get_campaigns", "CampaignsResponse"),
+    "journeys": ("list_journeys", "JourneysResponse"),
+}
+
+
+def _items(client: Any, name: str, application_id: str | None = None) -> list[dict]:
+    method, member = _LISTINGS[name]
+    params: dict = {"PageSize": _PAGE_SIZE}
+    if application_id is not None:
+        params["ApplicationId"] = application_id
+    items: list[dict] = []
+    seen_tokens: set[str] = set()
+    while True:
+        try:
+            page = getattr(client, method)(**params)[member]
+        except Exception as exc:
+            request = KpiRequest(application_id or "-", f"({name} listing)", "application")
+            raise service_error(request, exc) from exc
+        items.extend(page.get("Item") or [])
+        token = page.get("NextToken")
+        if not token or token in seen_tokens:
+            return items
+        seen_tokens.add(token)
+        params["Token"] = token
+
+
+def _client(client, boto3_session, region_name, endpoint_url):
+    from .client import make_client
+
+    return make_client(
+        client=client,
+        boto3_session=boto3_session,
+        region_name=region_name,
+        endpoint_url=endpoint_url,
+    )
+
+
+def _frame(items: list[dict], columns: dict[str, Callable[[dict], Any]]) -> pd.DataFrame:
+    data = {name: [get(item) for item in items] for name, get in columns.items()}
+    frame = pd.DataFrame(data, index=pd.Index([i["Id"] for i in items], name="Id", dtype="str"))
+    for column in frame.columns:
+        if column.endswith("Date") or column in ("StartTime", "EndTime"):
+            frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+    return frame
+
+
+def _campaign_channel(item: dict) -> str | None:
+    config = item.get("MessageConfiguration") or {}
+    found = [
+        channel
+        for channel, key in (
+            ("EMAIL", "EmailMessage"),
+            ("SMS", "SMSMessage"),
+            ("PUSH", "DefaultMessage"),
+            ("PUSH", "APNSMessage"),
+            ("PUSH", "GCMMessage"),
+            ("IN_APP", "InAppMessage"),
+            ("CUSTOM", "CustomMessage"),
+        )
+        if config.get(key)
+    ]
+    return found[0] if found else None
+
+
+_CAMPAIGN_COLUMNS: dict[str, Callable[[dict], Any]] = {
+    "Name": lambda i: i.get("Name"),
+    "Channel": _campaign_channel,
+    "State": lambda i: (i.get("State") or {}).get("CampaignStatus"),
+    "CreationDate": lambda i: i.get("CreationDate"),
+    "LastModifiedDate": lambda i: i.get("LastModifiedDate"),
+    "StartTime": lambda i: (i.get("Schedule") or {}).get("StartTime"),
+    "Version": lambda i: i.get("Version"),
+}
+_JOURNEY_COLUMNS: dict[str, Callable[[dict], Any]] = {
+    "Name": lambda i: i.get("Name"),
+    "State": lambda i: i.get("State"),
+    "CreationDate": lambda i: i.get("CreationDate"),
+    "LastModifiedDate": lambda i: i.get("LastModifiedDate"),
+    "Activities": lambda i: len(i.get("Activities") or {}),
+}
+_APPLICATION_COLUMNS: dict[str, Callable[[dict], Any]] = {
+    "Name": lambda i: i.get("Name"),
+    "Arn": lambda i: i.get("Arn"),
+    "CreationDate": lambda i: i.get("CreationDate"),
+}
+
+
+def list_applications(
+    *,
+    client: Any = None,
+    region_name: str | None = None,
+    endpoint_url: str | None = None,
+    boto3_session: Any = None,
+) -> pd.DataFrame:
+    """The account's Pinpoint projects, one row per project.
+
+    Parameters
+    ----------
+    client, region_name, endpoint_url, boto3_session
+        As for :func:`read_pinpoint_kpi`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``Id``; columns ``Name``, ``Arn``, ``CreationDate`` (UTC).
+
+    Examples
+    --------
+    >>> import pinpoint_kpi_pandas as ppk
+    >>> with ppk.emulator.running() as emu:
+    ...     apps = ppk.list_applications(endpoint_url=emu.endpoint_url)
+    >>> apps["Name"].iloc[0]
+    'Acme Retail'
+    """
+    c = _client(client, boto3_session, region_name, endpoint_url)
+    return _frame(_items(c, "applications"), _APPLICATION_COLUMNS)
+
+
+def list_campaigns(
+    application_id: str,
+    *,
+    client: Any = None,
+    region_name: str | None = None,
+    endpoint_url: str | None = None,
+    boto3_session: Any = None,
+) -> pd.DataFrame:
+    """The project's campaigns, one row per campaign, following every page.
+
+    Parameters
+    ----------
+    application_id : str
+        The project id.
+    client, region_name, endpoint_url, boto3_session
+        As for :func:`read_pinpoint_kpi`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``Id``; columns ``Name``, ``Channel`` (EMAIL, SMS, PUSH, ...), ``State``,
+        ``CreationDate``, ``LastModifiedDate``, ``StartTime`` (UTC) and ``Version``.
+
+    Examples
+    --------
+    >>> import pinpoint_kpi_pandas as ppk
+    >>> with ppk.emulator.running() as emu:
+    ...     app = emu.world.applications[0]
+    ...     campaigns = ppk.list_campaigns(app.id, endpoint_url=emu.endpoint_url)
+    >>> len(campaigns) == len(app.campaigns)
+    True
+    """
+    check_id(application_id, "application_id")
+    c = _client(client, boto3_session, region_name, endpoint_url)
+    return _frame(_items(c, "campaigns", application_id), _CAMPAIGN_COLUMNS)
+
+
+def list_journeys(
+    application_id: str,
+    *,
+    client: Any = None,
+    region_name: str | None = None,
+    endpoint_url: str | None = None,
+    boto3_session: Any = None,
+) -> pd.DataFrame:
+    """The project's journeys, one row per journey, following every page.
+
+    Parameters
+    ----------
+    application_id : str
+        The project id.
+    client, region_name, endpoint_url, boto3_session
+        As for :func:`read_pinpoint_kpi`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``Id``; columns ``Name``, ``State``, ``CreationDate``, ``LastModifiedDate``
+        (UTC) and ``Activities`` (how many).
+
+    Examples
+    --------
+    >>> import pinpoint_kpi_pandas as ppk
+    >>> with ppk.emulator.running() as emu:
+    ...     app = emu.world.applications[0]
+    ...     journeys = ppk.list_journeys(app.id, endpoint_url=emu.endpoint_url)
+    >>> len(journeys) == len(app.journeys)
+    True
+    """
+    check_id(application_id, "application_id")
+    c = _client(client, boto3_session, region_name, endpoint_url)
+    return _frame(_items(c, "journeys", application_id), _JOURNEY_COLUMNS)
+
+
+def project_ids(
+    application_id: str,
+    name: str,
+    *,
+    client_factory: Callable[[], Any],
+    store: ResponseStore | None,
+    offline: bool,
+) -> list[str]:
+    """Every campaign (``name="campaigns"``) or journey id of a project, for ``="all"`` reads.
+
+    Online, the listing is fetched and, with a store, saved there; offline it is read back.
+    """
+    if offline:
+        saved = store.load_listing(application_id, name) if store is not None else None
+        if saved is None:
+            raise MissingFromStoreError(
+                f"offline=True with {name[:-1]}_id='all' needs the project's {name} listing, and "
+                f"{'the store' if store else 'no store (cache=None)'} has none; run once online "
+                "with the same cache=, or pass the ids explicitly.",
+                missing=[],
+            )
+        items = saved[_LISTINGS[name][1]]["Item"]
+    else:
+        try:
+            items = _items(client_factory(), name, application_id)
+        except PinpointKpiError:
+            raise
+        if store is not None:
+            store.save_listing(application_id, name, {_LISTINGS[name][1]: {"Item": items}})
+    return [item["Id"] for item in items]

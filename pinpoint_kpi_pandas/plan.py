@@ -1,0 +1,357 @@
+"""From a reader's arguments to a plan: validated, and split into :class:`KpiRequest` values.
+
+Everything here happens before any request is made, so every bad argument is refused with a
+message that names the argument and the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from . import catalog
+from .dates import (
+    MAX_WINDOW_DAYS,
+    DateLike,
+    days_spanned,
+    format_instant,
+    parse_instant,
+    split_windows,
+)
+from .errors import ArgumentTypeError, InvalidArgumentError
+
+__all__ = ["ID_LEVEL", "KpiPlan", "KpiRequest", "check_id", "plan_kpi_requests"]
+
+_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+
+ID_LEVEL = {"campaign": "CampaignId", "journey": "JourneyId"}
+"""The index level added when a list of campaigns / journeys is asked for."""
+
+_OPERATIONS = {
+    "application": ("get_application_date_range_kpi", "ApplicationDateRangeKpiResponse"),
+    "campaign": ("get_campaign_date_range_kpi", "CampaignDateRangeKpiResponse"),
+    "journey": ("get_journey_date_range_kpi", "JourneyDateRangeKpiResponse"),
+}
+
+
+@dataclass(frozen=True)
+class KpiRequest:
+    """One call to a Pinpoint KPI operation: the unit of fetching, caching, progress and errors.
+
+    Attributes
+    ----------
+    application_id : str
+        The project.
+    kpi_name : str
+        The standard kpi-name.
+    scope : {"application", "campaign", "journey"}
+        Which operation serves it.
+    resource_id : str or None
+        The campaign or journey id for those scopes.
+    start_time, end_time : datetime or None
+        The inclusive window in UTC; both None asks for the service's default (the preceding 31
+        days), which is never cached because it moves with the clock.
+
+    Examples
+    --------
+    >>> from datetime import datetime, UTC
+    >>> r = KpiRequest("a1", "email-open-rate", "campaign", "c1",
+    ...                datetime(2026, 8, 1, tzinfo=UTC),
+    ...                datetime(2026, 8, 31, 23, 59, 59, tzinfo=UTC))
+    >>> r.operation
+    'get_campaign_date_range_kpi'
+    >>> r.describe()
+    'email-open-rate for campaign c1 from 2026-08-01T00:00:00Z to 2026-08-31T23:59:59Z'
+    """
+
+    application_id: str
+    kpi_name: str
+    scope: str
+    resource_id: str | None = None
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+
+    @property
+    def operation(self) -> str:
+        """The boto3 client method that serves this request."""
+        return _OPERATIONS[self.scope][0]
+
+    @property
+    def response_key(self) -> str:
+        """The payload member boto3 and the AWS CLI wrap the answer in."""
+        return _OPERATIONS[self.scope][1]
+
+    @property
+    def campaign_id(self) -> str | None:
+        """The campaign id, for campaign-scope requests."""
+        return self.resource_id if self.scope == "campaign" else None
+
+    @property
+    def journey_id(self) -> str | None:
+        """The journey id, for journey-scope requests."""
+        return self.resource_id if self.scope == "journey" else None
+
+    def call_parameters(self) -> dict:
+        """Keyword arguments for :attr:`operation` on a boto3 Pinpoint client."""
+        params: dict = {"ApplicationId": self.application_id, "KpiName": self.kpi_name}
+        if self.scope == "campaign":
+            params["CampaignId"] = self.resource_id
+        elif self.scope == "journey":
+            params["JourneyId"] = self.resource_id
+        if self.start_time is not None:
+            params["StartTime"] = self.start_time
+        if self.end_time is not None:
+            params["EndTime"] = self.end_time
+        return params
+
+    def describe(self) -> str:
+        """A one-line description naming the KPI, the ids and the window."""
+        where = f"application {self.application_id}"
+        if self.resource_id is not None:
+            where = f"{self.scope} {self.resource_id}"
+        if self.start_time is None:
+            window = "for the service's default window"
+        else:
+            window = f"from {format_instant(self.start_time)} to {format_instant(self.end_time)}"
+        return f"{self.kpi_name} for {where} {window}"
+
+
+@dataclass(frozen=True)
+class KpiPlan:
+    """A validated read: its requests, in the order their frames are assembled.
+
+    Requests are ordered KPI by KPI, then id by id, then window by window.
+    """
+
+    application_id: str
+    kpis: tuple[catalog.Kpi, ...]
+    scope: str
+    resource_ids: tuple[str, ...] | None
+    id_level: str | None
+    start_time: datetime | None
+    end_time: datetime | None
+    requests: tuple[KpiRequest, ...] = field(repr=False)
+
+    def query(self) -> dict:
+        """What was asked, as plain JSON-friendly values for ``df.attrs["pinpoint"]``."""
+        return {
+            "application_id": self.application_id,
+            "kpi_names": [k.name for k in self.kpis],
+            "scope": self.scope,
+            "campaign_ids": list(self.resource_ids or []) if self.scope == "campaign" else None,
+            "journey_ids": list(self.resource_ids or []) if self.scope == "journey" else None,
+            "start_time": format_instant(self.start_time) if self.start_time else None,
+            "end_time": format_instant(self.end_time) if self.end_time else None,
+            "columns": {k.value_key: k.name for k in self.kpis},
+        }
+
+
+def check_id(value: object, argument: str) -> str:
+    """Refuse an id that is not a plain string of ``[A-Za-z0-9_-]`` (no path or URL injection).
+
+    Examples
+    --------
+    >>> check_id("3f2a9c", "campaign_id")
+    '3f2a9c'
+    """
+    if not isinstance(value, str):
+        raise ArgumentTypeError(f"{argument} must be a str, not {type(value).__name__}.")
+    if not _ID_PATTERN.match(value):
+        raise InvalidArgumentError(
+            f"{argument}={value!r} is not a Pinpoint id: ids are 1 to 128 characters of "
+            "letters, digits, '-' and '_' (the console's 32-character hex Project/Campaign ID)."
+        )
+    return value
+
+
+def _id_list(value: object, argument: str) -> tuple[tuple[str, ...], bool]:
+    """(ids, given_as_list). Duplicates are dropped, first occurrence kept."""
+    if isinstance(value, str):
+        return (check_id(value, argument),), False
+    if isinstance(value, Sequence) or _is_array_like(value):
+        items = list(value)  # type: ignore[arg-type]
+        if not items:
+            raise InvalidArgumentError(
+                f"{argument} is an empty list; pass at least one id, or None for "
+                + ("the application scope." if argument != "journey_id" else "no journey.")
+            )
+        ids = tuple(dict.fromkeys(check_id(v, f"{argument}[{i}]") for i, v in enumerate(items)))
+        return ids, True
+    raise ArgumentTypeError(
+        f"{argument} must be a str or a list of str, not {type(value).__name__}."
+    )
+
+
+def _is_array_like(value: object) -> bool:
+    return hasattr(value, "__array__") or type(value).__name__ in ("Index", "Series")
+
+
+def _kpi_names(kpi_name: object) -> tuple[list[str], bool]:
+    if isinstance(kpi_name, str):
+        return [kpi_name], False
+    if isinstance(kpi_name, Sequence) and not isinstance(kpi_name, bytes):
+        names = list(kpi_name)
+        if not names:
+            raise InvalidArgumentError("kpi_name is an empty list; pass at least one KPI name.")
+        for i, name in enumerate(names):
+            if not isinstance(name, str):
+                raise ArgumentTypeError(f"kpi_name[{i}] must be a str, not {type(name).__name__}.")
+        return list(dict.fromkeys(names)), True
+    raise ArgumentTypeError(
+        f"kpi_name must be a str or a list of str, not {type(kpi_name).__name__}."
+    )
+
+
+def plan_kpi_requests(
+    application_id: str,
+    kpi_name: str | Sequence[str],
+    start_time: DateLike | None = None,
+    end_time: DateLike | None = None,
+    *,
+    campaign_id: str | Sequence[str] | None = None,
+    journey_id: str | Sequence[str] | None = None,
+    now: datetime | None = None,
+) -> KpiPlan:
+    """Validate a read's arguments and plan its requests.
+
+    Parameters
+    ----------
+    application_id : str
+        The project id.
+    kpi_name : str or list of str
+        Standard KPI names; several must share one grouping.
+    start_time, end_time : date-like, optional
+        The inclusive range; see :func:`pinpoint_kpi_pandas.dates.parse_instant`. Both None asks
+        for the service's default window. Only ``start_time``: up to ``now``. Only ``end_time``:
+        the 31 days ending then.
+    campaign_id, journey_id : str or list of str, optional
+        At most one of them; it sets the scope. A list adds an id level to the frame.
+    now : datetime, optional
+        The clock used when only ``start_time`` is given (default: the system clock).
+
+    Returns
+    -------
+    KpiPlan
+
+    Raises
+    ------
+    InvalidArgumentError, ArgumentTypeError, UnknownKpiError, KpiScopeError
+        Before any request, naming the argument and the fix.
+
+    Examples
+    --------
+    >>> p = plan_kpi_requests("a1", "successful-delivery-rate-grouped-by-date",
+    ...                       "2026-07-01", "2026-09-30", campaign_id=["c1", "c2"])
+    >>> len(p.requests), p.id_level
+    (6, 'CampaignId')
+    """
+    check_id(application_id, "application_id")
+    names, _ = _kpi_names(kpi_name)
+
+    if campaign_id is not None and journey_id is not None:
+        raise InvalidArgumentError(
+            "campaign_id and journey_id were both given; a KPI is read for campaigns or for "
+            "journeys, not both. Pass one of them (or neither, for application-level KPIs)."
+        )
+    scope, resource_ids, id_level = "application", None, None
+    if campaign_id is not None:
+        scope = "campaign"
+        resource_ids, as_list = _id_list(campaign_id, "campaign_id")
+        id_level = ID_LEVEL[scope] if as_list else None
+    elif journey_id is not None:
+        scope = "journey"
+        resource_ids, as_list = _id_list(journey_id, "journey_id")
+        id_level = ID_LEVEL[scope] if as_list else None
+
+    kpis = tuple(catalog.get_kpi(name, scope) for name in names)
+    groupings = {k.grouped_by for k in kpis}
+    if len(groupings) > 1:
+        described = ", ".join(f"{k.name} ({k.grouped_by or 'ungrouped'})" for k in kpis)
+        raise InvalidArgumentError(
+            f"kpi_name lists KPIs with different groupings: {described}. One frame holds KPIs "
+            "of one grouping; read each grouping separately, or pick the variants that share "
+            "one (e.g. all '-grouped-by-date')."
+        )
+    value_keys = [k.value_key for k in kpis]
+    if len(set(value_keys)) != len(value_keys):
+        raise InvalidArgumentError(
+            f"kpi_name lists KPIs with the same value column ({value_keys}); read them separately."
+        )
+
+    start, end = _resolve_range(start_time, end_time, now)
+    windows: list[tuple[datetime | None, datetime | None]] = [(start, end)]
+    if start is not None and end is not None:
+        spanned = days_spanned(start, end)
+        if spanned > MAX_WINDOW_DAYS:
+            not_stitchable = [k for k in kpis if not k.is_date_grouped]
+            if not_stitchable:
+                raise InvalidArgumentError(_too_long_message(not_stitchable, spanned, scope))
+            windows = list(split_windows(start, end))
+
+    ids: tuple[str | None, ...] = resource_ids if resource_ids else (None,)
+    requests = tuple(
+        KpiRequest(application_id, k.name, scope, rid, w_start, w_end)
+        for k in kpis
+        for rid in ids
+        for (w_start, w_end) in windows
+    )
+    return KpiPlan(
+        application_id=application_id,
+        kpis=kpis,
+        scope=scope,
+        resource_ids=resource_ids,
+        id_level=id_level,
+        start_time=start,
+        end_time=end,
+        requests=requests,
+    )
+
+
+def _resolve_range(
+    start_time: DateLike | None, end_time: DateLike | None, now: datetime | None
+) -> tuple[datetime | None, datetime | None]:
+    start = (
+        None if start_time is None else parse_instant(start_time, argument="start_time", end=False)
+    )
+    end = None if end_time is None else parse_instant(end_time, argument="end_time", end=True)
+    if start is None and end is None:
+        return None, None
+    if end is None:
+        end = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+        if end < start:
+            raise InvalidArgumentError(
+                f"start_time {format_instant(start)} is in the future (now is "
+                f"{format_instant(end)}); pass an earlier start_time, or an end_time too."
+            )
+    if start is None:
+        start = (end - timedelta(days=MAX_WINDOW_DAYS - 1)).replace(hour=0, minute=0, second=0)
+    if end < start:
+        raise InvalidArgumentError(
+            f"end_time {format_instant(end)} is before start_time {format_instant(start)}; "
+            "swap them."
+        )
+    return start, end
+
+
+def _too_long_message(kpis: Sequence[catalog.Kpi], spanned: int, scope: str) -> str:
+    fixes = []
+    for k in kpis:
+        variant = catalog.date_variant(k.name, scope)
+        if variant is not None:
+            fixes.append(f"use {variant.name!r} instead of {k.name!r}")
+        else:
+            fixes.append(f"{k.name!r} has no -grouped-by-date variant")
+    why = (
+        "its windows cannot be added up exactly"
+        if len(kpis) == 1
+        else "their windows cannot be added up exactly"
+    )
+    return (
+        f"The range spans {spanned} days; Pinpoint answers at most {MAX_WINDOW_DAYS} per "
+        f"request, and only '-grouped-by-date' KPIs can be split and stitched: for "
+        f"{', '.join(repr(k.name) for k in kpis)} {why} (rates need their numerator and "
+        f"denominator, unique counts would count an endpoint twice). Fix: "
+        f"{'; '.join(fixes)}, or pass a range of at most {MAX_WINDOW_DAYS} days."
+    )

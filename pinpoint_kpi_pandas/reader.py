@@ -1,0 +1,495 @@
+"""The readers: :func:`read_pinpoint_kpi` (live, cached) and :func:`read_pinpoint_kpi_json` (saved).
+
+Data flows one way: arguments -> :func:`~pinpoint_kpi_pandas.plan.plan_kpi_requests` ->
+:func:`~pinpoint_kpi_pandas.fetch.fetch_responses` -> :func:`~pinpoint_kpi_pandas.frame.kpi_frame`
+per answer -> :func:`~pinpoint_kpi_pandas.frame.assemble` -> attrs -> DataFrame.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import warnings
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from . import catalog
+from .client import make_client
+from .dates import DateLike, format_instant
+from .errors import (
+    ArgumentTypeError,
+    FetchError,
+    InvalidArgumentError,
+    ResponseFormatError,
+)
+from .fetch import DEFAULT_MAX_WORKERS, fetch_responses
+from .frame import DtypeBackend, assemble, kpi_frame, unwrap_response
+from .plan import ID_LEVEL, KpiPlan, plan_kpi_requests
+from .store import ResponseStore
+
+__all__ = ["read_pinpoint_kpi", "read_pinpoint_kpi_json"]
+
+ALL = "all"
+"""``campaign_id="all"`` / ``journey_id="all"``: every campaign / journey of the project."""
+
+
+class PartialResultWarning(UserWarning):
+    """``errors="warn"``: some requests failed and their rows are missing from the frame."""
+
+
+def read_pinpoint_kpi(
+    application_id: str,
+    kpi_name: str | Sequence[str],
+    start_time: DateLike | None = None,
+    end_time: DateLike | None = None,
+    *,
+    campaign_id: str | Sequence[str] | None = None,
+    journey_id: str | Sequence[str] | None = None,
+    dtype_backend: DtypeBackend | None = None,
+    cache: str | os.PathLike | None = None,
+    offline: bool = False,
+    errors: Literal["raise", "warn"] = "raise",
+    progress: bool | None = None,
+    max_workers: int = DEFAULT_MAX_WORKERS,
+    max_rate: float | None = None,
+    client: Any = None,
+    region_name: str | None = None,
+    endpoint_url: str | None = None,
+    boto3_session: Any = None,
+) -> pd.DataFrame:
+    """Read Amazon Pinpoint KPIs into a typed DataFrame indexed by the grouped-by fields.
+
+    Also available as ``pd.read_pinpoint_kpi`` once ``pinpoint_kpi_pandas`` is imported.
+
+    Parameters
+    ----------
+    application_id : str
+        The project id (the console's *Project ID*, 32 hex characters).
+    kpi_name : str or list of str
+        A standard KPI name, e.g. ``"successful-delivery-rate-grouped-by-date"``; see
+        :func:`pinpoint_kpi_pandas.catalog.kpis`. A list gives one wide frame, joined on the
+        index; the KPIs must share one grouping.
+    start_time, end_time : str, date, datetime or Timestamp, optional
+        The inclusive range. Naive datetimes mean UTC, aware ones are converted; a date alone
+        means the whole UTC day (a start at 00:00:00, an end at 23:59:59). Both None: the
+        service's default, the preceding 31 days (not cached, since it moves). Only
+        ``start_time``: up to now. Only ``end_time``: the 31 days ending then. Ranges over 31
+        days are split into 31-day requests for ``-grouped-by-date`` KPIs and stitched (no day
+        lost or repeated); other KPIs cannot be stitched exactly and are refused.
+    campaign_id : str or list of str or "all", optional
+        Read campaign-scope KPIs for this campaign. A list (or ``"all"``: every campaign of the
+        project) adds a leading ``CampaignId`` index level; a single string adds none.
+    journey_id : str or list of str or "all", optional
+        Likewise for journeys (``JourneyId`` level). At most one of campaign_id / journey_id;
+        with neither, application-scope KPIs are read.
+    dtype_backend : {None, "numpy_nullable", "pyarrow"}, default None
+        As in :func:`pandas.read_csv`: None gives NumPy dtypes; the others give nullable or
+        Arrow-backed columns.
+    cache : str or path, optional
+        A response-store directory: answers found there are not fetched again, new answers are
+        saved there (one AWS-CLI-shaped JSON file per request, readable by
+        :func:`read_pinpoint_kpi_json`). Commit it beside a notebook for reproducible re-runs.
+    offline : bool, default False
+        Never call the service: answer from ``cache`` only, and raise
+        :class:`~pinpoint_kpi_pandas.errors.MissingFromStoreError` naming every missing request.
+    errors : {"raise", "warn"}, default "raise"
+        When requests fail (after botocore's retries): ``"raise"`` waits for every other
+        request, then raises one :class:`~pinpoint_kpi_pandas.errors.FetchError` listing each
+        failure; ``"warn"`` returns the rows that succeeded, warns with the same list and records
+        it in ``df.attrs["pinpoint"]["failed"]``.
+    progress : bool, optional
+        Show a tqdm progress bar counting requests. Default: only in notebooks and terminals, for
+        reads making more than a few calls.
+    max_workers : int, default 8
+        Concurrent requests, sharing one client.
+    max_rate : float, optional
+        Client-side ceiling in requests per second (Pinpoint's quota is 300/s per account and
+        Region, shared with your other callers).
+    client : botocore client, optional
+        A ready ``boto3.client("pinpoint")``; overrides the next three arguments.
+    region_name : str, optional
+        AWS Region for the client built here.
+    endpoint_url : str, optional
+        Another endpoint, e.g. the bundled emulator's; boto3 also honours
+        ``AWS_ENDPOINT_URL_PINPOINT``.
+    boto3_session : boto3.session.Session, optional
+        Session (profile, credentials) to build the client from.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: ``CampaignId`` / ``JourneyId`` when a list was asked for, then the KPI's
+        grouped-by keys in response order (``Date`` as datetime64, UTC calendar days);
+        single-value KPIs give one row per id. Columns: one per KPI, named by its value key
+        (``SuccessfulDeliveryRate``), counts as integers, rates as fractions 0..1.
+        ``df.attrs["pinpoint"]`` records the query, where the answers came from
+        (``api`` / ``cache``) and when.
+
+    Raises
+    ------
+    InvalidArgumentError, ArgumentTypeError, UnknownKpiError, KpiScopeError
+        Bad arguments, before any request.
+    FetchError
+        Some requests failed (``errors="raise"``); ``.failures`` has one
+        :class:`~pinpoint_kpi_pandas.errors.ServiceError` per request.
+    MissingFromStoreError
+        ``offline=True`` and the store lacks some requests.
+
+    See Also
+    --------
+    read_pinpoint_kpi_json : The same frame from saved responses.
+    kpi_frame : Convert one response.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import pinpoint_kpi_pandas
+    >>> from pinpoint_kpi_pandas import emulator
+    >>> with emulator.running() as emu:
+    ...     app = emu.world.applications[0]
+    ...     df = pd.read_pinpoint_kpi(
+    ...         app.id, "successful-delivery-rate-grouped-by-date",
+    ...         start_time="2026-08-01", end_time="2026-10-28",
+    ...         campaign_id=[c.id for c in app.campaigns[:2]],
+    ...         endpoint_url=emu.endpoint_url)
+    >>> df.index.names
+    FrozenList(['CampaignId', 'Date'])
+    >>> df.columns.tolist()
+    ['SuccessfulDeliveryRate']
+    """
+    _check_options(errors, max_workers, max_rate, offline, progress)
+    store = ResponseStore(cache) if cache is not None else None
+
+    def client_factory() -> Any:
+        return make_client(
+            client=client,
+            boto3_session=boto3_session,
+            region_name=region_name,
+            endpoint_url=endpoint_url,
+            max_pool_connections=max_workers,
+        )
+
+    plan_args = dict(campaign_id=campaign_id, journey_id=journey_id)
+    wants_all = {k: v for k, v in plan_args.items() if isinstance(v, str) and v == ALL}
+    if wants_all:
+        # Validate everything else first (with a stand-in list), then ask for the ids.
+        argument = next(iter(wants_all))
+        plan_kpi_requests(
+            application_id, kpi_name, start_time, end_time, **{**plan_args, argument: ["x"]}
+        )
+        from .listing import project_ids
+
+        ids = project_ids(
+            application_id,
+            "campaigns" if argument == "campaign_id" else "journeys",
+            client_factory=client_factory,
+            store=store,
+            offline=offline,
+        )
+        plan_args[argument] = ids
+        if not ids:
+            scope = "campaign" if argument == "campaign_id" else "journey"
+            kpis = [catalog.get_kpi(n, scope) for n in _names(kpi_name)]
+            frame = assemble(
+                [], kpis=kpis, kpi_names=[k.name for k in kpis], id_level=ID_LEVEL[scope]
+            )
+            frame.attrs["pinpoint"] = {
+                "application_id": application_id,
+                "scope": scope,
+                "kpi_names": [k.name for k in kpis],
+                "source": "api",
+                "columns": {k.value_key: k.name for k in kpis},
+            }
+            return frame
+
+    plan = plan_kpi_requests(application_id, kpi_name, start_time, end_time, **plan_args)
+    outcome = fetch_responses(
+        plan.requests,
+        client_factory=client_factory,
+        store=store,
+        offline=offline,
+        max_workers=max_workers,
+        max_rate=max_rate,
+        progress=progress,
+    )
+    if outcome.failures and errors == "raise":
+        raise FetchError(
+            _failure_summary(outcome.failures, len(plan.requests)), failures=outcome.failures
+        )
+
+    parts = []
+    for request, response, source in zip(
+        plan.requests, outcome.responses, outcome.sources, strict=True
+    ):
+        if response is None:
+            continue
+        frame = kpi_frame(response, dtype_backend=dtype_backend, source=source or "api")
+        parts.append((request.kpi_name, request.resource_id, frame, request.describe()))
+    result = assemble(
+        parts,
+        kpis=plan.kpis,
+        kpi_names=[k.name for k in plan.kpis],
+        id_level=plan.id_level,
+        resource_ids=plan.resource_ids,
+    )
+    result.attrs["pinpoint"] = _live_attrs(plan, outcome, parts)
+    if outcome.failures:
+        warnings.warn(
+            _failure_summary(outcome.failures, len(plan.requests))
+            + " Their rows are missing from the frame; see df.attrs['pinpoint']['failed'].",
+            PartialResultWarning,
+            stacklevel=2,
+        )
+    return result
+
+
+def _names(kpi_name: str | Sequence[str]) -> list[str]:
+    return [kpi_name] if isinstance(kpi_name, str) else list(kpi_name)
+
+
+def _check_options(errors, max_workers, max_rate, offline, progress) -> None:
+    if errors not in ("raise", "warn"):
+        raise InvalidArgumentError(f"errors must be 'raise' or 'warn', not {errors!r}.")
+    if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
+        raise InvalidArgumentError(
+            f"max_workers must be a positive int (e.g. 8), not {max_workers!r}."
+        )
+    if max_rate is not None and (
+        isinstance(max_rate, bool) or not isinstance(max_rate, int | float) or not max_rate > 0
+    ):
+        raise InvalidArgumentError(
+            f"max_rate must be a positive number of requests per second, or None; not {max_rate!r}."
+        )
+    if not isinstance(offline, bool):
+        raise ArgumentTypeError(f"offline must be True or False, not {offline!r}.")
+    if progress is not None and not isinstance(progress, bool):
+        raise ArgumentTypeError(f"progress must be True, False or None, not {progress!r}.")
+
+
+def _failure_summary(failures, total: int) -> str:
+    lines = "\n  ".join(str(f) for f in failures)
+    return f"{len(failures)} of {total} Pinpoint requests failed:\n  {lines}\n"
+
+
+def _live_attrs(plan: KpiPlan, outcome, parts) -> dict:
+    attrs = plan.query()
+    used = {s for s in outcome.sources if s is not None}
+    attrs["source"] = "+".join(sorted(used)) if used else "api"
+    starts = [p[2].attrs["pinpoint"]["start_time"] for p in parts]
+    ends = [p[2].attrs["pinpoint"]["end_time"] for p in parts]
+    if attrs["start_time"] is None and starts and all(starts):
+        # The service chose the window: record what it answered for.
+        attrs["start_time"], attrs["end_time"] = min(starts), max(ends)
+    attrs["requests"] = len(plan.requests)
+    attrs["calls"] = outcome.calls
+    attrs["failed"] = [str(f) for f in outcome.failures]
+    attrs["retrieved_at"] = format_instant(datetime.now(UTC))
+    return attrs
+
+
+# --- saved responses -------------------------------------------------------------------------
+
+
+def read_pinpoint_kpi_json(
+    paths: str | os.PathLike | Sequence[str | os.PathLike],
+    *,
+    dtype_backend: DtypeBackend | None = None,
+) -> pd.DataFrame:
+    """Read saved Pinpoint KPI responses into the frame a live read would give.
+
+    Every form a saved answer takes is accepted: AWS CLI v1 and v2 output, boto3 results dumped
+    with ``json.dumps(result, default=str)``, bare HTTP bodies, with or without
+    ``ResponseMetadata``; a file may also hold a JSON list of responses. Pinpoint's analytics
+    ended on 2026-10-30, so for most users this is the main way in.
+
+    Parameters
+    ----------
+    paths : str, path, or list of them
+        Files, directories (searched recursively for ``*.json``, e.g. a ``cache=`` store) or glob
+        patterns (``"exports/**/*.json"``).
+    dtype_backend : {None, "numpy_nullable", "pyarrow"}, default None
+        As in :func:`pandas.read_csv`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`read_pinpoint_kpi` returns: answers for several campaigns (journeys) stack
+        under a ``CampaignId`` (``JourneyId``) level; windows of a ``-grouped-by-date`` KPI are
+        stitched (a day saved twice with the same values is kept once); other KPIs saved for
+        several windows get a leading ``Window`` level (``start/end`` in ISO 8601) so windows
+        are never merged; several KPIs of one grouping are joined side by side.
+        ``df.attrs["pinpoint"]["files"]`` lists the files read.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A path matches no file.
+    ResponseFormatError
+        A file is not JSON or not a KPI response; the message names the file.
+    ConflictingDataError
+        The same row appears in two files with different values; both files are named.
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> import pinpoint_kpi_pandas as ppk
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> saved = {"ApplicationDateRangeKpiResponse": {
+    ...     "ApplicationId": "a1", "KpiName": "txn-emails-sent",
+    ...     "StartTime": "2026-08-01T00:00:00+00:00", "EndTime": "2026-08-31T23:59:59+00:00",
+    ...     "KpiResult": {"Rows": [{"Values": [
+    ...         {"Key": "TxnEmailsSent", "Type": "Double", "Value": "1368.0"}]}]}}}
+    >>> _ = (folder / "sent.json").write_text(json.dumps(saved, indent=4))
+    >>> ppk.read_pinpoint_kpi_json(folder)
+       TxnEmailsSent
+    0           1368
+    """
+    files = _expand_paths(paths)
+    entries = []
+    for path in files:
+        for number, response in enumerate(_load_responses(path)):
+            label = str(path) if number == 0 else f"{path}[{number}]"
+            try:
+                _, scope = unwrap_response(response)
+                frame = kpi_frame(response, dtype_backend=dtype_backend, source="file")
+            except ResponseFormatError as exc:
+                raise ResponseFormatError(f"{label}: {exc}") from None
+            meta = frame.attrs["pinpoint"]
+            resource = (meta["campaign_ids"] or meta["journey_ids"] or [None])[0]
+            entries.append((meta, scope, resource, frame, label))
+    return _assemble_saved(entries, [str(f) for f in files])
+
+
+def _assemble_saved(entries, files: list[str]) -> pd.DataFrame:
+    apps = list(dict.fromkeys(e[0]["application_id"] for e in entries))
+    if len(apps) > 1:
+        raise InvalidArgumentError(
+            f"the files hold answers for {len(apps)} applications ({', '.join(map(str, apps))}); "
+            "read each application's files separately."
+        )
+    scopes = list(dict.fromkeys(e[1] for e in entries))
+    if len(scopes) > 1:
+        raise InvalidArgumentError(
+            f"the files mix {' and '.join(scopes)} answers; read each scope's files separately."
+        )
+    scope = scopes[0]
+    kpi_names = list(dict.fromkeys(e[0]["kpi_names"][0] for e in entries))
+    kpis = [catalog.find_kpi(n, scope) for n in kpi_names]
+    groupings = {
+        tuple(e[3].index.names) if not isinstance(e[3].index, pd.RangeIndex) else ()
+        for e in entries
+        if len(e[3])
+    } | {(k.grouped_by,) if k and k.grouped_by else () for k in kpis if k}
+    if len(groupings) > 1:
+        raise InvalidArgumentError(
+            f"the files hold KPIs of different groupings ({', '.join(kpi_names)}); read the "
+            "files of each grouping separately (e.g. one glob per KPI)."
+        )
+    resources = list(dict.fromkeys(e[2] for e in entries))
+    id_level = ID_LEVEL.get(scope) if len(resources) > 1 else None
+
+    # Windows of KPIs that cannot be stitched stay apart under a Window level.
+    windows_per_series: dict = {}
+    for meta, _, resource, _, _ in entries:
+        series = (meta["kpi_names"][0], resource)
+        windows_per_series.setdefault(series, set()).add((meta["start_time"], meta["end_time"]))
+    date_grouped = all(k is not None and k.is_date_grouped for k in kpis)
+    window_level = not date_grouped and any(len(w) > 1 for w in windows_per_series.values())
+
+    parts = []
+    for meta, _, resource, frame, label in entries:
+        if window_level:
+            window = f"{meta['start_time']}/{meta['end_time']}"
+            frame = pd.concat([frame], keys=[window], names=["Window"])
+            if frame.index.nlevels == 2 and frame.index.names[1] is None:
+                frame = frame.droplevel(1)
+        parts.append((meta["kpi_names"][0], resource, frame, label))
+    result = assemble(parts, kpis=kpis, kpi_names=kpi_names, id_level=id_level)
+    if window_level and id_level is not None:
+        result = result.sort_index(level=[id_level, "Window"], sort_remaining=False)
+
+    starts = [e[0]["start_time"] for e in entries if e[0]["start_time"]]
+    ends = [e[0]["end_time"] for e in entries if e[0]["end_time"]]
+    result.attrs["pinpoint"] = {
+        "application_id": apps[0],
+        "kpi_names": kpi_names,
+        "scope": scope,
+        "campaign_ids": [r for r in resources if r] if scope == "campaign" else None,
+        "journey_ids": [r for r in resources if r] if scope == "journey" else None,
+        "start_time": min(starts) if starts else None,
+        "end_time": max(ends) if ends else None,
+        "columns": {str(c): n for e in entries for c, n in e[0]["columns"].items()},
+        "source": "file",
+        "files": files,
+        "retrieved_at": format_instant(datetime.now(UTC)),
+    }
+    return result
+
+
+def _expand_paths(paths) -> list[Path]:
+    if isinstance(paths, str | os.PathLike):
+        items = [paths]
+    elif isinstance(paths, Sequence):
+        items = list(paths)
+        if not items:
+            raise InvalidArgumentError("paths is an empty list; pass at least one file or folder.")
+    else:
+        raise ArgumentTypeError(
+            f"paths must be a path, a glob pattern or a list of them, not {type(paths).__name__}."
+        )
+    found: list[Path] = []
+    for item in items:
+        if not isinstance(item, str | os.PathLike):
+            raise ArgumentTypeError(
+                f"each path must be a str or a path, not {type(item).__name__}."
+            )
+        text = os.fspath(item)
+        path = Path(text).expanduser()
+        if path.is_dir():
+            matches = sorted(p for p in path.rglob("*.json") if p.is_file())
+        elif path.is_file():
+            matches = [path]
+        elif glob.has_magic(text):
+            matches = sorted(
+                Path(p)
+                for p in glob.glob(os.path.expanduser(text), recursive=True)
+                if Path(p).is_file()
+            )
+        else:
+            matches = []
+        if not matches:
+            raise InvalidArgumentError(
+                f"paths: {text!r} matches no file"
+                + (" (a folder with no .json files)" if path.is_dir() else "")
+                + "; check the path, or use a glob such as 'exports/**/*.json'."
+            )
+        found.extend(matches)
+    unique = list(dict.fromkeys(p.resolve() for p in found))
+    return unique
+
+
+def _load_responses(path: Path) -> list:
+    try:
+        text = path.read_text("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ResponseFormatError(
+            f"{path}: not UTF-8 text ({exc}); is it a saved response?"
+        ) from None
+    except OSError as exc:
+        raise ResponseFormatError(f"{path}: cannot be read ({exc}).") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ResponseFormatError(
+            f"{path}: not valid JSON ({exc}); is the file truncated, or not a saved response?"
+        ) from None
+    if isinstance(data, list):
+        if not data:
+            raise ResponseFormatError(f"{path}: an empty list holds no response.")
+        return data
+    return [data]

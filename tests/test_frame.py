@@ -1,0 +1,405 @@
+"""kpi_frame: the one conversion from typed strings to typed columns (pure, no server)."""
+
+import copy
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import pinpoint_kpi_pandas as ppk
+from pinpoint_kpi_pandas import catalog
+from pinpoint_kpi_pandas.errors import InvalidArgumentError, PinpointKpiError, ResponseFormatError
+from pinpoint_kpi_pandas.frame import concat_windows
+
+WRAPPER = {
+    "application": "ApplicationDateRangeKpiResponse",
+    "campaign": "CampaignDateRangeKpiResponse",
+    "journey": "JourneyDateRangeKpiResponse",
+}
+
+
+def entry(key, value, type_="Double"):
+    return {"Key": key, "Type": type_, "Value": value}
+
+
+def response(kpi_name, scope, rows, *, wrapped=True, start="2026-08-01T00:00:00Z"):
+    inner = {
+        "ApplicationId": "app1",
+        "KpiName": kpi_name,
+        "StartTime": start,
+        "EndTime": "2026-08-31T23:59:59Z",
+        "NextToken": None,
+        "KpiResult": {"Rows": rows},
+    }
+    if scope == "campaign":
+        inner["CampaignId"] = "camp1"
+    if scope == "journey":
+        inner["JourneyId"] = "jour1"
+    return {WRAPPER[scope]: inner} if wrapped else inner
+
+
+def date_rows(key, values, start="2026-08-01"):
+    days = pd.date_range(start, periods=len(values), freq="D").strftime("%Y-%m-%d")
+    return [
+        {"GroupedBys": [entry("Date", d, "String")], "Values": [entry(key, v)]}
+        for d, v in zip(days, values, strict=True)
+    ]
+
+
+def test_date_grouped_counts_become_integers_on_a_datetime_index():
+    df = ppk.kpi_frame(
+        response(
+            "txn-emails-sent-grouped-by-date",
+            "application",
+            date_rows("TxnEmailsSent", ["1368.0", "12.0"]),
+        )
+    )
+    assert df.index.name == "Date" and df.index.dtype == "datetime64[ns]"
+    assert df.index.tolist() == [pd.Timestamp("2026-08-01"), pd.Timestamp("2026-08-02")]
+    assert df["TxnEmailsSent"].dtype == np.int64
+    assert df["TxnEmailsSent"].tolist() == [1368, 12]
+
+
+def test_rates_stay_float_even_when_integral():
+    df = ppk.kpi_frame(
+        response(
+            "successful-delivery-rate-grouped-by-date",
+            "campaign",
+            date_rows("SuccessfulDeliveryRate", ["1.0", "0.0"]),
+        )
+    )
+    assert df["SuccessfulDeliveryRate"].dtype == np.float64
+
+
+def test_counts_with_fractions_stay_float():
+    df = ppk.kpi_frame(
+        response(
+            "txn-emails-sent-grouped-by-date",
+            "application",
+            date_rows("TxnEmailsSent", ["1.5", "2.0"]),
+        )
+    )
+    assert df["TxnEmailsSent"].dtype == np.float64
+
+
+def test_single_value_kpi_without_groupedbys_gives_one_row():
+    rows = [{"Values": [entry("TxnEmailsSent", "42.0")]}]
+    df = ppk.kpi_frame(response("txn-emails-sent", "application", rows))
+    assert df.shape == (1, 1) and isinstance(df.index, pd.RangeIndex)
+    assert df.loc[0, "TxnEmailsSent"] == 42
+    # a null GroupedBys (the model says required; the service omits it) is the same
+    rows = [{"GroupedBys": None, "Values": [entry("TxnEmailsSent", "42.0")]}]
+    assert ppk.kpi_frame(response("txn-emails-sent", "application", rows)).equals(df)
+
+
+def test_string_groupings_and_response_order_of_keys():
+    rows = [
+        {
+            "GroupedBys": [entry("CampaignActivityId", "run2", "String")],
+            "Values": [entry("Clicks", "5.0")],
+        },
+        {
+            "GroupedBys": [entry("CampaignActivityId", "run1", "String")],
+            "Values": [entry("Clicks", "7.0")],
+        },
+    ]
+    df = ppk.kpi_frame(response("clicks-grouped-by-campaign-activity", "campaign", rows))
+    assert df.index.name == "CampaignActivityId"
+    assert df.index.tolist() == ["run2", "run1"]  # response order kept
+    assert df["Clicks"].tolist() == [5, 7]
+
+
+def test_every_wrapped_and_bare_form_gives_the_same_frame():
+    rows = date_rows("UniqueDeliveries", ["3.0", "4.0"])
+    base = ppk.kpi_frame(response("unique-deliveries-grouped-by-date", "campaign", rows))
+    bare = ppk.kpi_frame(
+        response("unique-deliveries-grouped-by-date", "campaign", rows, wrapped=False)
+    )
+    with_meta = response("unique-deliveries-grouped-by-date", "campaign", rows)
+    with_meta["ResponseMetadata"] = {"HTTPStatusCode": 200}
+    dumped = json.loads(
+        json.dumps(
+            response(
+                "unique-deliveries-grouped-by-date",
+                "campaign",
+                rows,
+                start="2026-08-01 00:00:00+00:00",
+            ),
+            default=str,
+        )
+    )
+    for other in (bare, ppk.kpi_frame(with_meta), ppk.kpi_frame(dumped)):
+        pd.testing.assert_frame_equal(other, base)
+        assert other.attrs["pinpoint"]["start_time"] == "2026-08-01T00:00:00Z"
+    meta = base.attrs["pinpoint"]
+    assert meta["scope"] == "campaign" and meta["campaign_ids"] == ["camp1"]
+    assert meta["kpi_names"] == ["unique-deliveries-grouped-by-date"]
+    assert meta["columns"] == {"UniqueDeliveries": "unique-deliveries-grouped-by-date"}
+
+
+def test_empty_answer_has_catalog_index_and_columns():
+    df = ppk.kpi_frame(response("email-open-rate-grouped-by-campaign-activity", "campaign", []))
+    assert df.empty and df.index.name == "CampaignActivityId"
+    assert df.columns.tolist() == ["EmailOpenRate"] and df["EmailOpenRate"].dtype == np.float64
+    df = ppk.kpi_frame(response("txn-sms-sent-grouped-by-date", "application", []))
+    assert df.index.dtype == "datetime64[ns]" and df["TxnSmsSent"].dtype == np.int64
+    # and the next line of a notebook works
+    assert df.resample("W").sum().empty
+
+
+def test_unknown_types_are_kept_as_strings():
+    rows = [{"Values": [entry("TxnEmailsSent", "lots", "Mystery")]}]
+    df = ppk.kpi_frame(response("txn-emails-sent", "application", rows))
+    assert df.loc[0, "TxnEmailsSent"] == "lots"
+
+
+def test_long_and_integer_types_are_integers():
+    rows = [{"Values": [entry("TxnEmailsSent", "42", "Long")]}]
+    assert ppk.kpi_frame(response("txn-emails-sent", "application", rows)).dtypes.iloc[0] == "int64"
+
+
+@pytest.mark.parametrize(
+    ("backend", "int_dtype", "float_dtype"),
+    [("numpy_nullable", "Int64", "Float64"), ("pyarrow", "int64[pyarrow]", "double[pyarrow]")],
+)
+def test_dtype_backend(backend, int_dtype, float_dtype):
+    pytest.importorskip("pyarrow")
+    counts = ppk.kpi_frame(
+        response(
+            "txn-emails-sent-grouped-by-date", "application", date_rows("TxnEmailsSent", ["1.0"])
+        ),
+        dtype_backend=backend,
+    )
+    rates = ppk.kpi_frame(
+        response(
+            "txn-emails-delivery-rate-grouped-by-date",
+            "application",
+            date_rows("TxnEmailsDeliveryRate", ["0.5"]),
+        ),
+        dtype_backend=backend,
+    )
+    assert str(counts.dtypes.iloc[0]) == int_dtype
+    assert str(rates.dtypes.iloc[0]) == float_dtype
+
+
+def test_bad_dtype_backend_is_refused():
+    with pytest.raises(InvalidArgumentError, match="dtype_backend"):
+        ppk.kpi_frame(response("txn-emails-sent", "application", []), dtype_backend="arrow")
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda r: r.pop("KpiResult"), "KpiResult"),
+        (lambda r: r.__setitem__("KpiResult", {"Rows": "nope"}), "Rows must be a list"),
+        (
+            lambda r: r["KpiResult"]["Rows"][1]["Values"][0].__setitem__("Value", "x"),
+            "not a number",
+        ),
+        (
+            lambda r: r["KpiResult"]["Rows"][1]["Values"][0].__setitem__("Value", 3.0),
+            "must be a string",
+        ),
+        (lambda r: r["KpiResult"]["Rows"][1].pop("Values"), "row 1"),
+        (
+            lambda r: r["KpiResult"]["Rows"][1]["GroupedBys"][0].__setitem__("Value", "2026-08-01"),
+            "duplicate",
+        ),
+        (
+            lambda r: r["KpiResult"]["Rows"][0]["GroupedBys"][0].__setitem__("Value", "soon"),
+            "dates like",
+        ),
+        (lambda r: r.__setitem__("KpiName", 7), "KpiName"),
+        (lambda r: r.__setitem__("StartTime", "whenever"), "StartTime"),
+    ],
+)
+def test_malformed_responses_raise_response_format_error(mutate, message):
+    bad = response(
+        "txn-emails-sent-grouped-by-date",
+        "application",
+        date_rows("TxnEmailsSent", ["1.0", "2.0"]),
+        wrapped=False,
+    )
+    mutate(bad)
+    with pytest.raises(ResponseFormatError, match=message):
+        ppk.kpi_frame(bad)
+
+
+def test_not_a_response_at_all():
+    with pytest.raises(ResponseFormatError, match="expected a 'KpiResult'"):
+        ppk.kpi_frame({"Item": []})
+    with pytest.raises(ResponseFormatError, match="JSON object"):
+        ppk.kpi_frame([1, 2])
+
+
+def test_concat_windows_keeps_identical_repeats_once_and_refuses_conflicts():
+    a = ppk.kpi_frame(
+        response(
+            "txn-emails-sent-grouped-by-date",
+            "application",
+            date_rows("TxnEmailsSent", ["1.0", "2.0"]),
+        )
+    )
+    b = ppk.kpi_frame(
+        response(
+            "txn-emails-sent-grouped-by-date",
+            "application",
+            date_rows("TxnEmailsSent", ["2.0", "3.0"], start="2026-08-02"),
+        )
+    )
+    stitched = concat_windows([b, a], labels=["b.json", "a.json"])
+    assert stitched["TxnEmailsSent"].tolist() == [1, 2, 3]
+    c = ppk.kpi_frame(
+        response(
+            "txn-emails-sent-grouped-by-date",
+            "application",
+            date_rows("TxnEmailsSent", ["9.0"], start="2026-08-02"),
+        )
+    )
+    with pytest.raises(ppk.errors.ConflictingDataError, match=r"a.json and c.json"):
+        concat_windows([a, c], labels=["a.json", "c.json"])
+
+
+# --- property-based ------------------------------------------------------------------------
+
+SAFE_KPIS = [k for k in catalog.kpis()]
+
+
+@st.composite
+def valid_responses(draw):
+    kpi = draw(st.sampled_from(SAFE_KPIS))
+    n = 1 if kpi.grouped_by is None else draw(st.integers(0, 40))
+    if kpi.grouped_by == "Date":
+        first = draw(
+            st.dates(
+                min_value=pd.Timestamp("2020-01-01").date(),
+                max_value=pd.Timestamp("2030-01-01").date(),
+            )
+        )
+        groups = sorted(
+            {
+                (first + pd.Timedelta(days=i)).isoformat()
+                for i in draw(st.lists(st.integers(0, 30), min_size=n, max_size=n))
+            }
+        )
+    elif kpi.grouped_by:
+        groups = sorted(
+            set(
+                draw(
+                    st.lists(st.from_regex(r"[a-f0-9]{6}", fullmatch=True), min_size=n, max_size=n)
+                )
+            )
+        )
+    else:
+        groups = [None]
+    if kpi.kind in ("count", "unique_count"):
+        numbers = draw(st.lists(st.integers(0, 10**9), min_size=len(groups), max_size=len(groups)))
+        values = [f"{float(v)}" for v in numbers]
+    else:
+        numbers = draw(
+            st.lists(st.floats(0, 1e6, allow_nan=False), min_size=len(groups), max_size=len(groups))
+        )
+        values = [repr(float(v)) for v in numbers]
+    rows = []
+    for group, value in zip(groups, values, strict=True):
+        row = {"Values": [entry(kpi.value_key, value)]}
+        if group is not None:
+            row["GroupedBys"] = [entry(kpi.grouped_by, group, "String")]
+        rows.append(row)
+    form = draw(st.sampled_from(["wrapped", "bare", "dumped"]))
+    resp = response(kpi.name, kpi.scope, rows, wrapped=form != "bare")
+    if form == "dumped":
+        resp = json.loads(json.dumps(resp, default=str))
+    return kpi, groups, numbers, resp
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(valid_responses())
+def test_valid_responses_round_trip(case):
+    kpi, groups, numbers, resp = case
+    df = ppk.kpi_frame(resp)
+    assert df.columns.tolist() == [kpi.value_key]
+    assert len(df) == len(groups)
+    np.testing.assert_allclose(
+        df[kpi.value_key].to_numpy(dtype=float), np.asarray(numbers, dtype=float)
+    )
+    if kpi.grouped_by == "Date":
+        assert df.index.strftime("%Y-%m-%d").tolist() == groups
+    elif kpi.grouped_by:
+        assert df.index.name == kpi.grouped_by and df.index.tolist() == groups
+
+
+def _mutations():
+    junk = st.one_of(
+        st.none(),
+        st.integers(),
+        st.text(max_size=5),
+        st.lists(st.integers(), max_size=2),
+        st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    )
+    return junk
+
+
+@st.composite
+def malformed_responses(draw):
+    _, _, _, resp = draw(valid_responses())
+    resp = copy.deepcopy(resp)
+    inner = next(iter(resp.values())) if "KpiResult" not in resp else resp
+    rows = inner["KpiResult"]["Rows"]
+    target = draw(st.sampled_from(["result", "rows", "row", "entry", "value", "key", "kpiname"]))
+    junk = draw(_mutations())
+    if target == "result":
+        inner["KpiResult"] = junk if not isinstance(junk, dict) else {"Rows": junk}
+    elif target == "rows":
+        inner["KpiResult"]["Rows"] = junk if not isinstance(junk, list | type(None)) else 5
+    elif target == "kpiname":
+        inner["KpiName"] = junk if not isinstance(junk, str) else None
+    elif not rows:
+        inner["KpiResult"]["Rows"] = [junk]
+    else:
+        row = rows[draw(st.integers(0, len(rows) - 1))]
+        if target == "row":
+            row.pop("Values")
+        elif target == "entry":
+            row["Values"][0] = junk
+        elif target == "value":
+            row["Values"][0]["Value"] = draw(
+                st.one_of(st.none(), st.integers(), st.text(alphabet="xyz!", min_size=1))
+            )
+        else:
+            row["Values"][0]["Key"] = draw(st.one_of(st.none(), st.integers()))
+    return resp
+
+
+@settings(max_examples=200, deadline=None)
+@given(malformed_responses())
+def test_malformed_responses_raise_only_library_errors(resp):
+    with pytest.raises(PinpointKpiError):
+        ppk.kpi_frame(resp)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(malformed_responses(), st.binary(max_size=40), st.text(max_size=40)))
+def test_read_json_of_malformed_files_raises_only_library_errors(tmp_path_factory, payload):
+    folder = tmp_path_factory.mktemp("bad")
+    path = folder / "saved.json"
+    if isinstance(payload, bytes):
+        path.write_bytes(payload)
+    elif isinstance(payload, str):
+        path.write_text(payload)
+    else:
+        path.write_text(json.dumps(payload))
+    with pytest.raises(PinpointKpiError):
+        ppk.read_pinpoint_kpi_json(path)
+
+
+@settings(max_examples=60, deadline=None)
+@given(valid_responses())
+def test_read_json_of_valid_files_equals_kpi_frame(tmp_path_factory, case):
+    _, _, _, resp = case
+    path = tmp_path_factory.mktemp("ok") / "saved.json"
+    path.write_text(json.dumps(resp, indent=4, default=str))
+    pd.testing.assert_frame_equal(ppk.read_pinpoint_kpi_json(path), ppk.kpi_frame(resp))
