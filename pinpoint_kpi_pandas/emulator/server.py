@@ -497,8 +497,7 @@ class _Handler(BaseHTTPRequestHandler):
             traceback.print_exc(file=sys.stderr)
             status, error_code = 500, "InternalServerErrorException"
             body = {"Message": f"Internal server error: {exc!r}", "RequestID": request_id}
-        self._respond(status, json.dumps(body, separators=(",", ":")).encode(), request_id,
-                      error_code)  # fmt: skip
+        # Logged before answering, so a client that has its answer finds it in the log.
         emu.request_log.append(
             LoggedRequest(
                 operation=operation,
@@ -514,6 +513,8 @@ class _Handler(BaseHTTPRequestHandler):
                 request_id=request_id,
             )
         )
+        self._respond(status, json.dumps(body, separators=(",", ":")).encode(), request_id,
+                      error_code)  # fmt: skip
 
     def _respond(self, status: int, body: bytes, request_id: str, error_code: str | None) -> None:
         # One buffer, one send: see the module docstring.

@@ -455,7 +455,7 @@ _CAMPAIGN_MAKERS = {"EMAIL": _email_campaign, "SMS": _sms_campaign, "PUSH": _pus
 
 
 def _journey_email(volume: int, rates: tuple[float, ...]) -> Counters:
-    delivery, reject, hard_share, open_rate, ctr = rates
+    delivery, reject, hard_share, open_rate, ctr, dither = rates
     delivered = round(volume * delivery)
     rejected = min(round(volume * reject), volume - delivered)
     hard = min(round((volume - delivered - rejected) * hard_share), volume - delivered - rejected)
@@ -468,8 +468,8 @@ def _journey_email(volume: int, rates: tuple[float, ...]) -> Counters:
         "softbounced": volume - delivered - rejected - hard,
         "opened": opened,
         "clicked": round(opened * ctr),
-        "complained": round(delivered * 0.0005),
-        "unsubscribed": round(delivered * 0.0042),
+        "complained": _rare(delivered * 0.0009, dither),
+        "unsubscribed": _rare(delivered * 0.0042, dither),
     }
 
 
@@ -505,6 +505,15 @@ def _txn_sms(volume: int, rates: tuple[float, ...]) -> Counters:
     }
     out.update(_split(volume - delivered, weights, SMS_ERROR_CODES))
     return out
+
+
+def _rare(expected: float, dither: float) -> int:
+    """A small count: ``expected`` rounded up or down by a fixed per-day dither in [0, 1).
+
+    Plain rounding would turn a rare event (0.4 complaints a day) into zero every day; this keeps
+    its mean, and stays monotone in ``expected`` (a partial day never has more).
+    """
+    return math.floor(expected + dither)
 
 
 def _split(total: int, weights: list[float], names: tuple[str, ...]) -> Counters:
@@ -827,6 +836,7 @@ def _build_journey(
                 0.45,
                 _clip(open_base * (1 - 0.08 * step) * (1 + rng.gauss(0, 0.05))),
                 _clip(0.17 + rng.gauss(0, 0.015)),
+                rng.random(),
             )
             slots.setdefault(day, []).append((activity.id, round(v), rates, _journey_email))
             day += dt.timedelta(days=1)
