@@ -37,8 +37,9 @@ def make_client(
     client : botocore client, optional
         A ready ``boto3.client("pinpoint")``; returned unchanged (its own retry settings apply).
     boto3_session : boto3.session.Session, optional
-        Session to build the client from (profile, credentials, region). Default: a new session,
-        which reads the usual AWS environment and config files.
+        Session to build the client from (profile, credentials, region). Default: boto3's
+        default session (what ``boto3.client`` uses), which reads the usual AWS environment and
+        config files.
     region_name : str, optional
         AWS Region. With an ``endpoint_url`` and no region configured, ``us-east-1`` is used for
         signing.
@@ -72,7 +73,13 @@ def make_client(
 
     from . import __version__
 
-    session = boto3_session if boto3_session is not None else boto3.session.Session()
+    session = boto3_session
+    if session is None:
+        # boto3's own default session, as boto3.client() uses: its loaded service models are
+        # reused, so each read does not pay to parse them again.
+        if boto3.DEFAULT_SESSION is None:
+            boto3.setup_default_session()
+        session = boto3.DEFAULT_SESSION
     config = Config(
         retries={"mode": RETRY_MODE, "max_attempts": max_attempts},
         max_pool_connections=max(max_pool_connections, 1),

@@ -504,6 +504,13 @@ def empty_kpi_frame(kpi: catalog.Kpi | None, id_level: str | None = None) -> pd.
     return frame.set_axis(index, axis=0)
 
 
+def one_row_at_least(frame: pd.DataFrame) -> pd.DataFrame:
+    """A single-value KPI's empty answer as one missing row; other frames unchanged."""
+    if len(frame) or not isinstance(frame.index, pd.RangeIndex):
+        return frame
+    return frame.reindex(pd.RangeIndex(1))
+
+
 def assemble(
     parts: Sequence[tuple[str, str | None, pd.DataFrame, str]],
     *,
@@ -534,6 +541,10 @@ def assemble(
     per_kpi = []
     for kpi, name in zip(kpis, kpi_names, strict=True):
         mine = [p for p in parts if p[0] == name]
+        if id_level is not None:
+            # A single-value KPI answers one row per id; where the service had no data, keep
+            # the row as missing rather than let the id vanish from the frame.
+            mine = [(n, rid, one_row_at_least(f), label) for n, rid, f, label in mine]
         if not mine:
             per_kpi.append(empty_kpi_frame(kpi, id_level))
             continue

@@ -28,7 +28,7 @@ from .errors import (
     ResponseFormatError,
 )
 from .fetch import DEFAULT_MAX_WORKERS, fetch_responses
-from .frame import DtypeBackend, assemble, kpi_frame, unwrap_response
+from .frame import DtypeBackend, assemble, kpi_frame, one_row_at_least, unwrap_response
 from .plan import ID_LEVEL, KpiPlan, plan_kpi_requests
 from .store import ResponseStore
 
@@ -162,7 +162,7 @@ def read_pinpoint_kpi(
     >>> df.columns.tolist()
     ['SuccessfulDeliveryRate']
     """
-    _check_options(errors, max_workers, max_rate, offline, progress)
+    _check_options(errors, max_workers, max_rate, offline, progress, dtype_backend)
     store = ResponseStore(cache) if cache is not None else None
 
     def client_factory() -> Any:
@@ -252,7 +252,11 @@ def _names(kpi_name: str | Sequence[str]) -> list[str]:
     return [kpi_name] if isinstance(kpi_name, str) else list(kpi_name)
 
 
-def _check_options(errors, max_workers, max_rate, offline, progress) -> None:
+def _check_options(errors, max_workers, max_rate, offline, progress, dtype_backend) -> None:
+    if dtype_backend not in (None, "numpy_nullable", "pyarrow"):
+        raise InvalidArgumentError(
+            f"dtype_backend must be None, 'numpy_nullable' or 'pyarrow', not {dtype_backend!r}."
+        )
     if errors not in ("raise", "warn"):
         raise InvalidArgumentError(f"errors must be 'raise' or 'warn', not {errors!r}.")
     if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
@@ -405,7 +409,7 @@ def _assemble_saved(entries, files: list[str]) -> pd.DataFrame:
     for meta, _, resource, frame, label in entries:
         if window_level:
             window = f"{meta['start_time']}/{meta['end_time']}"
-            frame = pd.concat([frame], keys=[window], names=["Window"])
+            frame = pd.concat([one_row_at_least(frame)], keys=[window], names=["Window"])
             if frame.index.nlevels == 2 and frame.index.names[1] is None:
                 frame = frame.droplevel(1)
         parts.append((meta["kpi_names"][0], resource, frame, label))
