@@ -52,7 +52,7 @@ def _client(endpoint_url: str, threads: int):
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
         config=botocore.config.Config(
-            retries={"mode": "standard", "max_attempts": 1},
+            retries={"mode": "standard", "total_max_attempts": 1},
             max_pool_connections=max(10, threads),
         ),
     )

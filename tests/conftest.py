@@ -65,7 +65,8 @@ def pinpoint_client_factory(_aws_env_session):
     import botocore.config
 
     def make(endpoint_url: str, **config):
-        config.setdefault("retries", {"mode": "standard", "max_attempts": 1})
+        # total_max_attempts counts the first try; botocore's "max_attempts" counts retries only.
+        config.setdefault("retries", {"mode": "standard", "total_max_attempts": 1})
         return boto3.session.Session().client(
             "pinpoint",
             endpoint_url=endpoint_url,
