@@ -1,0 +1,1058 @@
+"""Jupyter widgets: :func:`compare_campaigns`, a small dashboard to click through campaigns.
+
+The dashboard is a controller (:class:`CampaignComparison`) around one pure function,
+:func:`render_comparison`: the controls' callbacks work out *what* to show (a
+:class:`Selection`), load the data (from the frame given, or from Pinpoint through
+:func:`~pinpoint_kpi_pandas.read_pinpoint_kpi`, cached per KPI and range), and hand both to the
+render function, which returns a matplotlib figure and a summary table and touches no widget.
+
+Only core ipywidgets and matplotlib are used, and the chart is shown as a PNG ``Image`` widget,
+so the dashboard works the same in JupyterLab, Notebook 7, VS Code and Voila.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import itertools
+import math
+import traceback
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from . import catalog
+from .errors import InvalidArgumentError, PinpointKpiError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "CHARTS",
+    "FUNNEL_KPIS",
+    "CampaignComparison",
+    "Selection",
+    "compare_campaigns",
+    "render_comparison",
+    "summary_table",
+]
+
+CHARTS = ("trend", "compare", "funnel", "calendar")
+"""The chart types: daily lines, one bar per campaign, the delivery funnel, a daily heat map."""
+
+FUNNEL_KPIS = (
+    "attempted-deliveries-grouped-by-campaign-activity",
+    "successful-deliveries-grouped-by-campaign-activity",
+    "direct-email-opens-grouped-by-campaign-activity",
+    "direct-push-opens-grouped-by-campaign-activity",
+    "clicks-grouped-by-campaign-activity",
+)
+"""The campaign-scope count KPIs the funnel chart reads (events add up over campaign runs)."""
+
+# Funnel stages: (label, value keys summed into the stage).
+_FUNNEL_STAGES = (
+    ("Sent", ("AttemptedDeliveries",)),
+    ("Delivered", ("SuccessfulDeliveries",)),
+    ("Opened", ("DirectEmailOpens", "DirectPushOpens")),
+    ("Clicked", ("Clicks",)),
+)
+_DEFAULT_KPI = "successful-delivery-rate-grouped-by-date"
+_ID_LEVELS = {"campaign": "CampaignId", "journey": "JourneyId"}
+_Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the controls ask for; the controller's state, in the user's words.
+
+    Attributes
+    ----------
+    kpi : str
+        The KPI name (ignored by the funnel chart, which reads :data:`FUNNEL_KPIS`).
+    ids : tuple of str
+        The campaign (or journey) ids, in the order shown.
+    start, end : datetime.date
+        The inclusive range of UTC days.
+    chart : {"trend", "compare", "funnel", "calendar"}
+    """
+
+    kpi: str
+    ids: tuple[str, ...]
+    start: dt.date
+    end: dt.date
+    chart: str
+
+    @property
+    def kpi_names(self) -> tuple[str, ...]:
+        """The KPIs to load for this selection."""
+        return FUNNEL_KPIS if self.chart == "funnel" else (self.kpi,)
+
+
+# --- the pure part: data in, figure and table out --------------------------------------------
+
+
+def render_comparison(
+    data: pd.DataFrame,
+    *,
+    kpi: catalog.Kpi | None,
+    chart: str,
+    labels: Mapping[str, str] | None = None,
+    id_level: str = "CampaignId",
+    ids: Sequence[str] | None = None,
+    title: str | None = None,
+) -> tuple[Figure, pd.DataFrame]:
+    """Draw one chart of campaigns side by side, and the table that goes under it.
+
+    A pure function: it reads ``data`` and returns new objects; no widget, no I/O, no pyplot
+    state (the figure is a bare :class:`matplotlib.figure.Figure`, so nothing is shown twice).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        A KPI frame whose first index level is ``id_level``, already cut to the campaigns and
+        days to show.
+    kpi : Kpi or None
+        The KPI of the column to draw (None for the funnel).
+    chart : {"trend", "compare", "funnel", "calendar"}
+        ``trend``: one line per campaign over the days (needs a ``-grouped-by-date`` KPI);
+        ``compare``: one bar per campaign, with a 95% interval where one can be computed;
+        ``funnel``: sent, delivered, opened, clicked per campaign (needs the
+        :data:`FUNNEL_KPIS` columns); ``calendar``: a heat map of campaigns by day.
+    labels : mapping of id to name, optional
+        Campaign names for legends and the table; ids are shown where missing.
+    id_level : str, default "CampaignId"
+        The index level holding the ids.
+    ids : sequence of str, optional
+        The campaigns to show, in order, including those without data (shown as empty or zero).
+        Default: the ids in ``data``.
+    title : str, optional
+        The chart title; default from the catalog.
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, pandas.DataFrame)
+        The figure and :func:`summary_table` of ``data``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        The chart cannot be drawn from this data (e.g. ``trend`` of a KPI without dates); the
+        message says which KPI or chart to pick instead.
+    """
+    if chart not in CHARTS:
+        raise InvalidArgumentError(f"chart must be one of {CHARTS}, not {chart!r}.")
+    labels = dict(labels or {})
+    table = summary_table(data, kpi=kpi, chart=chart, labels=labels, id_level=id_level, ids=ids)
+    if chart in ("trend", "calendar"):
+        _require_dates(data, kpi, chart)
+    if chart != "funnel" and kpi is None:
+        raise InvalidArgumentError("pick a KPI to chart.")
+
+    from matplotlib.figure import Figure
+
+    ids = list(ids) if ids is not None else _ids_in(data, id_level)
+    if chart == "calendar":
+        height = 0.9 + 0.55 * max(len(ids), 1)
+        figure = Figure(figsize=(9, max(height, 2.4)), layout="constrained")
+    else:
+        figure = Figure(figsize=(9, 4.2), layout="constrained")
+    ax = figure.subplots()
+    name = {i: labels.get(i) or _short_id(i) for i in ids}
+    if not len(data) or not ids:
+        _draw_empty(ax, "No data for this selection: pick other campaigns or days.")
+    elif chart == "trend":
+        _draw_trend(ax, data, kpi, name, id_level)
+    elif chart == "compare":
+        _draw_compare(ax, table, kpi)
+    elif chart == "funnel":
+        _draw_funnel(ax, table)
+    else:
+        _draw_calendar(figure, ax, data, kpi, name, id_level)
+    if title is None:
+        title = "Delivery funnel" if chart == "funnel" else kpi.short_title
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    return figure, table
+
+
+def summary_table(
+    data: pd.DataFrame,
+    *,
+    kpi: catalog.Kpi | None,
+    chart: str = "compare",
+    labels: Mapping[str, str] | None = None,
+    id_level: str = "CampaignId",
+    ids: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """One row per campaign summarising ``data`` the way the KPI's kind allows.
+
+    Counts and amounts are totalled; rates, unique counts and averages are never summed: for
+    ``-grouped-by-date`` KPIs the table gives the mean of the daily values (unweighted, and
+    labelled so) with a 95% interval of that mean, and the lowest and highest day. The funnel
+    gives the stage totals and the conversion from each stage to the next.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``Campaign`` (the name, or the id where no name is known), one row per id of
+        ``ids`` (default: the ids in ``data``), in that order; ``attrs["value_kind"]`` is the
+        KPI's kind.
+    """
+    labels = dict(labels or {})
+    ids = list(ids) if ids is not None else _ids_in(data, id_level)
+    index = pd.Index([labels.get(i) or _short_id(i) for i in ids], name="Campaign")
+    if chart == "funnel":
+        return _funnel_table(data, ids, index, id_level)
+    if kpi is None:
+        raise InvalidArgumentError("pick a KPI to summarise.")
+    column = _value_column(data, kpi)
+    groups = {i: column[column.index.get_level_values(id_level) == i].dropna() for i in ids}
+    grouped_by = [n for n in data.index.names if n != id_level]
+    rows = []
+    for values in groups.values():
+        row: dict[str, Any] = {}
+        if kpi.is_additive:
+            row["Total"] = values.sum() if len(values) else np.nan
+        if "Date" in grouped_by or kpi.grouped_by == "CampaignActivityId":
+            noun = "Days" if "Date" in grouped_by else "Runs"
+            row[noun] = len(values)
+            mean, half = _mean_interval(values.to_numpy())
+            label = "Mean per day" if noun == "Days" else "Mean per run"
+            if kpi.kind == "rate":
+                label += " (unweighted)"
+            row[label] = mean
+            row["95% CI low"] = mean - half if not math.isnan(half) else np.nan
+            row["95% CI high"] = mean + half if not math.isnan(half) else np.nan
+            row["Lowest"] = values.min() if len(values) else np.nan
+            row["Highest"] = values.max() if len(values) else np.nan
+        elif not kpi.is_additive:
+            row["Value"] = values.iloc[0] if len(values) else np.nan
+        rows.append(row)
+    table = pd.DataFrame(rows, index=index)
+    table.attrs["value_kind"] = kpi.kind
+    table.attrs["value_unit"] = kpi.unit
+    return table
+
+
+def _funnel_table(data, ids, index, id_level) -> pd.DataFrame:
+    missing = [keys[0] for _, keys in _FUNNEL_STAGES if not any(k in data.columns for k in keys)]
+    if missing:
+        raise InvalidArgumentError(
+            f"the funnel needs the columns {', '.join(missing)}; read the KPIs "
+            f"{', '.join(FUNNEL_KPIS)} for these campaigns (or pick another chart)."
+        )
+    numbers = data.apply(_as_float)
+    totals = {}
+    for stage, keys in _FUNNEL_STAGES:
+        present = [k for k in keys if k in numbers.columns]
+        per_id = numbers[present].fillna(0).sum(axis=1).groupby(level=id_level, sort=False).sum()
+        totals[stage] = per_id.reindex(ids).fillna(0).to_numpy()
+    table = pd.DataFrame(totals, index=index).astype("int64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for (before, _), (after, _) in itertools.pairwise(_FUNNEL_STAGES):
+            table[f"{after} / {before}"] = table[after] / table[before].where(table[before] > 0)
+    table.attrs["value_kind"] = "count"
+    return table
+
+
+def _mean_interval(values: np.ndarray) -> tuple[float, float]:
+    values = values.astype("float64")
+    if not len(values):
+        return math.nan, math.nan
+    mean = float(values.mean())
+    if len(values) < 2:
+        return mean, math.nan
+    half = _Z95 * float(values.std(ddof=1)) / math.sqrt(len(values))
+    return mean, half
+
+
+def _as_float(column: pd.Series) -> pd.Series:
+    return pd.Series(
+        column.to_numpy(dtype="float64", na_value=np.nan), index=column.index, name=column.name
+    )
+
+
+def _value_column(data: pd.DataFrame, kpi: catalog.Kpi) -> pd.Series:
+    if kpi.value_key not in data.columns:
+        raise InvalidArgumentError(
+            f"the data has no {kpi.value_key} column "
+            f"(columns: {', '.join(map(str, data.columns))})."
+        )
+    column = _as_float(data[kpi.value_key])
+    return column * 100 if kpi.kind == "rate" else column
+
+
+def _require_dates(data: pd.DataFrame, kpi: catalog.Kpi | None, chart: str) -> None:
+    if "Date" in data.index.names:
+        return
+    name = kpi.name if kpi else "this KPI"
+    better = catalog.date_variant(kpi.name, kpi.scope) if kpi else None
+    fix = f"pick {better.title!r} ({better.name})" if better else "pick a KPI 'grouped by date'"
+    raise InvalidArgumentError(
+        f"a {chart} chart needs one value per day, and {name} has none; {fix}, or choose the "
+        "compare chart."
+    )
+
+
+def _ids_in(data: pd.DataFrame, id_level: str) -> list[str]:
+    if id_level not in data.index.names:
+        return []
+    return list(dict.fromkeys(data.index.get_level_values(id_level)))
+
+
+def _short_id(value: str) -> str:
+    return value if len(value) <= 10 else value[:8] + "…"
+
+
+def _draw_empty(ax, message: str) -> None:
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="0.4")
+    ax.set_axis_off()
+
+
+def _style(ax) -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.grid(axis="y", color="0.9", linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def _draw_trend(ax, data, kpi, name, id_level) -> None:
+    import matplotlib.dates as mdates
+
+    column = _value_column(data, kpi)
+    for campaign, label in name.items():
+        series = column[column.index.get_level_values(id_level) == campaign]
+        dates = series.index.get_level_values("Date")
+        ax.plot(dates, series.to_numpy(), marker="o", markersize=3, linewidth=1.5, label=label)
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.set_ylabel(kpi.axis_label)
+    _style(ax)
+    ax.legend(frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+
+
+def _draw_compare(ax, table: pd.DataFrame, kpi) -> None:
+    value = next(
+        (c for c in table.columns if c.startswith("Mean") or c in ("Total", "Value")), None
+    )
+    if kpi.is_additive and "Total" in table.columns:
+        value = "Total"
+    heights = table[value].to_numpy(dtype="float64")
+    positions = np.arange(len(table))
+    errors = None
+    if "95% CI low" in table.columns and not kpi.is_additive:
+        low = heights - table["95% CI low"].to_numpy(dtype="float64")
+        high = table["95% CI high"].to_numpy(dtype="float64") - heights
+        errors = np.nan_to_num(np.vstack([low, high]))
+    colors = [f"C{i % 10}" for i in range(len(table))]
+    ax.barh(positions, heights, xerr=errors, color=colors, alpha=0.85, capsize=4)
+    ax.set_yticks(positions, table.index.tolist())
+    ax.invert_yaxis()
+    ax.set_xlabel(f"{kpi.axis_label}: {value.lower()}")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.grid(axis="x", color="0.9", linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def _draw_funnel(ax, table: pd.DataFrame) -> None:
+    stages = [s for s, _ in _FUNNEL_STAGES]
+    positions = np.arange(len(stages))
+    width = 0.8 / max(len(table), 1)
+    for number, (label, row) in enumerate(table[stages].iterrows()):
+        ax.bar(positions + number * width - 0.4 + width / 2, row.to_numpy(), width, label=label)
+    ax.set_xticks(positions, stages)
+    ax.set_ylabel("Messages (events)")
+    ax.yaxis.set_major_formatter(_thousands())
+    _style(ax)
+    ax.legend(frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+
+
+def _draw_calendar(figure, ax, data, kpi, name, id_level) -> None:
+    import matplotlib.dates as mdates
+
+    column = _value_column(data, kpi)
+    days = pd.DatetimeIndex(sorted(set(column.index.get_level_values("Date"))))
+    if days.tz is not None:
+        days = days.tz_localize(None)
+    every_day = pd.date_range(days.min(), days.max(), freq="D")
+    grid = np.full((len(name), len(every_day)), np.nan)
+    for row, campaign in enumerate(name):
+        series = column[column.index.get_level_values(id_level) == campaign]
+        dates = pd.DatetimeIndex(series.index.get_level_values("Date"))
+        if dates.tz is not None:
+            dates = dates.tz_localize(None)
+        grid[row, every_day.get_indexer(dates)] = series.to_numpy()
+    start = mdates.date2num(every_day[0]) - 0.5
+    end = mdates.date2num(every_day[-1]) + 0.5
+    image = ax.imshow(
+        np.ma.masked_invalid(grid),
+        aspect="auto",
+        interpolation="nearest",
+        cmap="viridis",
+        extent=(start, end, len(name) - 0.5, -0.5),
+    )
+    ax.set_facecolor("0.93")
+    ax.set_yticks(range(len(name)), list(name.values()))
+    ax.xaxis_date()
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    bar = figure.colorbar(image, ax=ax, pad=0.01, fraction=0.04)
+    bar.set_label(kpi.axis_label)
+
+
+def _thousands():
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda value, _: f"{value:,.0f}")
+
+
+# --- data sources ------------------------------------------------------------------------------
+
+
+class _FrameSource:
+    """The data is a frame the user already has: load means cut."""
+
+    def __init__(self, frame: pd.DataFrame):
+        meta = dict(frame.attrs.get("pinpoint") or {})
+        scope = meta.get("scope") or "campaign"
+        id_level = _ID_LEVELS.get(scope, "CampaignId")
+        if id_level not in frame.index.names:
+            ids = meta.get(f"{scope}_ids") or []
+            if len(ids) != 1:
+                raise InvalidArgumentError(
+                    f"the frame has no {id_level} index level; read it with a list of "
+                    f"{scope} ids (campaign_id=[...]) so campaigns can be told apart."
+                )
+            frame = pd.concat([frame], keys=ids, names=[id_level])
+            if isinstance(frame.index, pd.MultiIndex) and frame.index.names[-1] is None:
+                frame = frame.droplevel(-1)
+        self.frame = frame
+        self.meta = meta
+        self.scope = scope
+        self.id_level = id_level
+        self.application_id = meta.get("application_id")
+        columns = meta.get("columns") or {}
+        names = list(dict.fromkeys(meta.get("kpi_names") or columns.values()))
+        self.kpis = [k for k in (catalog.find_kpi(n, scope) for n in names) if k is not None]
+        if not self.kpis:
+            self.kpis = [
+                k
+                for k in catalog.kpis(scope)
+                if k.value_key in frame.columns
+                and (k.grouped_by in frame.index.names or k.grouped_by is None)
+            ][:1]
+        self.ids = list(dict.fromkeys(frame.index.get_level_values(id_level)))
+
+    def date_bounds(self) -> tuple[dt.date | None, dt.date | None]:
+        if "Date" in self.frame.index.names and len(self.frame):
+            dates = self.frame.index.get_level_values("Date")
+            return dates.min().date(), dates.max().date()
+        start, end = self.meta.get("start_time"), self.meta.get("end_time")
+        return (
+            pd.Timestamp(start).date() if start else None,
+            pd.Timestamp(end).date() if end else None,
+        )
+
+    def kpi_options(self) -> list[catalog.Kpi]:
+        return self.kpis
+
+    def load(self, selection: Selection, progress) -> pd.DataFrame:
+        frame = self.frame
+        if selection.chart != "funnel":
+            kpi = catalog.find_kpi(selection.kpi, self.scope)
+            if kpi is not None and kpi.value_key in frame.columns:
+                frame = frame[[kpi.value_key]]
+        frame = _cut(frame, selection, self.id_level)
+        frame.attrs["pinpoint"] = {
+            **self.meta,
+            f"{self.scope}_ids": list(selection.ids),
+            "start_time": f"{selection.start.isoformat()}T00:00:00Z",
+            "end_time": f"{selection.end.isoformat()}T23:59:59Z",
+        }
+        return frame
+
+
+class _ReaderSource:
+    """The data comes from Pinpoint on demand, through the reader, cached per KPI and range."""
+
+    scope = "campaign"
+    id_level = "CampaignId"
+
+    def __init__(self, application_id: str, reader_kwargs: dict):
+        self.application_id = application_id
+        self.reader_kwargs = reader_kwargs
+        # (kpi names, start, end) -> (frame of the ids fetched so far, those ids)
+        self.cache: dict[tuple, tuple[pd.DataFrame, set[str]]] = {}
+        self.calls = 0
+
+    def kpi_options(self) -> list[catalog.Kpi]:
+        return list(catalog.kpis(self.scope))
+
+    def load(self, selection: Selection, progress) -> pd.DataFrame:
+        from .reader import read_pinpoint_kpi
+
+        key = (selection.kpi_names, selection.start, selection.end)
+        frame, fetched = self.cache.get(key, (None, set()))
+        missing = [i for i in selection.ids if i not in fetched]
+        if missing:
+            progress(True, f"Loading {len(missing)} campaign{'s' * (len(missing) > 1)}…")
+            try:
+                new = read_pinpoint_kpi(
+                    self.application_id,
+                    list(selection.kpi_names),
+                    selection.start,
+                    selection.end,
+                    campaign_id=missing,
+                    progress=False,
+                    **self.reader_kwargs,
+                )
+                self.calls += 1
+            finally:
+                progress(False, "")
+            meta = new.attrs.get("pinpoint", {})
+            frame = new if frame is None else pd.concat([frame, new])
+            frame.attrs["pinpoint"] = meta
+            self.cache[key] = (frame, fetched | set(missing))
+        if frame is None:  # nothing selected and nothing fetched yet
+            from .frame import empty_kpi_frame
+
+            kpi = catalog.find_kpi(selection.kpi, self.scope)
+            frame = empty_kpi_frame(kpi, self.id_level)
+        meta = dict(frame.attrs.get("pinpoint") or {})
+        result = _cut(frame, selection, self.id_level)
+        result.attrs["pinpoint"] = {
+            **meta,
+            "application_id": self.application_id,
+            "kpi_names": list(selection.kpi_names),
+            "scope": self.scope,
+            "campaign_ids": list(selection.ids),
+        }
+        return result
+
+
+def _cut(frame: pd.DataFrame, selection: Selection, id_level: str) -> pd.DataFrame:
+    """The rows of ``frame`` for the selected ids (in selection order) and days."""
+    if id_level in frame.index.names:
+        ids = frame.index.get_level_values(id_level)
+        frame = frame[ids.isin(selection.ids)]
+        order = {i: n for n, i in enumerate(selection.ids)}
+        position = frame.index.get_level_values(id_level).map(order)
+        frame = frame.iloc[np.argsort(np.asarray(position), kind="stable")]
+    if "Date" in frame.index.names:
+        dates = frame.index.get_level_values("Date")
+        if getattr(dates, "tz", None) is not None:
+            dates = dates.tz_convert("UTC").tz_localize(None)
+        first = pd.Timestamp(selection.start)
+        after = pd.Timestamp(selection.end) + pd.Timedelta(days=1)
+        frame = frame[(dates >= first) & (dates < after)]
+    return frame.copy()
+
+
+# --- the controller ----------------------------------------------------------------------------
+
+
+_CSS = """
+<style>
+.ppk-dash { font-family: var(--jp-ui-font-family, system-ui, sans-serif); }
+.ppk-head { font-size: 18px; font-weight: 600; color: #1f2a37; margin: 0; }
+.ppk-sub { font-size: 12px; color: #5b6675; margin-top: 2px; }
+.ppk-caption { font-size: 13px; color: #334155; }
+.ppk-caption b { color: #0f172a; }
+.ppk-msg { border-radius: 6px; padding: 8px 12px; font-size: 13px; white-space: pre-wrap;
+           line-height: 1.35; }
+.ppk-error { background: #fdecec; border: 1px solid #f3b4b4; color: #8a1c1c; }
+.ppk-notice { background: #fff7e0; border: 1px solid #f1d48a; color: #6b4e00; }
+table.ppk-table { border-collapse: collapse; font-size: 13px; min-width: 60%; }
+table.ppk-table th, table.ppk-table td { padding: 5px 12px; border-bottom: 1px solid #e5e7eb; }
+table.ppk-table th { text-align: right; color: #475569; font-weight: 600; background: #f8fafc; }
+table.ppk-table th:first-child, table.ppk-table td:first-child { text-align: left; }
+table.ppk-table td { text-align: right; font-variant-numeric: tabular-nums; }
+table.ppk-table tr:hover td { background: #f1f5f9; }
+</style>
+"""
+
+
+@dataclass
+class _State:
+    frame: pd.DataFrame | None = None
+    figure: Any = None
+    table: pd.DataFrame | None = None
+    png: bytes = b""
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+class CampaignComparison:
+    """A campaign-comparison dashboard; made by :func:`compare_campaigns`.
+
+    Displaying the object in a notebook shows the dashboard. Set ``.value`` on the widgets in
+    :attr:`controls` (from code or by clicking) and the chart and table follow.
+
+    Attributes
+    ----------
+    controls : dict of str to ipywidgets.Widget
+        ``"campaigns"`` (SelectMultiple of ids, labelled by name), ``"kpi"`` (Dropdown of KPI
+        names, labelled by title), ``"start"`` and ``"end"`` (DatePicker), ``"chart"``
+        (ToggleButtons).
+    widget : ipywidgets.VBox
+        The whole dashboard, to place inside your own layout.
+    frame : pandas.DataFrame or None
+        The data currently shown.
+    figure : matplotlib.figure.Figure or None
+        The chart currently shown.
+    table : pandas.DataFrame or None
+        The summary table currently shown (see :func:`summary_table`).
+    error : str or None
+        The message shown in the error box, if any.
+    """
+
+    def __init__(
+        self,
+        source: _FrameSource | _ReaderSource,
+        *,
+        kpi: str | None,
+        start: dt.date,
+        end: dt.date,
+        chart: str,
+        ids: Sequence[str],
+        options: Sequence[tuple[str, str]],
+        labels: Mapping[str, str],
+        subtitle: str,
+    ):
+        import ipywidgets as w
+
+        self._source = source
+        self._labels = dict(labels)
+        self._state = _State()
+        kpis = source.kpi_options()
+        kpi_names = [k.name for k in kpis]
+        if kpi is None:
+            kpi = _DEFAULT_KPI if _DEFAULT_KPI in kpi_names else kpi_names[0]
+        if kpi not in kpi_names:
+            catalog.get_kpi(kpi, source.scope)  # raises the catalog's own message
+            raise InvalidArgumentError(
+                f"kpi={kpi!r} is not in the frame; it holds {', '.join(kpi_names)}."
+            )
+        label_style = {"description_width": "70px"}
+        self.controls: dict[str, Any] = {
+            "campaigns": w.SelectMultiple(
+                options=list(options),
+                value=tuple(ids),
+                rows=min(max(len(options), 4), 10),
+                description="Campaigns",
+                style=label_style,
+                layout=w.Layout(width="360px", margin="0 16px 0 0"),
+            ),
+            "kpi": w.Dropdown(
+                options=[(k.title, k.name) for k in kpis],
+                value=kpi,
+                description="KPI",
+                style=label_style,
+                layout=w.Layout(width="420px"),
+            ),
+            "start": w.DatePicker(
+                value=start, description="From", style=label_style, layout=w.Layout(width="240px")
+            ),
+            "end": w.DatePicker(
+                value=end, description="To", style=label_style, layout=w.Layout(width="240px")
+            ),
+            "chart": w.ToggleButtons(
+                options=[(c.capitalize(), c) for c in CHARTS],
+                value=chart,
+                description="Chart",
+                style={**label_style, "button_width": "82px"},
+                tooltips=[
+                    "Daily values, one line per campaign",
+                    "One bar per campaign, with a 95% interval",
+                    "Sent, delivered, opened, clicked",
+                    "Daily values as a heat map",
+                ],
+            ),
+        }
+        self._progress = w.IntProgress(
+            value=0,
+            min=0,
+            max=1,
+            description="Loading…",
+            bar_style="info",
+            style={"description_width": "70px"},
+            layout=w.Layout(width="300px", visibility="hidden"),
+        )
+        self._message = w.HTML(layout=w.Layout(display="none", width="100%"))
+        self._caption = w.HTML()
+        self._image = w.Image(format="png", layout=w.Layout(width="100%", max_width="900px"))
+        self._table_html = w.HTML()
+        self._out = w.Output()  # catches anything printed or raised outside our own handler
+        header = w.HTML(
+            f"{_CSS}<div class='ppk-dash'><p class='ppk-head'>Campaign comparison</p>"
+            f"<div class='ppk-sub'>{html.escape(subtitle)}</div></div>"
+        )
+        c = self.controls
+        right = w.VBox([c["kpi"], w.HBox([c["start"], c["end"]]), c["chart"], self._progress])
+        self.widget = w.VBox(
+            [
+                header,
+                w.HBox([c["campaigns"], right], layout=w.Layout(flex_flow="row wrap")),
+                self._message,
+                self._caption,
+                self._image,
+                self._table_html,
+                self._out,
+            ],
+            layout=w.Layout(padding="4px"),
+        )
+        self.widget.add_class("ppk-dash")
+        for control in c.values():
+            control.observe(self._on_change, names="value")
+        self.refresh()
+
+    # What tests and users read.
+    @property
+    def frame(self) -> pd.DataFrame | None:
+        return self._state.frame
+
+    @property
+    def figure(self) -> Figure | None:
+        return self._state.figure
+
+    @property
+    def table(self) -> pd.DataFrame | None:
+        return self._state.table
+
+    @property
+    def png(self) -> bytes:
+        """The chart as PNG bytes (what the dashboard shows)."""
+        return self._state.png
+
+    @property
+    def error(self) -> str | None:
+        return self._state.error
+
+    @property
+    def selection(self) -> Selection:
+        """The current state of the controls."""
+        c = self.controls
+        return Selection(
+            kpi=c["kpi"].value,
+            ids=tuple(c["campaigns"].value),
+            start=c["start"].value,
+            end=c["end"].value,
+            chart=c["chart"].value,
+        )
+
+    def _on_change(self, change) -> None:
+        # Errors must reach the user, not a log no one reads: refresh() shows them in the
+        # widget, and the Output catches anything else.
+        with self._out:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Load the data for the current selection and redraw the chart and table."""
+        self.controls["kpi"].disabled = self.controls["chart"].value == "funnel"
+        state = _State()
+        try:
+            selection = self.selection
+            _check_selection(selection)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                state.frame = self._source.load(selection, self._show_progress)
+            state.warnings = [str(c.message) for c in caught]
+            kpi = (
+                None
+                if selection.chart == "funnel"
+                else catalog.find_kpi(selection.kpi, self._source.scope)
+            )
+            state.figure, state.table = render_comparison(
+                state.frame,
+                kpi=kpi,
+                chart=selection.chart,
+                labels=self._labels,
+                id_level=self._source.id_level,
+                ids=selection.ids,
+            )
+            buffer = io.BytesIO()
+            state.figure.savefig(buffer, format="png", dpi=96, facecolor="white")
+            state.png = buffer.getvalue()
+        except PinpointKpiError as exc:
+            state.error = str(exc)
+        except Exception as exc:  # a bug or an unexpected failure: still show it, with a trace
+            state.error = f"{type(exc).__name__}: {exc}\n\n" + "".join(
+                traceback.format_exception(exc)[-6:]
+            )
+        self._state = state
+        self._show(state)
+
+    def _show_progress(self, busy: bool, text: str) -> None:
+        self._progress.layout.visibility = "visible" if busy else "hidden"
+        self._progress.value = 0
+        self._progress.description = text[:40] or "Loading…"
+        self._progress.bar_style = "info"
+
+    def _show(self, state: _State) -> None:
+        if state.error:
+            self._message.value = (
+                f"{_CSS}<div class='ppk-msg ppk-error'><b>Could not draw this view.</b> "
+                f"{html.escape(state.error)}</div>"
+            )
+            self._message.layout.display = "block"
+            self._caption.value = ""
+            self._image.layout.display = "none"
+            self._table_html.value = ""
+            return
+        if state.warnings:
+            text = "\n".join(state.warnings)
+            self._message.value = f"{_CSS}<div class='ppk-msg ppk-notice'>{html.escape(text)}</div>"
+            self._message.layout.display = "block"
+        else:
+            self._message.value = ""
+            self._message.layout.display = "none"
+        self._caption.value = _caption(self.selection, state, self._source)
+        self._image.value = state.png
+        self._image.layout.display = "block"
+        self._table_html.value = _CSS + table_html(state.table)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def __repr__(self) -> str:
+        selection = self.selection
+        return (
+            f"<CampaignComparison {selection.chart} of {selection.kpi} for "
+            f"{len(selection.ids)} campaigns, {selection.start}..{selection.end}>"
+        )
+
+
+def _check_selection(selection: Selection) -> None:
+    if selection.start is None or selection.end is None:
+        raise InvalidArgumentError("pick both a first and a last day.")
+    if selection.start > selection.end:
+        raise InvalidArgumentError(
+            f"the first day ({selection.start}) is after the last ({selection.end}); swap them."
+        )
+    if not selection.ids:
+        raise InvalidArgumentError("select at least one campaign (Ctrl/Cmd-click for several).")
+
+
+def _caption(selection: Selection, state: _State, source) -> str:
+    what = (
+        "Delivery funnel"
+        if selection.chart == "funnel"
+        else (catalog.find_kpi(selection.kpi, source.scope) or selection).title
+    )
+    n = len(selection.ids)
+    return (
+        "<div class='ppk-caption'>"
+        f"<b>{html.escape(what)}</b> · {n} campaign{'s' * (n != 1)} · "
+        f"{selection.start:%d %b %Y} – {selection.end:%d %b %Y} (UTC) · "
+        f"{len(state.frame) if state.frame is not None else 0} rows</div>"
+    )
+
+
+def table_html(table: pd.DataFrame | None) -> str:
+    """The summary table as HTML, rates as percentages and counts with thousands separators."""
+    if table is None:
+        return ""
+    kind = table.attrs.get("value_kind")
+    formatters = {}
+    for column in table.columns:
+        if column in ("Days", "Runs"):
+            formatters[column] = "{:,.0f}".format
+        elif " / " in column:
+            formatters[column] = _percent
+        elif kind == "rate":
+            formatters[column] = lambda v: "–" if pd.isna(v) else f"{v:.2f}%"
+        elif kind in ("count", "unique_count", "amount"):
+            formatters[column] = lambda v: "–" if pd.isna(v) else f"{v:,.0f}"
+        else:
+            formatters[column] = lambda v: "–" if pd.isna(v) else f"{v:,.2f}"
+    return table.to_html(
+        classes="ppk-table", border=0, formatters=formatters, escape=True, index_names=True
+    )
+
+
+def _percent(value: float) -> str:
+    return "–" if pd.isna(value) else f"{value:.1%}"
+
+
+# --- the entry point ---------------------------------------------------------------------------
+
+
+def compare_campaigns(
+    source: pd.DataFrame | str,
+    *,
+    kpi: str | None = None,
+    start_time: Any = None,
+    end_time: Any = None,
+    chart: str = "trend",
+    campaigns: Sequence[str] | None = None,
+    names: Mapping[str, str] | pd.DataFrame | pd.Series | None = None,
+    **reader_kwargs: Any,
+) -> CampaignComparison:
+    """A dashboard to compare campaigns: pick campaigns, a KPI, days and a chart.
+
+    Parameters
+    ----------
+    source : DataFrame or str
+        A frame from :func:`~pinpoint_kpi_pandas.read_pinpoint_kpi` (or
+        :func:`~pinpoint_kpi_pandas.read_pinpoint_kpi_json`) read with a list of campaign ids,
+        or an application (project) id: then every KPI of the campaign scope can be picked, and
+        data is fetched when needed (each KPI and range once).
+    kpi : str, optional
+        The KPI shown first. Default: ``successful-delivery-rate-grouped-by-date`` when
+        available, else the frame's first KPI.
+    start_time, end_time : date-like, optional
+        The first and last UTC day shown. Default: the frame's days; for an application id, the
+        31 days ending yesterday.
+    chart : {"trend", "compare", "funnel", "calendar"}, default "trend"
+        The chart shown first.
+    campaigns : list of str, optional
+        The campaign ids (or names) selected first. Default: every campaign of the frame, or
+        the first three of the project.
+    names : mapping of id to name, or DataFrame with a ``Name`` column, optional
+        Campaign names for the selector, legends and table (e.g. the result of
+        :func:`~pinpoint_kpi_pandas.list_campaigns`). Default: fetched with ``list_campaigns``
+        for an application id; the ids for a frame.
+    **reader_kwargs
+        Passed to :func:`~pinpoint_kpi_pandas.read_pinpoint_kpi` when fetching (``cache=``,
+        ``offline=``, ``endpoint_url=``, ``boto3_session=``, ...).
+
+    Returns
+    -------
+    CampaignComparison
+        Shows the dashboard when displayed; ``.frame``, ``.figure`` and ``.table`` hold what it
+        shows, ``.controls`` its widgets.
+
+    Raises
+    ------
+    InvalidArgumentError
+        An argument cannot be used (unknown chart, a frame without campaign ids, ...). Failures
+        while the dashboard runs (a request refused, a chart that needs other data) are shown
+        inside it instead.
+
+    Examples
+    --------
+    >>> import pinpoint_kpi_pandas as ppk
+    >>> with ppk.emulator.running() as emu:
+    ...     app = emu.world.applications[0]
+    ...     dash = ppk.widgets.compare_campaigns(
+    ...         app.id, start_time="2026-10-01", end_time="2026-10-28",
+    ...         endpoint_url=emu.endpoint_url)
+    ...     dash.controls["chart"].value = "compare"
+    >>> dash.table.index.name
+    'Campaign'
+    """
+    if chart not in CHARTS:
+        raise InvalidArgumentError(f"chart must be one of {CHARTS}, not {chart!r}.")
+    if isinstance(source, pd.DataFrame):
+        if reader_kwargs:
+            raise InvalidArgumentError(
+                f"reader options ({', '.join(sorted(reader_kwargs))}) only apply when source is "
+                "an application id; a frame is shown as it is."
+            )
+        data_source: _FrameSource | _ReaderSource = _FrameSource(source)
+        all_ids = data_source.ids
+        labels = _names_mapping(names)
+        first, last = data_source.date_bounds()
+        subtitle = f"{data_source.scope.capitalize()}s of project {data_source.application_id}"
+    elif isinstance(source, str):
+        for taken in ("campaign_id", "journey_id", "kpi_name"):
+            if taken in reader_kwargs:
+                raise InvalidArgumentError(
+                    f"{taken}= is chosen in the dashboard; pass campaigns= for the first "
+                    "selection instead."
+                )
+        data_source = _ReaderSource(source, reader_kwargs)
+        listing = None
+        if names is None:
+            from .listing import list_campaigns
+
+            client_kwargs = {
+                k: reader_kwargs[k]
+                for k in ("client", "region_name", "endpoint_url", "boto3_session")
+                if k in reader_kwargs
+            }
+            listing = list_campaigns(source, **client_kwargs)
+            names = listing
+        labels = _names_mapping(names)
+        all_ids = list(listing.index) if listing is not None else list(labels)
+        yesterday = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+        first, last = yesterday - dt.timedelta(days=30), yesterday
+        subtitle = f"Project {source}"
+        if listing is not None and "Channel" in listing.columns:
+            channels = listing["Channel"].to_dict()
+            labels = {
+                i: f"{labels.get(i, i)} ({channels[i].lower()})" if channels.get(i) else labels[i]
+                for i in all_ids
+            }
+    else:
+        raise InvalidArgumentError(
+            f"source must be a KPI DataFrame or an application id (str), not "
+            f"{type(source).__name__}."
+        )
+    if not all_ids:
+        raise InvalidArgumentError("there are no campaigns to compare.")
+
+    start = _day(start_time, "start_time") or first
+    end = _day(end_time, "end_time") or last
+    if start is None or end is None:
+        raise InvalidArgumentError("pass start_time= and end_time=: the frame has no dates.")
+
+    by_name = {v: k for k, v in labels.items()}
+    if campaigns is None:
+        chosen = all_ids if isinstance(source, pd.DataFrame) else all_ids[:3]
+    else:
+        chosen = [
+            by_name.get(c, c) for c in ([campaigns] if isinstance(campaigns, str) else campaigns)
+        ]
+        unknown = [c for c in chosen if c not in all_ids]
+        if unknown:
+            raise InvalidArgumentError(
+                f"campaigns {unknown} are not among the {len(all_ids)} campaigns available."
+            )
+    options = [(labels.get(i) or _short_id(i), i) for i in all_ids]
+    return CampaignComparison(
+        data_source,
+        kpi=kpi,
+        start=start,
+        end=end,
+        chart=chart,
+        ids=chosen,
+        options=options,
+        labels=labels,
+        subtitle=subtitle,
+    )
+
+
+def _names_mapping(names) -> dict[str, str]:
+    if names is None:
+        return {}
+    if isinstance(names, pd.DataFrame):
+        if "Name" not in names.columns:
+            raise InvalidArgumentError("names: a DataFrame needs a 'Name' column, indexed by id.")
+        names = names["Name"]
+    if isinstance(names, pd.Series):
+        names = names.to_dict()
+    if not isinstance(names, Mapping):
+        raise InvalidArgumentError("names must map ids to names (a dict, Series or DataFrame).")
+    return {str(k): str(v) for k, v in names.items() if v is not None}
+
+
+def _day(value: Any, argument: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise InvalidArgumentError(f"{argument}={value!r} is not a date.") from None
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC")
+    return stamp.date()

@@ -1,0 +1,344 @@
+"""compare_campaigns: driven as a user would, by setting .value on its controls.
+
+Assertions are on what the render function produced (.frame, .figure, .table, .error), never on
+Output.outputs, which captures nothing outside a kernel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("ipywidgets")
+pytest.importorskip("matplotlib")
+
+import pinpoint_kpi_pandas as ppk
+from pinpoint_kpi_pandas import catalog, widgets
+from pinpoint_kpi_pandas import emulator as emulator_module
+from pinpoint_kpi_pandas.errors import InvalidArgumentError
+
+START, END = "2026-10-01", "2026-10-28"  # within 31 days: every chart works
+
+
+# conftest.py gives a session emulator (seed 0, frozen clock) and dummy AWS credentials.
+
+
+@pytest.fixture
+def emu(emulator):
+    return emulator
+
+
+@pytest.fixture
+def app(sample_app):
+    return sample_app
+
+
+@pytest.fixture
+def dash(emu, app):
+    return widgets.compare_campaigns(
+        app.id, start_time=START, end_time=END, endpoint_url=emu.endpoint_url
+    )
+
+
+def kpi_requests(emu) -> int:
+    return emu.request_log.count("GetCampaignDateRangeKpi")
+
+
+def campaign_ids(frame: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(frame.index.get_level_values("CampaignId")))
+
+
+def test_opens_on_the_first_three_campaigns_by_name(dash, app):
+    first = app.campaigns[:3]
+    assert dash.error is None
+    assert dash.controls["campaigns"].value == tuple(c.id for c in first)
+    assert dash.frame.index.names == ["CampaignId", "Date"]
+    assert dash.frame.columns.tolist() == ["SuccessfulDeliveryRate"]
+    assert dash.table.index.tolist() == [f"{c.name} ({c.channel.lower()})" for c in first]
+    # The selector shows names, holds ids.
+    labels = [label for label, _ in dash.controls["campaigns"].options]
+    assert labels[0] == f"{app.campaigns[0].name} ({app.campaigns[0].channel.lower()})"
+
+
+def test_trend_draws_one_line_per_campaign_titled_from_the_catalog(dash):
+    ax = dash.figure.axes[0]
+    assert ax.get_title(loc="left") == "Delivery rate"
+    assert ax.get_ylabel() == "Delivery rate (%)"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == dash.table.index.tolist()
+    # Rates are drawn as percentages of the frame's fractions.
+    first = dash.frame.xs(dash.selection.ids[1], level="CampaignId")["SuccessfulDeliveryRate"]
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), first.to_numpy() * 100)
+    assert dash.png.startswith(b"\x89PNG")
+
+
+def test_changing_campaigns_updates_frame_table_and_chart(dash, app, emu):
+    before = kpi_requests(emu)
+    chosen = (app.campaigns[4].id, app.campaigns[1].id)
+    dash.controls["campaigns"].value = chosen
+    assert dash.error is None
+    assert campaign_ids(dash.frame) == list(chosen)
+    assert dash.frame.attrs["pinpoint"]["campaign_ids"] == list(chosen)
+    assert dash.table.index.tolist()[0].startswith(app.campaigns[4].name)
+    assert len(dash.figure.axes[0].lines) == 2
+    # Only the campaign not fetched yet was requested (one request: the range is <= 31 days).
+    assert kpi_requests(emu) - before == 1
+    # Going back to a selection already seen costs no request.
+    dash.controls["campaigns"].value = (app.campaigns[2].id,)
+    assert kpi_requests(emu) - before == 1
+    assert campaign_ids(dash.frame) == [app.campaigns[2].id]
+
+
+def test_changing_kpi_and_dates_refetches_once_per_kpi_and_range(dash, emu):
+    dash.controls["kpi"].value = "unique-deliveries-grouped-by-date"
+    assert dash.error is None
+    assert dash.frame.columns.tolist() == ["UniqueDeliveries"]
+    assert dash.figure.axes[0].get_title(loc="left") == "Endpoint deliveries"
+    before = kpi_requests(emu)
+    dash.controls["start"].value = dt.date(2026, 10, 15)
+    dates = dash.frame.index.get_level_values("Date")
+    assert dates.min() >= pd.Timestamp("2026-10-15")
+    assert dates.max() <= pd.Timestamp("2026-10-28")
+    assert kpi_requests(emu) - before == 3  # a new range: one request per campaign
+    dash.controls["start"].value = dt.date(2026, 10, 1)
+    assert kpi_requests(emu) - before == 3  # that range was cached
+
+
+def test_compare_chart_and_table_follow_the_kind_of_the_kpi(dash):
+    dash.controls["chart"].value = "compare"
+    table = dash.table
+    assert dash.error is None
+    assert list(table.columns) == [
+        "Days",
+        "Mean per day (unweighted)",
+        "95% CI low",
+        "95% CI high",
+        "Lowest",
+        "Highest",
+    ]
+    daily = dash.frame["SuccessfulDeliveryRate"].groupby(level="CampaignId").mean()
+    np.testing.assert_allclose(  # the first campaign sent nothing in October: no value, no bar
+        table["Mean per day (unweighted)"].to_numpy(),
+        daily.reindex(list(dash.selection.ids)).to_numpy() * 100,
+    )
+    sent = table.iloc[1:]
+    assert (sent["95% CI low"] < sent["Mean per day (unweighted)"]).all()
+    assert (sent["Mean per day (unweighted)"] < sent["95% CI high"]).all()
+    bars = dash.figure.axes[0].patches
+    assert len(bars) == 3
+    np.testing.assert_allclose(
+        [b.get_width() for b in bars][1:], table["Mean per day (unweighted)"].to_numpy()[1:]
+    )
+
+
+def test_funnel_reads_the_run_counts_and_disables_the_kpi_picker(dash):
+    dash.controls["chart"].value = "funnel"
+    assert dash.error is None
+    assert dash.controls["kpi"].disabled
+    table = dash.table
+    assert table.columns[:4].tolist() == ["Sent", "Delivered", "Opened", "Clicked"]
+    assert (table["Delivered"] <= table["Sent"]).all()
+    assert (table["Delivered / Sent"].dropna().between(0, 1)).all()
+    assert set(widgets.FUNNEL_KPIS) == set(dash.frame.attrs["pinpoint"]["kpi_names"])
+    dash.controls["chart"].value = "trend"
+    assert not dash.controls["kpi"].disabled
+
+
+def test_calendar_is_a_heat_map_of_campaigns_by_day(dash):
+    dash.controls["chart"].value = "calendar"
+    assert dash.error is None
+    image = dash.figure.axes[0].images[0]
+    assert image.get_array().shape == (3, 28)
+
+
+def test_errors_are_shown_in_the_widget_and_it_recovers(dash):
+    # A campaign-run KPI over 89 days cannot be split exactly: the reader refuses, and says why.
+    dash.controls["chart"].value = "funnel"
+    dash.controls["start"].value = dt.date(2026, 8, 1)
+    assert dash.error is not None and "31" in dash.error
+    assert dash.figure is None and dash.table is None
+    assert dash._message.layout.display == "block"
+    dash.controls["start"].value = dt.date(2026, 10, 1)
+    assert dash.error is None
+    assert dash._message.layout.display == "none"
+
+
+def test_charts_that_need_dates_say_which_kpi_to_pick(dash):
+    dash.controls["kpi"].value = "successful-delivery-rate"
+    assert "successful-delivery-rate-grouped-by-date" in dash.error
+    dash.controls["chart"].value = "compare"  # a single value per campaign compares fine
+    assert dash.error is None
+    assert dash.table.columns.tolist() == ["Value"]
+
+
+def test_bad_selections_are_explained(dash):
+    dash.controls["campaigns"].value = ()
+    assert "select at least one campaign" in dash.error
+    dash.controls["campaigns"].value = dash.controls["campaigns"].options[0][1:]
+    dash.controls["end"].value = dt.date(2026, 9, 1)
+    assert "after the last" in dash.error
+
+
+def test_service_failures_are_shown_not_lost(app, pinpoint_client_factory):
+    failing = app.campaigns[0].id
+    with emulator_module.running(seed=0, failing_ids=[failing]) as server:
+        # No retries: botocore would retry the 500s with backoff, which only slows the test.
+        client = pinpoint_client_factory(server.endpoint_url)
+        dash = widgets.compare_campaigns(
+            app.id,
+            start_time=START,
+            end_time=END,
+            campaigns=[app.campaigns[1].id],
+            client=client,
+        )
+        assert dash.error is None
+        dash.controls["campaigns"].value = (failing, app.campaigns[1].id)
+        assert "InternalServerErrorException" in dash.error or "500" in dash.error
+        dash.controls["campaigns"].value = (app.campaigns[2].id,)
+        assert dash.error is None
+
+
+def test_kpi_picker_offers_only_campaign_scope_kpis_by_title(dash):
+    options = dash.controls["kpi"].options
+    assert [name for _, name in options] == [k.name for k in catalog.kpis("campaign")]
+    assert ("Delivery rate, grouped by date", "successful-delivery-rate-grouped-by-date") in options
+
+
+def test_a_frame_is_shown_without_fetching(emu, app):
+    ids = [c.id for c in app.campaigns[:4]]
+    frame = ppk.read_pinpoint_kpi(
+        app.id,
+        "unique-deliveries-grouped-by-date",
+        "2026-08-01",
+        "2026-10-28",
+        campaign_id=ids,
+        endpoint_url=emu.endpoint_url,
+    )
+    names = ppk.list_campaigns(app.id, endpoint_url=emu.endpoint_url)
+    before = len(emu.request_log)
+    dash = widgets.compare_campaigns(frame, names=names)
+    assert dash.error is None
+    assert dash.controls["campaigns"].value == tuple(ids)
+    assert dash.controls["start"].value == frame.index.get_level_values("Date").min().date()
+    assert [n for _, n in dash.controls["kpi"].options] == ["unique-deliveries-grouped-by-date"]
+    assert dash.table.index.tolist() == [c.name for c in app.campaigns[:4]]
+    pd.testing.assert_frame_equal(dash.frame, frame)
+
+    dash.controls["campaigns"].value = (ids[2],)
+    dash.controls["end"].value = dt.date(2026, 8, 31)
+    assert campaign_ids(dash.frame) == [ids[2]]
+    assert dash.frame.index.get_level_values("Date").max() <= pd.Timestamp("2026-08-31")
+    expected = frame.xs(ids[2], level="CampaignId", drop_level=False).loc[
+        (slice(None), slice("2026-08-01", "2026-08-31")), :
+    ]
+    pd.testing.assert_frame_equal(dash.frame, expected)
+    assert len(emu.request_log) == before
+    # The source frame is never modified.
+    assert campaign_ids(frame) == ids
+
+
+def test_a_frame_without_the_funnel_columns_explains_what_to_read(emu, app):
+    frame = ppk.read_pinpoint_kpi(
+        app.id,
+        "successful-delivery-rate-grouped-by-date",
+        START,
+        END,
+        campaign_id=[c.id for c in app.campaigns[:2]],
+        endpoint_url=emu.endpoint_url,
+    )
+    dash = widgets.compare_campaigns(frame, chart="funnel")
+    assert "attempted-deliveries-grouped-by-campaign-activity" in dash.error
+    dash.controls["chart"].value = "trend"
+    assert dash.error is None
+
+
+def test_arguments_are_checked_up_front(emu, app):
+    frame = pd.DataFrame({"SuccessfulDeliveryRate": [0.9]})
+    with pytest.raises(InvalidArgumentError, match="no CampaignId"):
+        widgets.compare_campaigns(frame)
+    with pytest.raises(InvalidArgumentError, match="chart must be one of"):
+        widgets.compare_campaigns(app.id, chart="pie")
+    with pytest.raises(InvalidArgumentError, match="only apply when source is"):
+        widgets.compare_campaigns(frame, cache="x")
+    with pytest.raises(InvalidArgumentError, match="chosen in the dashboard"):
+        widgets.compare_campaigns(app.id, campaign_id="x")
+    with pytest.raises(InvalidArgumentError, match="not among"):
+        widgets.compare_campaigns(
+            app.id,
+            campaigns=["Nope"],
+            endpoint_url=emu.endpoint_url,
+        )
+
+
+def test_campaigns_can_be_chosen_by_name(emu, app):
+    dash = widgets.compare_campaigns(
+        app.id,
+        start_time=START,
+        end_time=END,
+        campaigns=[f"{app.campaigns[5].name} ({app.campaigns[5].channel.lower()})"],
+        endpoint_url=emu.endpoint_url,
+    )
+    assert dash.selection.ids == (app.campaigns[5].id,)
+
+
+def test_displays_as_a_widget_and_repr_says_what_it_shows(dash):
+    bundle = dash._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert "trend of successful-delivery-rate-grouped-by-date for 3 campaigns" in repr(dash)
+
+
+# --- the pure parts ---------------------------------------------------------------------------
+
+
+def _frame(values: dict[str, list[float]], column: str) -> pd.DataFrame:
+    days = pd.date_range("2026-10-01", periods=len(next(iter(values.values()))), freq="D")
+    index = pd.MultiIndex.from_product([list(values), days], names=["CampaignId", "Date"])
+    return pd.DataFrame({column: np.concatenate(list(values.values()))}, index=index)
+
+
+def test_summary_table_totals_counts_and_never_sums_rates():
+    rate = catalog.get_kpi("successful-delivery-rate-grouped-by-date", "campaign")
+    data = _frame({"a": [0.5, 0.7, 0.9], "b": [1.0, 1.0, 1.0]}, "SuccessfulDeliveryRate")
+    table = widgets.summary_table(data, kpi=rate, labels={"a": "Alpha"})
+    assert table.index.tolist() == ["Alpha", "b"]
+    assert "Total" not in table.columns
+    mean = table.loc["Alpha", "Mean per day (unweighted)"]
+    assert mean == pytest.approx(70.0)
+    half = 1.959963984540054 * np.std([50, 70, 90], ddof=1) / np.sqrt(3)
+    assert table.loc["Alpha", "95% CI high"] == pytest.approx(70.0 + half)
+    assert table.loc["b", "95% CI low"] == pytest.approx(100.0)
+
+    sent = catalog.get_kpi("attempted-deliveries-grouped-by-campaign-activity", "campaign")
+    runs = pd.DataFrame(
+        {"AttemptedDeliveries": [10, 20, 5]},
+        index=pd.MultiIndex.from_tuples(
+            [("a", "r1"), ("a", "r2"), ("b", "r3")], names=["CampaignId", "CampaignActivityId"]
+        ),
+    )
+    table = widgets.summary_table(runs, kpi=sent, ids=["a", "b", "c"])
+    assert table["Total"].tolist()[:2] == [30, 5]
+    assert table["Runs"].tolist() == [2, 1, 0]
+
+
+def test_render_is_pure_and_leaves_pyplot_alone():
+    import matplotlib.pyplot as plt
+
+    rate = catalog.get_kpi("successful-delivery-rate-grouped-by-date", "campaign")
+    data = _frame({"a": [0.5, 0.7], "b": [0.9, 0.8]}, "SuccessfulDeliveryRate")
+    copy = data.copy()
+    before = plt.get_fignums()
+    for chart in widgets.CHARTS[:2] + widgets.CHARTS[3:]:
+        figure, table = widgets.render_comparison(data, kpi=rate, chart=chart)
+        assert figure.axes and len(table) == 2
+    assert plt.get_fignums() == before
+    pd.testing.assert_frame_equal(data, copy)
+
+
+def test_render_with_no_rows_says_so():
+    rate = catalog.get_kpi("successful-delivery-rate-grouped-by-date", "campaign")
+    empty = _frame({"a": [0.5]}, "SuccessfulDeliveryRate").iloc[:0]
+    figure, table = widgets.render_comparison(empty, kpi=rate, chart="trend", ids=["a"])
+    assert "No data" in figure.axes[0].texts[0].get_text()
+    assert table["Days"].tolist() == [0]
