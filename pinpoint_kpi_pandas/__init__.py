@@ -11,7 +11,7 @@ import warnings
 
 import pandas as pd
 
-from . import catalog
+from . import accessor, catalog  # noqa: F401  (accessor registers DataFrame.pinpoint)
 from .errors import PinpointKpiError
 from .frame import kpi_frame
 from .listing import list_applications, list_campaigns, list_journeys
