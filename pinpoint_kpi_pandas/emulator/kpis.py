@@ -21,7 +21,8 @@ import functools
 from dataclasses import dataclass
 
 from .. import catalog
-from .world import SMS_ERROR_CODES, Application, World
+from .counters import SMS_ERROR_CODES
+from .world import Application, World
 
 __all__ = ["KpiEngine", "Metric", "metric_of"]
 

@@ -39,10 +39,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .clock import DEFAULT_NOW
+from .counters import CAMPAIGN_COUNTERS, Counters, journey_email, txn_email, txn_sms
+from .sample import (
+    CHANNEL_SUFFIX,
+    COUNTRIES,
+    EXTRA_THEMES,
+    PROJECTS,
+    SMS_ERROR_WEIGHTS,
+    WEEKDAY_OPEN,
+    WEEKDAY_VOLUME,
+    CampaignPlan,
+)
 
 __all__ = [
-    "COUNTRIES",
-    "SMS_ERROR_CODES",
     "Application",
     "Campaign",
     "CampaignActivity",
@@ -58,37 +67,6 @@ HISTORY_DAYS = 100
 """Days of history before the anchor day (the service keeps 90)."""
 FUTURE_DAYS = 7
 """Days of schedule after the anchor day, so a system clock that passes midnight still has data."""
-
-# Day-of-week volume factors, Monday first: weekday peaks, weekend dips.
-_WEEKDAY = (1.08, 1.12, 1.10, 1.05, 0.98, 0.80, 0.86)
-_WEEKDAY_OPEN = (0.98, 1.00, 1.01, 1.00, 0.97, 1.05, 1.06)
-
-SMS_ERROR_CODES = (
-    "UNREACHABLE",
-    "CARRIER_UNREACHABLE",
-    "INVALID",
-    "BLOCKED",
-    "CARRIER_BLOCKED",
-    "OPTED_OUT",
-    "TTL_EXPIRED",
-)
-"""Error codes of failed SMS (record statuses of SMS events; the KPI's codes are unverified)."""
-_SMS_ERROR_WEIGHTS = (0.30, 0.18, 0.16, 0.10, 0.09, 0.11, 0.06)
-
-COUNTRIES = {
-    # ISO code: (price per message part in thousandths of a US cent, mean parts per message,
-    #            delivery rate)
-    "US": (581, 1.18, 0.968),
-    "CA": (375, 1.15, 0.972),
-    "GB": (4630, 1.22, 0.975),
-    "DE": (8580, 1.31, 0.979),
-    "FR": (7290, 1.27, 0.971),
-    "IN": (278, 1.44, 0.902),
-    "BR": (2760, 1.36, 0.918),
-    "AU": (4170, 1.12, 0.977),
-    "MX": (2150, 1.29, 0.931),
-}
-"""Countries with transactional SMS traffic, and how messages there behave."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -286,7 +264,6 @@ class Application:
         raise KeyError(key)
 
 
-Counters = dict[str, int]
 # One sending slot of one day: (label, volume, rates, counter maker).
 _Slot = tuple[str, int, tuple[float, ...], Callable[[int, tuple[float, ...]], Counters]]
 
@@ -378,250 +355,6 @@ class World:
 
 
 # --------------------------------------------------------------------------------------------
-# Counter makers: pure functions of (volume, rates), monotone in volume, so a partial day
-# (a smaller volume) never has more of anything than the full day.
-
-
-def _email_campaign(volume: int, rates: tuple[float, ...]) -> Counters:
-    delivery, hard_share, open_rate, ctr, dup, _, _ = rates
-    delivered = round(volume * delivery)
-    hard = min(round(volume * (1 - delivery) * hard_share), volume - delivered)
-    direct_opens = round(delivered * open_rate)
-    unique = round(delivered * (1 - dup))
-    return {
-        "attempted": volume,
-        "delivered": delivered,
-        "hard_bounces": hard,
-        "soft_bounces": volume - delivered - hard,
-        "email_attempted": volume,
-        "email_delivered": delivered,
-        "direct_email_opens": direct_opens,
-        "opens": round(direct_opens * 1.35),
-        "clicks": round(direct_opens * ctr),
-        "complaints": round(delivered * 0.0004),
-        "unsubscribes": round(delivered * 0.0031),
-        "unique_deliveries": unique,
-        "push_delivered": 0,
-        "direct_push_opens": 0,
-        "sms_spend": 0,
-    }
-
-
-def _sms_campaign(volume: int, rates: tuple[float, ...]) -> Counters:
-    delivery, _, _, ctr, dup, price, parts = rates
-    delivered = round(volume * delivery)
-    return {
-        "attempted": volume,
-        "delivered": delivered,
-        "hard_bounces": 0,
-        "soft_bounces": 0,
-        "email_attempted": 0,
-        "email_delivered": 0,
-        "direct_email_opens": 0,
-        "opens": 0,
-        "clicks": round(delivered * ctr),
-        "complaints": 0,
-        "unsubscribes": round(delivered * 0.0052),
-        "unique_deliveries": round(delivered * (1 - dup)),
-        "push_delivered": 0,
-        "direct_push_opens": 0,
-        "sms_spend": round(volume * parts * price),
-    }
-
-
-def _push_campaign(volume: int, rates: tuple[float, ...]) -> Counters:
-    delivery, _, open_rate, _, dup, _, _ = rates
-    delivered = round(volume * delivery)
-    return {
-        "attempted": volume,
-        "delivered": delivered,
-        "hard_bounces": 0,
-        "soft_bounces": 0,
-        "email_attempted": 0,
-        "email_delivered": 0,
-        "direct_email_opens": 0,
-        "opens": 0,
-        "clicks": 0,
-        "complaints": 0,
-        "unsubscribes": 0,
-        "unique_deliveries": round(delivered * (1 - dup)),
-        "push_delivered": delivered,
-        "direct_push_opens": round(delivered * open_rate),
-        "sms_spend": 0,
-    }
-
-
-_CAMPAIGN_MAKERS = {"EMAIL": _email_campaign, "SMS": _sms_campaign, "PUSH": _push_campaign}
-
-
-def _journey_email(volume: int, rates: tuple[float, ...]) -> Counters:
-    delivery, reject, hard_share, open_rate, ctr, dither = rates
-    delivered = round(volume * delivery)
-    rejected = min(round(volume * reject), volume - delivered)
-    hard = min(round((volume - delivered - rejected) * hard_share), volume - delivered - rejected)
-    opened = round(delivered * open_rate)
-    return {
-        "sent": volume,
-        "delivered": delivered,
-        "rejected": rejected,
-        "hardbounced": hard,
-        "softbounced": volume - delivered - rejected - hard,
-        "opened": opened,
-        "clicked": round(opened * ctr),
-        "complained": _rare(delivered * 0.0009, dither),
-        "unsubscribed": _rare(delivered * 0.0042, dither),
-    }
-
-
-def _txn_email(volume: int, rates: tuple[float, ...]) -> Counters:
-    delivery, hard_share, open_rate, ctr, complaint = rates
-    delivered = round(volume * delivery)
-    hard = min(round(volume * (1 - delivery) * hard_share), volume - delivered)
-    unique_opens = round(delivered * open_rate)
-    unique_clicks = round(unique_opens * ctr)
-    return {
-        "sent": volume,
-        "delivered": delivered,
-        "hard_bounced": hard,
-        "soft_bounced": volume - delivered - hard,
-        "complaints": round(delivered * complaint),
-        "opened": round(unique_opens * 1.42),
-        "unique_opens": unique_opens,
-        "clicked": round(unique_clicks * 1.27),
-        "unique_clicks": unique_clicks,
-    }
-
-
-def _txn_sms(volume: int, rates: tuple[float, ...]) -> Counters:
-    price, parts, delivery, *weights = rates
-    delivered = round(volume * delivery)
-    parts_sent = round(volume * parts)
-    out = {
-        "sent": volume,
-        "delivered": delivered,
-        "parts_sent": parts_sent,
-        "parts_delivered": min(parts_sent, round(delivered * parts)),
-        "price": round(parts_sent * price),
-    }
-    out.update(_split(volume - delivered, weights, SMS_ERROR_CODES))
-    return out
-
-
-def _rare(expected: float, dither: float) -> int:
-    """A small count: ``expected`` rounded up or down by a fixed per-day dither in [0, 1).
-
-    Plain rounding would turn a rare event (0.4 complaints a day) into zero every day; this keeps
-    its mean, and stays monotone in ``expected`` (a partial day never has more).
-    """
-    return math.floor(expected + dither)
-
-
-def _split(total: int, weights: list[float], names: tuple[str, ...]) -> Counters:
-    """Split ``total`` by ``weights`` into integers (largest remainder), keyed ``error:NAME``."""
-    raw = [total * w for w in weights]
-    parts = [math.floor(x) for x in raw]
-    order = sorted(range(len(raw)), key=lambda i: raw[i] - parts[i], reverse=True)
-    for i in order[: total - sum(parts)]:
-        parts[i] += 1
-    return {f"error:{name}": n for name, n in zip(names, parts, strict=True)}
-
-
-# --------------------------------------------------------------------------------------------
-# The sample's content
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """How one campaign behaves. Volumes are per day (EVENT) or per send (WEEKLY, ONCE)."""
-
-    name: str
-    channel: str
-    frequency: str
-    start_offset: int  # days before the anchor
-    volume: int
-    audience: int
-    delivery: float
-    open_rate: float = 0.0  # direct opens / delivered (email, push)
-    ctr: float = 0.0  # clicks / direct opens (email), clicks / delivered (SMS)
-    volume_trend: float = 0.0  # relative change per 30 days
-    rate_trend: float = 0.0
-    send_weekday: int = 1  # WEEKLY: Monday = 0
-    dup: float = 0.0  # share of a day's deliveries that reach an endpoint twice
-    description: str = ""
-
-
-_RETAIL = (
-    _Plan("Spring Sale Email", "EMAIL", "ONCE", 45, 48_000, 52_000, 0.972, 0.22, 0.16,
-          description="Seasonal sale announcement to all subscribers"),
-    _Plan("Cart Reminder SMS", "SMS", "EVENT", 100, 900, 40_000, 0.962, ctr=0.09,
-          volume_trend=0.15, dup=0.02, description="Sent 3 hours after a cart is abandoned"),
-    _Plan("App Re-engagement Push", "PUSH", "EVENT", 100, 2_500, 60_000, 0.874, 0.045,
-          volume_trend=-0.05, dup=0.01, description="Users inactive for 14 days"),
-    _Plan("Weekly Newsletter Email", "EMAIL", "WEEKLY", 100, 26_000, 30_000, 0.968, 0.19, 0.11,
-          rate_trend=-0.06, send_weekday=1, description="Tuesday newsletter"),
-    _Plan("Welcome Series Email", "EMAIL", "EVENT", 100, 450, 25_000, 0.985, 0.35, 0.24,
-          volume_trend=0.04, description="First email after sign-up"),
-    _Plan("Flash Deal SMS", "SMS", "WEEKLY", 100, 12_000, 15_000, 0.955, ctr=0.06,
-          send_weekday=4, description="Friday flash deals"),
-    _Plan("Price Drop Push", "PUSH", "EVENT", 60, 1_200, 35_000, 0.889, 0.081, dup=0.03,
-          description="A wish-listed item got cheaper"),
-    _Plan("Back in Stock Email", "EMAIL", "EVENT", 100, 700, 28_000, 0.979, 0.27, 0.21,
-          description="A wish-listed item is available again"),
-    _Plan("Loyalty Rewards Email", "EMAIL", "EVENT", 20, 650, 22_000, 0.981, 0.265, 0.19,
-          description="Monthly points statement (started mid-window)"),
-    _Plan("Store Event SMS", "SMS", "ONCE", 12, 9_000, 9_500, 0.958, ctr=0.05,
-          description="In-store event invitation, local customers"),
-    _Plan("New Arrivals Push", "PUSH", "WEEKLY", 100, 30_000, 45_000, 0.881, 0.06,
-          send_weekday=3, description="Thursday new arrivals"),
-    _Plan("Black Friday Teaser Email", "EMAIL", "ONCE", 5, 55_000, 60_000, 0.961, 0.12, 0.09,
-          description="Early access teaser"),
-)  # fmt: skip
-
-_BANK = (
-    _Plan("Card Activation Email", "EMAIL", "EVENT", 100, 380, 18_000, 0.988, 0.31, 0.28,
-          description="New card not yet activated"),
-    _Plan("Payment Reminder SMS", "SMS", "EVENT", 100, 1_600, 30_000, 0.971, ctr=0.04,
-          dup=0.01, description="Card payment due in 3 days"),
-    _Plan("Savings Tips Email", "EMAIL", "WEEKLY", 100, 14_000, 16_000, 0.976, 0.16, 0.08,
-          send_weekday=0, rate_trend=-0.04, description="Monday savings tips"),
-    _Plan("Fraud Awareness Push", "PUSH", "ONCE", 30, 22_000, 24_000, 0.902, 0.11,
-          description="Phishing awareness notice"),
-    _Plan("Mortgage Offer Email", "EMAIL", "ONCE", 16, 12_500, 13_000, 0.974, 0.14, 0.07,
-          description="Fixed-rate mortgage offer"),
-)  # fmt: skip
-
-_CHANNEL_SUFFIX = {"EMAIL": "Email", "SMS": "SMS", "PUSH": "Push"}
-_EXTRA_THEMES = (
-    "Birthday Offer", "Referral Bonus", "Survey Invite", "Wishlist Digest", "Seasonal Picks",
-    "VIP Preview", "Clearance", "Gift Guide", "Restock Alert", "Member Perks",
-)  # fmt: skip
-
-# (journey name, start offset, [(email step description, daily volume)])
-_RETAIL_JOURNEYS = (
-    ("Onboarding Journey", 100, [("Welcome", 620), ("Getting started tips", 480),
-                                 ("First purchase offer", 350)]),
-    ("Win-back Journey", 70, [("We miss you", 900), ("Last chance discount", 560)]),
-    ("Post-purchase Journey", 100, [("Thank you", 1_400), ("Review request", 1_100)]),
-)  # fmt: skip
-_BANK_JOURNEYS = (
-    ("Account Opening Journey", 100, [("Welcome to Acme Bank", 240),
-                                      ("Set up online banking", 190)]),
-    ("Dormant Account Journey", 40, [("Your account misses you", 310),
-                                     ("Keep your account open", 200)]),
-)  # fmt: skip
-
-# (project, campaign plans, journeys, audience, txn email per day, txn audience,
-#  {country: txn SMS per day})
-_PROJECTS = (
-    ("Acme Retail", _RETAIL, _RETAIL_JOURNEYS, 150_000, 6_200, 120_000,
-     {"US": 1_800, "CA": 260, "GB": 420, "DE": 230, "FR": 160, "IN": 610, "BR": 300, "AU": 120}),
-    ("Acme Bank", _BANK, _BANK_JOURNEYS, 80_000, 3_400, 70_000,
-     {"US": 5_200, "GB": 900, "MX": 430}),
-    ("Acme Sandbox", (), (), 0, 0, 0, {}),
-)  # fmt: skip
-
-
-# --------------------------------------------------------------------------------------------
 # Building
 
 
@@ -673,16 +406,16 @@ def build_world(
     anchor = DEFAULT_NOW.date() if anchor is None else anchor
     world = World(seed=seed, anchor=anchor)
     apps = []
-    for p_index, (name, plans, journeys, audience, txn_email, txn_audience, sms) in enumerate(
-        _PROJECTS
+    for p_index, (name, plans, journeys, audience, txn_volume, txn_audience, sms) in enumerate(
+        PROJECTS
     ):
         app_id = _hex_id(seed, "app", name)
         count = campaigns_per_project if p_index == 0 else min(len(plans), campaigns_per_project)
         chosen = [_plan_for(plans, i, seed) for i in range(count)] if plans else []
         campaigns = tuple(_build_campaign(world, app_id, plan) for plan in chosen)
         built_journeys = tuple(_build_journey(world, app_id, *j) for j in journeys)
-        if txn_email:
-            _build_txn_email(world, app_id, txn_email)
+        if txn_volume:
+            _build_txn_email(world, app_id, txn_volume)
         if sms:
             _build_txn_sms(world, app_id, sms)
         apps.append(
@@ -701,16 +434,16 @@ def build_world(
     return world
 
 
-def _plan_for(plans: tuple[_Plan, ...], index: int, seed: int) -> _Plan:
+def _plan_for(plans: tuple[CampaignPlan, ...], index: int, seed: int) -> CampaignPlan:
     if index < len(plans):
         return plans[index]
     # Beyond the hand-written sample: generic event campaigns, channels in turn.
     rng = _rng(seed, "extra-plan", index)
     channel = ("EMAIL", "SMS", "PUSH")[index % 3]
-    theme = _EXTRA_THEMES[(index - len(plans)) % len(_EXTRA_THEMES)]
-    cycle = (index - len(plans)) // len(_EXTRA_THEMES)
-    name = f"{theme} {_CHANNEL_SUFFIX[channel]}" + (f" {cycle + 1}" if cycle else "")
-    return _Plan(
+    theme = EXTRA_THEMES[(index - len(plans)) % len(EXTRA_THEMES)]
+    cycle = (index - len(plans)) // len(EXTRA_THEMES)
+    name = f"{theme} {CHANNEL_SUFFIX[channel]}" + (f" {cycle + 1}" if cycle else "")
+    return CampaignPlan(
         name,
         channel,
         "EVENT",
@@ -726,7 +459,9 @@ def _plan_for(plans: tuple[_Plan, ...], index: int, seed: int) -> _Plan:
     )
 
 
-def _send_schedule(plan: _Plan, start: dt.date, last: dt.date) -> list[tuple[dt.datetime, dict]]:
+def _send_schedule(
+    plan: CampaignPlan, start: dt.date, last: dt.date
+) -> list[tuple[dt.datetime, dict]]:
     """The runs of a campaign: (start instant, {send day: share of the run's volume})."""
     runs: list[tuple[dt.datetime, dict]] = []
     if plan.frequency == "ONCE":
@@ -747,7 +482,7 @@ def _send_schedule(plan: _Plan, start: dt.date, last: dt.date) -> list[tuple[dt.
     return runs
 
 
-def _build_campaign(world: World, app_id: str, plan: _Plan) -> Campaign:
+def _build_campaign(world: World, app_id: str, plan: CampaignPlan) -> Campaign:
     seed, anchor = world.seed, world.anchor
     campaign_id = _hex_id(seed, "campaign", app_id, plan.name)
     jitter = _rng(seed, "campaign", campaign_id)
@@ -757,7 +492,7 @@ def _build_campaign(world: World, app_id: str, plan: _Plan) -> Campaign:
     start_day = anchor - dt.timedelta(days=plan.start_offset)
     last_day = anchor + dt.timedelta(days=FUTURE_DAYS)
     price, parts, _ = COUNTRIES["US"]
-    make = _CAMPAIGN_MAKERS[plan.channel]
+    make = CAMPAIGN_COUNTERS[plan.channel]
     slots = world._slots.setdefault(campaign_id, {})
     activities = []
     for index, (run_start, shares) in enumerate(_send_schedule(plan, start_day, last_day)):
@@ -768,12 +503,12 @@ def _build_campaign(world: World, app_id: str, plan: _Plan) -> Campaign:
             rng = _rng(seed, "day", campaign_id, day)
             volume = run_volume * share
             if plan.frequency == "EVENT":
-                volume *= _WEEKDAY[day.weekday()] * math.exp(rng.gauss(0, 0.08))
+                volume *= WEEKDAY_VOLUME[day.weekday()] * math.exp(rng.gauss(0, 0.08))
             trend = _trend(plan.rate_trend, day, anchor)
             rates = (
                 _clip(plan.delivery + rng.gauss(0, 0.003), 0.5, 0.999),
                 0.4,
-                _clip(open_base * trend * _WEEKDAY_OPEN[day.weekday()] * (1 + rng.gauss(0, 0.04))),
+                _clip(open_base * trend * WEEKDAY_OPEN[day.weekday()] * (1 + rng.gauss(0, 0.04))),
                 _clip(ctr_base * (1 + rng.gauss(0, 0.06))),
                 plan.dup,
                 float(price),
@@ -829,7 +564,7 @@ def _build_journey(
         day = first
         while day <= anchor + dt.timedelta(days=FUTURE_DAYS):
             rng = _rng(seed, "journey-day", activity.id, day)
-            v = volume * _WEEKDAY[day.weekday()] * math.exp(rng.gauss(0, 0.09))
+            v = volume * WEEKDAY_VOLUME[day.weekday()] * math.exp(rng.gauss(0, 0.09))
             rates = (
                 _clip(0.968 + rng.gauss(0, 0.004), 0.5, 0.999),
                 _clip(0.004 + rng.gauss(0, 0.001), 0.0, 0.05),
@@ -838,7 +573,7 @@ def _build_journey(
                 _clip(0.17 + rng.gauss(0, 0.015)),
                 rng.random(),
             )
-            slots.setdefault(day, []).append((activity.id, round(v), rates, _journey_email))
+            slots.setdefault(day, []).append((activity.id, round(v), rates, journey_email))
             day += dt.timedelta(days=1)
     return Journey(journey_id, name, app_id, _at(start_day, 8), tuple(activities))
 
@@ -849,7 +584,7 @@ def _build_txn_email(world: World, app_id: str, volume: int) -> None:
     for offset in range(-HISTORY_DAYS, FUTURE_DAYS + 1):
         day = anchor + dt.timedelta(days=offset)
         rng = _rng(seed, "txn-email", app_id, day)
-        v = volume * _WEEKDAY[day.weekday()] * _trend(0.06, day, anchor)
+        v = volume * WEEKDAY_VOLUME[day.weekday()] * _trend(0.06, day, anchor)
         v *= math.exp(rng.gauss(0, 0.06))
         rates = (
             _clip(0.982 + rng.gauss(0, 0.003), 0.5, 0.999),
@@ -858,7 +593,7 @@ def _build_txn_email(world: World, app_id: str, volume: int) -> None:
             _clip(0.11 + rng.gauss(0, 0.01)),
             _clip(0.0003 + rng.gauss(0, 0.0001), 0.0, 0.01),
         )
-        slots[day] = [("", round(v), rates, _txn_email)]
+        slots[day] = [("", round(v), rates, txn_email)]
 
 
 def _build_txn_sms(world: World, app_id: str, per_country: dict[str, int]) -> None:
@@ -870,8 +605,8 @@ def _build_txn_sms(world: World, app_id: str, per_country: dict[str, int]) -> No
         for country, volume in per_country.items():
             price, parts, delivery = COUNTRIES[country]
             rng = _rng(seed, "txn-sms", app_id, country, day)
-            v = volume * _WEEKDAY[day.weekday()] * math.exp(rng.gauss(0, 0.07))
-            weights = [w * math.exp(rng.gauss(0, 0.2)) for w in _SMS_ERROR_WEIGHTS]
+            v = volume * WEEKDAY_VOLUME[day.weekday()] * math.exp(rng.gauss(0, 0.07))
+            weights = [w * math.exp(rng.gauss(0, 0.2)) for w in SMS_ERROR_WEIGHTS]
             total = sum(weights)
             rates = (
                 float(price),
@@ -879,7 +614,7 @@ def _build_txn_sms(world: World, app_id: str, per_country: dict[str, int]) -> No
                 _clip(delivery + rng.gauss(0, 0.004), 0.5, 0.999),
                 *(w / total for w in weights),
             )
-            day_slots.append((country, round(v), rates, _txn_sms))
+            day_slots.append((country, round(v), rates, txn_sms))
         slots[day] = day_slots
 
 

@@ -1,0 +1,181 @@
+"""Daily base counters: pure functions of a day's volume and rates.
+
+Each function turns ``(volume, rates)`` into the base counters of one sending slot of one day
+(a campaign run, a journey activity, a project's transactional email, one country's
+transactional SMS). They are monotone in ``volume``, so the clock's partial day (a scaled-down
+volume) never has more of anything than the full day, and every derived count stays within its
+parent (delivered <= attempted, opens <= delivered, unique <= total).
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = [
+    "CAMPAIGN_COUNTERS",
+    "SMS_ERROR_CODES",
+    "Counters",
+    "email_campaign",
+    "journey_email",
+    "push_campaign",
+    "sms_campaign",
+    "txn_email",
+    "txn_sms",
+]
+
+Counters = dict[str, int]
+
+SMS_ERROR_CODES = (
+    "UNREACHABLE",
+    "CARRIER_UNREACHABLE",
+    "INVALID",
+    "BLOCKED",
+    "CARRIER_BLOCKED",
+    "OPTED_OUT",
+    "TTL_EXPIRED",
+)
+"""Error codes of failed SMS (record statuses of SMS events; the KPI's codes are unverified)."""
+
+
+def email_campaign(volume: int, rates: tuple[float, ...]) -> Counters:
+    delivery, hard_share, open_rate, ctr, dup, _, _ = rates
+    delivered = round(volume * delivery)
+    hard = min(round(volume * (1 - delivery) * hard_share), volume - delivered)
+    direct_opens = round(delivered * open_rate)
+    unique = round(delivered * (1 - dup))
+    return {
+        "attempted": volume,
+        "delivered": delivered,
+        "hard_bounces": hard,
+        "soft_bounces": volume - delivered - hard,
+        "email_attempted": volume,
+        "email_delivered": delivered,
+        "direct_email_opens": direct_opens,
+        "opens": round(direct_opens * 1.35),
+        "clicks": round(direct_opens * ctr),
+        "complaints": round(delivered * 0.0004),
+        "unsubscribes": round(delivered * 0.0031),
+        "unique_deliveries": unique,
+        "push_delivered": 0,
+        "direct_push_opens": 0,
+        "sms_spend": 0,
+    }
+
+
+def sms_campaign(volume: int, rates: tuple[float, ...]) -> Counters:
+    delivery, _, _, ctr, dup, price, parts = rates
+    delivered = round(volume * delivery)
+    return {
+        "attempted": volume,
+        "delivered": delivered,
+        "hard_bounces": 0,
+        "soft_bounces": 0,
+        "email_attempted": 0,
+        "email_delivered": 0,
+        "direct_email_opens": 0,
+        "opens": 0,
+        "clicks": round(delivered * ctr),
+        "complaints": 0,
+        "unsubscribes": round(delivered * 0.0052),
+        "unique_deliveries": round(delivered * (1 - dup)),
+        "push_delivered": 0,
+        "direct_push_opens": 0,
+        "sms_spend": round(volume * parts * price),
+    }
+
+
+def push_campaign(volume: int, rates: tuple[float, ...]) -> Counters:
+    delivery, _, open_rate, _, dup, _, _ = rates
+    delivered = round(volume * delivery)
+    return {
+        "attempted": volume,
+        "delivered": delivered,
+        "hard_bounces": 0,
+        "soft_bounces": 0,
+        "email_attempted": 0,
+        "email_delivered": 0,
+        "direct_email_opens": 0,
+        "opens": 0,
+        "clicks": 0,
+        "complaints": 0,
+        "unsubscribes": 0,
+        "unique_deliveries": round(delivered * (1 - dup)),
+        "push_delivered": delivered,
+        "direct_push_opens": round(delivered * open_rate),
+        "sms_spend": 0,
+    }
+
+
+CAMPAIGN_COUNTERS = {"EMAIL": email_campaign, "SMS": sms_campaign, "PUSH": push_campaign}
+
+
+def journey_email(volume: int, rates: tuple[float, ...]) -> Counters:
+    delivery, reject, hard_share, open_rate, ctr, dither = rates
+    delivered = round(volume * delivery)
+    rejected = min(round(volume * reject), volume - delivered)
+    hard = min(round((volume - delivered - rejected) * hard_share), volume - delivered - rejected)
+    opened = round(delivered * open_rate)
+    return {
+        "sent": volume,
+        "delivered": delivered,
+        "rejected": rejected,
+        "hardbounced": hard,
+        "softbounced": volume - delivered - rejected - hard,
+        "opened": opened,
+        "clicked": round(opened * ctr),
+        "complained": _rare(delivered * 0.0009, dither),
+        "unsubscribed": _rare(delivered * 0.0042, dither),
+    }
+
+
+def txn_email(volume: int, rates: tuple[float, ...]) -> Counters:
+    delivery, hard_share, open_rate, ctr, complaint = rates
+    delivered = round(volume * delivery)
+    hard = min(round(volume * (1 - delivery) * hard_share), volume - delivered)
+    unique_opens = round(delivered * open_rate)
+    unique_clicks = round(unique_opens * ctr)
+    return {
+        "sent": volume,
+        "delivered": delivered,
+        "hard_bounced": hard,
+        "soft_bounced": volume - delivered - hard,
+        "complaints": round(delivered * complaint),
+        "opened": round(unique_opens * 1.42),
+        "unique_opens": unique_opens,
+        "clicked": round(unique_clicks * 1.27),
+        "unique_clicks": unique_clicks,
+    }
+
+
+def txn_sms(volume: int, rates: tuple[float, ...]) -> Counters:
+    price, parts, delivery, *weights = rates
+    delivered = round(volume * delivery)
+    parts_sent = round(volume * parts)
+    out = {
+        "sent": volume,
+        "delivered": delivered,
+        "parts_sent": parts_sent,
+        "parts_delivered": min(parts_sent, round(delivered * parts)),
+        "price": round(parts_sent * price),
+    }
+    out.update(_split(volume - delivered, weights, SMS_ERROR_CODES))
+    return out
+
+
+def _rare(expected: float, dither: float) -> int:
+    """A small count: ``expected`` rounded up or down by a fixed per-day dither in [0, 1).
+
+    Plain rounding would turn a rare event (0.4 complaints a day) into zero every day; this keeps
+    its mean, and stays monotone in ``expected`` (a partial day never has more).
+    """
+    return math.floor(expected + dither)
+
+
+def _split(total: int, weights: list[float], names: tuple[str, ...]) -> Counters:
+    """Split ``total`` by ``weights`` into integers (largest remainder), keyed ``error:NAME``."""
+    raw = [total * w for w in weights]
+    parts = [math.floor(x) for x in raw]
+    order = sorted(range(len(raw)), key=lambda i: raw[i] - parts[i], reverse=True)
+    for i in order[: total - sum(parts)]:
+        parts[i] += 1
+    return {f"error:{name}": n for name, n in zip(names, parts, strict=True)}
