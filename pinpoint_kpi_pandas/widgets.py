@@ -16,7 +16,6 @@ import datetime as dt
 import html
 import io
 import itertools
-import math
 import traceback
 import warnings
 from collections.abc import Mapping, Sequence
@@ -54,16 +53,8 @@ FUNNEL_KPIS = (
 )
 """The campaign-scope count KPIs the funnel chart reads (events add up over campaign runs)."""
 
-# Funnel stages: (label, value keys summed into the stage).
-_FUNNEL_STAGES = (
-    ("Sent", ("AttemptedDeliveries",)),
-    ("Delivered", ("SuccessfulDeliveries",)),
-    ("Opened", ("DirectEmailOpens", "DirectPushOpens")),
-    ("Clicked", ("Clicks",)),
-)
 _DEFAULT_KPI = "successful-delivery-rate-grouped-by-date"
 _ID_LEVELS = {"campaign": "CampaignId", "journey": "JourneyId"}
-_Z95 = 1.959963984540054
 
 
 @dataclass(frozen=True)
@@ -104,12 +95,12 @@ def render_comparison(
     labels: Mapping[str, str] | None = None,
     id_level: str = "CampaignId",
     ids: Sequence[str] | None = None,
-    title: str | None = None,
 ) -> tuple[Figure, pd.DataFrame]:
     """Draw one chart of campaigns side by side, and the table that goes under it.
 
     A pure function: it reads ``data`` and returns new objects; no widget, no I/O, no pyplot
-    state (the figure is a bare :class:`matplotlib.figure.Figure`, so nothing is shown twice).
+    figure manager (the figure is a bare :class:`matplotlib.figure.Figure`, so a notebook never
+    shows it twice). The charts are those of :mod:`pinpoint_kpi_pandas.plotting`.
 
     Parameters
     ----------
@@ -119,19 +110,19 @@ def render_comparison(
     kpi : Kpi or None
         The KPI of the column to draw (None for the funnel).
     chart : {"trend", "compare", "funnel", "calendar"}
-        ``trend``: one line per campaign over the days (needs a ``-grouped-by-date`` KPI);
-        ``compare``: one bar per campaign, with a 95% interval where one can be computed;
-        ``funnel``: sent, delivered, opened, clicked per campaign (needs the
-        :data:`FUNNEL_KPIS` columns); ``calendar``: a heat map of campaigns by day.
+        ``trend``: :func:`~pinpoint_kpi_pandas.plotting.plot_trend` (needs a
+        ``-grouped-by-date`` KPI); ``compare``:
+        :func:`~pinpoint_kpi_pandas.plotting.plot_compare`, the first campaign as baseline;
+        ``funnel``: :func:`~pinpoint_kpi_pandas.plotting.plot_funnel` (needs the
+        :data:`FUNNEL_KPIS` columns); ``calendar``:
+        :func:`~pinpoint_kpi_pandas.plotting.plot_calendar`.
     labels : mapping of id to name, optional
         Campaign names for legends and the table; ids are shown where missing.
     id_level : str, default "CampaignId"
         The index level holding the ids.
     ids : sequence of str, optional
-        The campaigns to show, in order, including those without data (shown as empty or zero).
-        Default: the ids in ``data``.
-    title : str, optional
-        The chart title; default from the catalog.
+        The campaigns selected, in order, including those without data in ``data`` (they get
+        an empty row in the table). Default: the ids in ``data``.
 
     Returns
     -------
@@ -144,38 +135,56 @@ def render_comparison(
         The chart cannot be drawn from this data (e.g. ``trend`` of a KPI without dates); the
         message says which KPI or chart to pick instead.
     """
-    if chart not in CHARTS:
-        raise InvalidArgumentError(f"chart must be one of {CHARTS}, not {chart!r}.")
-    labels = dict(labels or {})
-    table = summary_table(data, kpi=kpi, chart=chart, labels=labels, id_level=id_level, ids=ids)
-    if chart in ("trend", "calendar"):
-        _require_dates(data, kpi, chart)
-    if chart != "funnel" and kpi is None:
-        raise InvalidArgumentError("pick a KPI to chart.")
-
     from matplotlib.figure import Figure
 
+    from . import plotting
+
+    if chart not in CHARTS:
+        raise InvalidArgumentError(f"chart must be one of {CHARTS}, not {chart!r}.")
+    if chart != "funnel" and kpi is None:
+        raise InvalidArgumentError("pick a KPI to chart.")
+    if chart in ("trend", "calendar"):
+        _require_dates(data, kpi, chart)
+    labels = dict(labels or {})
     ids = list(ids) if ids is not None else _ids_in(data, id_level)
-    if chart == "calendar":
-        height = 0.9 + 0.55 * max(len(ids), 1)
-        figure = Figure(figsize=(9, max(height, 2.4)), layout="constrained")
-    else:
-        figure = Figure(figsize=(9, 4.2), layout="constrained")
+    table = summary_table(data, kpi=kpi, chart=chart, labels=labels, id_level=id_level, ids=ids)
+
+    rows = max(len(ids), 1)
+    height = {
+        "trend": 4.4,
+        "compare": max(2.8, 0.42 * rows + 1.9),
+        "funnel": max(3.2, 0.62 * rows + 1.7),
+        "calendar": max(2.8, 0.36 * rows + 1.9),
+    }[chart]
+    figure = Figure(figsize=(10, height), layout="constrained")
     ax = figure.subplots()
-    name = {i: labels.get(i) or _short_id(i) for i in ids}
-    if not len(data) or not ids:
-        _draw_empty(ax, "No data for this selection: pick other campaigns or days.")
+    present = _ids_in(data, id_level)
+    column = None if kpi is None else kpi.value_key
+    if chart != "funnel" and present and column in data.columns:
+        # Only campaigns with a value get a line, bar or row.
+        has_value = data[column].notna().groupby(level=id_level, sort=False).any()
+        present = [i for i in present if has_value.get(i, False)]
+    if not present:
+        ax.text(
+            0.5,
+            0.5,
+            "No data for this selection: pick other campaigns or days.",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+            color="0.35",
+        )
+        ax.set_axis_off()
     elif chart == "trend":
-        _draw_trend(ax, data, kpi, name, id_level)
+        plotting.plot_trend(data, column, names=labels, ax=ax)
     elif chart == "compare":
-        _draw_compare(ax, table, kpi)
+        plotting.plot_compare(
+            _comparison(data, kpi, id_level, baseline=present[0]), names=labels, ax=ax
+        )
     elif chart == "funnel":
-        _draw_funnel(ax, table)
+        plotting.plot_funnel(data, by=id_level, names=labels, ax=ax)
     else:
-        _draw_calendar(figure, ax, data, kpi, name, id_level)
-    if title is None:
-        title = "Delivery funnel" if chart == "funnel" else kpi.short_title
-    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+        plotting.plot_calendar(data, column, names=labels, ax=ax)
     return figure, table
 
 
@@ -188,102 +197,92 @@ def summary_table(
     id_level: str = "CampaignId",
     ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """One row per campaign summarising ``data`` the way the KPI's kind allows.
+    """One row per campaign: the comparison table, or the funnel's stage totals.
 
-    Counts and amounts are totalled; rates, unique counts and averages are never summed: for
-    ``-grouped-by-date`` KPIs the table gives the mean of the daily values (unweighted, and
-    labelled so) with a 95% interval of that mean, and the lowest and highest day. The funnel
-    gives the stage totals and the conversion from each stage to the next.
+    For every chart but the funnel this is :meth:`df.pinpoint.compare()
+    <pinpoint_kpi_pandas.accessor.PinpointAccessor.compare>` against the first campaign with
+    data: counts are totalled; rates with their counts get Wilson intervals and tests; rates,
+    unique counts and averages without them are averaged over the rows, unweighted, and the
+    ``note`` column says so. The funnel gives each stage's total and the share of the stage
+    before it that reached it.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``Campaign`` (the name, or the id where no name is known), one row per id of
-        ``ids`` (default: the ids in ``data``), in that order; ``attrs["value_kind"]`` is the
+        ``ids`` (default: the ids in ``data``), in the order of the comparison (largest first);
+        campaigns without data come last with an empty row. ``attrs["value_kind"]`` is the
         KPI's kind.
     """
+    from . import accessor
+
     labels = dict(labels or {})
     ids = list(ids) if ids is not None else _ids_in(data, id_level)
-    index = pd.Index([labels.get(i) or _short_id(i) for i in ids], name="Campaign")
     if chart == "funnel":
-        return _funnel_table(data, ids, index, id_level)
-    if kpi is None:
-        raise InvalidArgumentError("pick a KPI to summarise.")
-    column = _value_column(data, kpi)
-    groups = {i: column[column.index.get_level_values(id_level) == i].dropna() for i in ids}
-    grouped_by = [n for n in data.index.names if n != id_level]
-    rows = []
-    for values in groups.values():
-        row: dict[str, Any] = {}
-        if kpi.is_additive:
-            row["Total"] = values.sum() if len(values) else np.nan
-        if "Date" in grouped_by or kpi.grouped_by == "CampaignActivityId":
-            noun = "Days" if "Date" in grouped_by else "Runs"
-            row[noun] = len(values)
-            mean, half = _mean_interval(values.to_numpy())
-            label = "Mean per day" if noun == "Days" else "Mean per run"
-            if kpi.kind == "rate":
-                label += " (unweighted)"
-            row[label] = mean
-            row["95% CI low"] = mean - half if not math.isnan(half) else np.nan
-            row["95% CI high"] = mean + half if not math.isnan(half) else np.nan
-            row["Lowest"] = values.min() if len(values) else np.nan
-            row["Highest"] = values.max() if len(values) else np.nan
-        elif not kpi.is_additive:
-            row["Value"] = values.iloc[0] if len(values) else np.nan
-        rows.append(row)
-    table = pd.DataFrame(rows, index=index)
-    table.attrs["value_kind"] = kpi.kind
-    table.attrs["value_unit"] = kpi.unit
+        table = _funnel_table(data, ids, id_level)
+        kind = "count"
+    else:
+        if kpi is None:
+            raise InvalidArgumentError("pick a KPI to summarise.")
+        if kpi.value_key not in data.columns:
+            raise InvalidArgumentError(
+                f"the data has no {kpi.value_key} column "
+                f"(columns: {', '.join(map(str, data.columns))})."
+            )
+        values = data[kpi.value_key].notna().groupby(level=id_level, sort=False).any()
+        with_data = [i for i in ids if values.get(i, False)]
+        if with_data:
+            table = _comparison(data, kpi, id_level, baseline=with_data[0])
+            table = table[table.index.isin(ids)]
+        else:
+            table = pd.DataFrame({kpi.value_key: [], "note": []}, index=pd.Index([], dtype="str"))
+        kind = kpi.kind
+        table = table.reindex([*table.index, *(i for i in ids if i not in table.index)])
+        if "note" in table.columns:
+            table["note"] = table["note"].astype(object).fillna("no data in this range")
+        if "baseline" in table.columns:
+            table["baseline"] = table["baseline"].fillna(False).astype(bool)
+    names = accessor._unique_names([str(i) for i in table.index], labels)
+    table.index = pd.Index([names.get(str(i), _short_id(str(i))) for i in table.index])
+    table.index.name = "Campaign"
+    table.attrs = {"value_kind": kind, "value_unit": getattr(kpi, "unit", "events")}
     return table
 
 
-def _funnel_table(data, ids, index, id_level) -> pd.DataFrame:
-    missing = [keys[0] for _, keys in _FUNNEL_STAGES if not any(k in data.columns for k in keys)]
+def _comparison(data, kpi, id_level, *, baseline) -> pd.DataFrame:
+    from . import accessor
+
+    return accessor.compare(
+        data,
+        baseline,
+        kpi.value_key,
+        by=id_level,
+        # Rates without their counts, and distinct-endpoint counts, cannot be totalled: the
+        # table shows their unweighted mean over days (or runs), and its note says so.
+        unweighted_mean=not kpi.is_additive,
+    )
+
+
+def _funnel_table(data: pd.DataFrame, ids: list[str], id_level: str) -> pd.DataFrame:
+    from .plotting import FUNNEL_STAGES
+
+    missing = [keys[0] for _, keys in FUNNEL_STAGES if not any(k in data.columns for k in keys)]
     if missing:
         raise InvalidArgumentError(
             f"the funnel needs the columns {', '.join(missing)}; read the KPIs "
             f"{', '.join(FUNNEL_KPIS)} for these campaigns (or pick another chart)."
         )
-    numbers = data.apply(_as_float)
+    numbers = data.apply(pd.to_numeric, errors="coerce").astype("float64")
     totals = {}
-    for stage, keys in _FUNNEL_STAGES:
+    for stage, keys in FUNNEL_STAGES:
         present = [k for k in keys if k in numbers.columns]
         per_id = numbers[present].fillna(0).sum(axis=1).groupby(level=id_level, sort=False).sum()
         totals[stage] = per_id.reindex(ids).fillna(0).to_numpy()
-    table = pd.DataFrame(totals, index=index).astype("int64")
+    table = pd.DataFrame(totals, index=pd.Index(ids, name=id_level)).astype("int64")
     with np.errstate(divide="ignore", invalid="ignore"):
-        for (before, _), (after, _) in itertools.pairwise(_FUNNEL_STAGES):
+        for (before, _), (after, _) in itertools.pairwise(FUNNEL_STAGES):
             table[f"{after} / {before}"] = table[after] / table[before].where(table[before] > 0)
-    table.attrs["value_kind"] = "count"
     return table
-
-
-def _mean_interval(values: np.ndarray) -> tuple[float, float]:
-    values = values.astype("float64")
-    if not len(values):
-        return math.nan, math.nan
-    mean = float(values.mean())
-    if len(values) < 2:
-        return mean, math.nan
-    half = _Z95 * float(values.std(ddof=1)) / math.sqrt(len(values))
-    return mean, half
-
-
-def _as_float(column: pd.Series) -> pd.Series:
-    return pd.Series(
-        column.to_numpy(dtype="float64", na_value=np.nan), index=column.index, name=column.name
-    )
-
-
-def _value_column(data: pd.DataFrame, kpi: catalog.Kpi) -> pd.Series:
-    if kpi.value_key not in data.columns:
-        raise InvalidArgumentError(
-            f"the data has no {kpi.value_key} column "
-            f"(columns: {', '.join(map(str, data.columns))})."
-        )
-    column = _as_float(data[kpi.value_key])
-    return column * 100 if kpi.kind == "rate" else column
 
 
 def _require_dates(data: pd.DataFrame, kpi: catalog.Kpi | None, chart: str) -> None:
@@ -306,113 +305,6 @@ def _ids_in(data: pd.DataFrame, id_level: str) -> list[str]:
 
 def _short_id(value: str) -> str:
     return value if len(value) <= 10 else value[:8] + "…"
-
-
-def _draw_empty(ax, message: str) -> None:
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="0.4")
-    ax.set_axis_off()
-
-
-def _style(ax) -> None:
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.grid(axis="y", color="0.9", linewidth=0.8)
-    ax.set_axisbelow(True)
-
-
-def _draw_trend(ax, data, kpi, name, id_level) -> None:
-    import matplotlib.dates as mdates
-
-    column = _value_column(data, kpi)
-    for campaign, label in name.items():
-        series = column[column.index.get_level_values(id_level) == campaign]
-        dates = series.index.get_level_values("Date")
-        ax.plot(dates, series.to_numpy(), marker="o", markersize=3, linewidth=1.5, label=label)
-    locator = mdates.AutoDateLocator()
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.set_ylabel(kpi.axis_label)
-    _style(ax)
-    ax.legend(frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-
-
-def _draw_compare(ax, table: pd.DataFrame, kpi) -> None:
-    value = next(
-        (c for c in table.columns if c.startswith("Mean") or c in ("Total", "Value")), None
-    )
-    if kpi.is_additive and "Total" in table.columns:
-        value = "Total"
-    heights = table[value].to_numpy(dtype="float64")
-    positions = np.arange(len(table))
-    errors = None
-    if "95% CI low" in table.columns and not kpi.is_additive:
-        low = heights - table["95% CI low"].to_numpy(dtype="float64")
-        high = table["95% CI high"].to_numpy(dtype="float64") - heights
-        errors = np.nan_to_num(np.vstack([low, high]))
-    colors = [f"C{i % 10}" for i in range(len(table))]
-    ax.barh(positions, heights, xerr=errors, color=colors, alpha=0.85, capsize=4)
-    ax.set_yticks(positions, table.index.tolist())
-    ax.invert_yaxis()
-    ax.set_xlabel(f"{kpi.axis_label}: {value.lower()}")
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.grid(axis="x", color="0.9", linewidth=0.8)
-    ax.set_axisbelow(True)
-
-
-def _draw_funnel(ax, table: pd.DataFrame) -> None:
-    stages = [s for s, _ in _FUNNEL_STAGES]
-    positions = np.arange(len(stages))
-    width = 0.8 / max(len(table), 1)
-    for number, (label, row) in enumerate(table[stages].iterrows()):
-        ax.bar(positions + number * width - 0.4 + width / 2, row.to_numpy(), width, label=label)
-    ax.set_xticks(positions, stages)
-    ax.set_ylabel("Messages (events)")
-    ax.yaxis.set_major_formatter(_thousands())
-    _style(ax)
-    ax.legend(frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-
-
-def _draw_calendar(figure, ax, data, kpi, name, id_level) -> None:
-    import matplotlib.dates as mdates
-
-    column = _value_column(data, kpi)
-    days = pd.DatetimeIndex(sorted(set(column.index.get_level_values("Date"))))
-    if days.tz is not None:
-        days = days.tz_localize(None)
-    every_day = pd.date_range(days.min(), days.max(), freq="D")
-    grid = np.full((len(name), len(every_day)), np.nan)
-    for row, campaign in enumerate(name):
-        series = column[column.index.get_level_values(id_level) == campaign]
-        dates = pd.DatetimeIndex(series.index.get_level_values("Date"))
-        if dates.tz is not None:
-            dates = dates.tz_localize(None)
-        grid[row, every_day.get_indexer(dates)] = series.to_numpy()
-    start = mdates.date2num(every_day[0]) - 0.5
-    end = mdates.date2num(every_day[-1]) + 0.5
-    image = ax.imshow(
-        np.ma.masked_invalid(grid),
-        aspect="auto",
-        interpolation="nearest",
-        cmap="viridis",
-        extent=(start, end, len(name) - 0.5, -0.5),
-    )
-    ax.set_facecolor("0.93")
-    ax.set_yticks(range(len(name)), list(name.values()))
-    ax.xaxis_date()
-    locator = mdates.AutoDateLocator()
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    for side in ("top", "right", "left", "bottom"):
-        ax.spines[side].set_visible(False)
-    bar = figure.colorbar(image, ax=ax, pad=0.01, fraction=0.04)
-    bar.set_label(kpi.axis_label)
-
-
-def _thousands():
-    from matplotlib.ticker import FuncFormatter
-
-    return FuncFormatter(lambda value, _: f"{value:,.0f}")
 
 
 # --- data sources ------------------------------------------------------------------------------
@@ -858,29 +750,60 @@ def _caption(selection: Selection, state: _State, source) -> str:
 
 
 def table_html(table: pd.DataFrame | None) -> str:
-    """The summary table as HTML, rates as percentages and counts with thousands separators."""
+    """The summary table as HTML: rates as percentages, differences of rates in percentage
+    points, counts with thousands separators; the test statistics a reader rarely needs
+    (``z``, unadjusted ``p_value``, ``ratio``, ``baseline``) are left out."""
     if table is None:
         return ""
     kind = table.attrs.get("value_kind")
-    formatters = {}
-    for column in table.columns:
-        if column in ("Days", "Runs"):
-            formatters[column] = "{:,.0f}".format
+    shown = table.drop(columns=["z", "p_value", "ratio", "baseline"], errors="ignore")
+    if {"ci_low", "ci_high"} <= set(shown.columns):
+        interval = [
+            "–" if pd.isna(low) else f"{_rate(low)} – {_rate(high)}"
+            for low, high in zip(shown["ci_low"], shown["ci_high"], strict=True)
+        ]
+        position = shown.columns.get_loc("ci_low")
+        shown = shown.drop(columns=["ci_low", "ci_high"])
+        shown.insert(position, "95% interval", interval)
+    formatters: dict[str, Any] = {}
+    for number, column in enumerate(shown.columns):
+        if column in ("note", "95% interval"):
+            formatters[column] = str
         elif " / " in column:
-            formatters[column] = _percent
-        elif kind == "rate":
-            formatters[column] = lambda v: "–" if pd.isna(v) else f"{v:.2f}%"
-        elif kind in ("count", "unique_count", "amount"):
-            formatters[column] = lambda v: "–" if pd.isna(v) else f"{v:,.0f}"
+            formatters[column] = _rate
+        elif column == "p_adjusted":
+            formatters[column] = lambda v: "–" if pd.isna(v) else f"{v:.3g}"
+        elif column == "difference":
+            formatters[column] = _points if kind == "rate" else _signed
+        elif number == 0 and kind == "rate":
+            formatters[column] = _rate
         else:
-            formatters[column] = lambda v: "–" if pd.isna(v) else f"{v:,.2f}"
-    return table.to_html(
-        classes="ppk-table", border=0, formatters=formatters, escape=True, index_names=True
+            formatters[column] = _number
+    renamed = {"p_adjusted": "p (Holm)", "difference": "vs baseline"}
+    html_text = shown.to_html(
+        classes="ppk-table", border=0, formatters=formatters, escape=True, na_rep="–"
     )
+    for old, new in renamed.items():
+        html_text = html_text.replace(f"<th>{old}</th>", f"<th>{new}</th>")
+    return html_text
 
 
-def _percent(value: float) -> str:
-    return "–" if pd.isna(value) else f"{value:.1%}"
+def _rate(value: float) -> str:
+    return "–" if pd.isna(value) else f"{value:.2%}"
+
+
+def _points(value: float) -> str:
+    return "–" if pd.isna(value) else f"{value * 100:+.2f} pp"
+
+
+def _signed(value: float) -> str:
+    return "–" if pd.isna(value) else f"{value:+,.0f}" if abs(value) >= 100 else f"{value:+,.3g}"
+
+
+def _number(value: float) -> str:
+    if pd.isna(value):
+        return "–"
+    return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 100 else f"{value:,.3g}"
 
 
 # --- the entry point ---------------------------------------------------------------------------

@@ -51,26 +51,31 @@ def campaign_ids(frame: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(frame.index.get_level_values("CampaignId")))
 
 
+def label(campaign) -> str:
+    return f"{campaign.name} ({campaign.channel.lower()})"
+
+
 def test_opens_on_the_first_three_campaigns_by_name(dash, app):
     first = app.campaigns[:3]
     assert dash.error is None
     assert dash.controls["campaigns"].value == tuple(c.id for c in first)
     assert dash.frame.index.names == ["CampaignId", "Date"]
     assert dash.frame.columns.tolist() == ["SuccessfulDeliveryRate"]
-    assert dash.table.index.tolist() == [f"{c.name} ({c.channel.lower()})" for c in first]
+    assert sorted(dash.table.index) == sorted(label(c) for c in first)
     # The selector shows names, holds ids.
-    labels = [label for label, _ in dash.controls["campaigns"].options]
-    assert labels[0] == f"{app.campaigns[0].name} ({app.campaigns[0].channel.lower()})"
+    assert dash.controls["campaigns"].options[0] == (label(app.campaigns[0]), app.campaigns[0].id)
 
 
-def test_trend_draws_one_line_per_campaign_titled_from_the_catalog(dash):
+def test_trend_draws_one_line_per_campaign_with_data(dash, app):
     ax = dash.figure.axes[0]
-    assert ax.get_title(loc="left") == "Delivery rate"
+    assert ax.get_title(loc="left").startswith("Delivery rate")
     assert ax.get_ylabel() == "Delivery rate (%)"
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == dash.table.index.tolist()
-    # Rates are drawn as percentages of the frame's fractions.
-    first = dash.frame.xs(dash.selection.ids[1], level="CampaignId")["SuccessfulDeliveryRate"]
-    np.testing.assert_allclose(ax.lines[1].get_ydata(), first.to_numpy() * 100)
+    # The first campaign sent nothing in October: it has a table row, but no line.
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [label(c) for c in app.campaigns[1:3]]
+    series = dash.frame.xs(app.campaigns[1].id, level="CampaignId")["SuccessfulDeliveryRate"]
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), series.to_numpy())
+    assert dash.table.loc[label(app.campaigns[0]), "note"] == "no data in this range"
     assert dash.png.startswith(b"\x89PNG")
 
 
@@ -81,7 +86,7 @@ def test_changing_campaigns_updates_frame_table_and_chart(dash, app, emu):
     assert dash.error is None
     assert campaign_ids(dash.frame) == list(chosen)
     assert dash.frame.attrs["pinpoint"]["campaign_ids"] == list(chosen)
-    assert dash.table.index.tolist()[0].startswith(app.campaigns[4].name)
+    assert set(dash.table.index) == {label(app.campaigns[4]), label(app.campaigns[1])}
     assert len(dash.figure.axes[0].lines) == 2
     # Only the campaign not fetched yet was requested (one request: the range is <= 31 days).
     assert kpi_requests(emu) - before == 1
@@ -95,7 +100,7 @@ def test_changing_kpi_and_dates_refetches_once_per_kpi_and_range(dash, emu):
     dash.controls["kpi"].value = "unique-deliveries-grouped-by-date"
     assert dash.error is None
     assert dash.frame.columns.tolist() == ["UniqueDeliveries"]
-    assert dash.figure.axes[0].get_title(loc="left") == "Endpoint deliveries"
+    assert dash.figure.axes[0].get_title(loc="left").startswith("Endpoint deliveries")
     before = kpi_requests(emu)
     dash.controls["start"].value = dt.date(2026, 10, 15)
     dates = dash.frame.index.get_level_values("Date")
@@ -106,31 +111,32 @@ def test_changing_kpi_and_dates_refetches_once_per_kpi_and_range(dash, emu):
     assert kpi_requests(emu) - before == 3  # that range was cached
 
 
-def test_compare_chart_and_table_follow_the_kind_of_the_kpi(dash):
+def test_compare_is_the_accessors_comparison_against_the_first_campaign(dash, app):
     dash.controls["chart"].value = "compare"
-    table = dash.table
     assert dash.error is None
-    assert list(table.columns) == [
-        "Days",
-        "Mean per day (unweighted)",
-        "95% CI low",
-        "95% CI high",
-        "Lowest",
-        "Highest",
-    ]
-    daily = dash.frame["SuccessfulDeliveryRate"].groupby(level="CampaignId").mean()
-    np.testing.assert_allclose(  # the first campaign sent nothing in October: no value, no bar
-        table["Mean per day (unweighted)"].to_numpy(),
-        daily.reindex(list(dash.selection.ids)).to_numpy() * 100,
+    table = dash.table
+    expected = dash.frame.pinpoint.compare(
+        app.campaigns[1].id, "SuccessfulDeliveryRate", unweighted_mean=True
     )
-    sent = table.iloc[1:]
-    assert (sent["95% CI low"] < sent["Mean per day (unweighted)"]).all()
-    assert (sent["Mean per day (unweighted)"] < sent["95% CI high"]).all()
-    bars = dash.figure.axes[0].patches
-    assert len(bars) == 3
     np.testing.assert_allclose(
-        [b.get_width() for b in bars][1:], table["Mean per day (unweighted)"].to_numpy()[1:]
+        table["SuccessfulDeliveryRate"].dropna().to_numpy(),
+        expected["SuccessfulDeliveryRate"].to_numpy(),
     )
+    assert table.loc[label(app.campaigns[1]), "note"] == "baseline"
+    assert table.loc[label(app.campaigns[2]), "note"].startswith("unweighted mean")
+    bars = dash.figure.axes[0].patches
+    assert len(bars) == 2  # no bar for the campaign without data
+
+
+def test_compare_of_counts_totals_them(dash, app):
+    dash.controls["kpi"].value = "attempted-deliveries-grouped-by-campaign-activity"
+    dash.controls["chart"].value = "compare"
+    assert dash.error is None
+    totals = dash.frame["AttemptedDeliveries"].groupby(level="CampaignId").sum()
+    for campaign in app.campaigns[1:3]:
+        assert dash.table.loc[label(campaign), "AttemptedDeliveries"] == totals[campaign.id]
+    assert "95% interval" not in dash._table_html.value
+    assert f"{int(totals[app.campaigns[1].id]):,}" in dash._table_html.value
 
 
 def test_funnel_reads_the_run_counts_and_disables_the_kpi_picker(dash):
@@ -150,7 +156,7 @@ def test_calendar_is_a_heat_map_of_campaigns_by_day(dash):
     dash.controls["chart"].value = "calendar"
     assert dash.error is None
     image = dash.figure.axes[0].images[0]
-    assert image.get_array().shape == (3, 28)
+    assert image.get_array().shape == (2, 28)  # campaigns with data, by day
 
 
 def test_errors_are_shown_in_the_widget_and_it_recovers(dash):
@@ -170,7 +176,7 @@ def test_charts_that_need_dates_say_which_kpi_to_pick(dash):
     assert "successful-delivery-rate-grouped-by-date" in dash.error
     dash.controls["chart"].value = "compare"  # a single value per campaign compares fine
     assert dash.error is None
-    assert dash.table.columns.tolist() == ["Value"]
+    assert dash.table["SuccessfulDeliveryRate"].notna().sum() == 2
 
 
 def test_bad_selections_are_explained(dash):
@@ -223,7 +229,7 @@ def test_a_frame_is_shown_without_fetching(emu, app):
     assert dash.controls["campaigns"].value == tuple(ids)
     assert dash.controls["start"].value == frame.index.get_level_values("Date").min().date()
     assert [n for _, n in dash.controls["kpi"].options] == ["unique-deliveries-grouped-by-date"]
-    assert dash.table.index.tolist() == [c.name for c in app.campaigns[:4]]
+    assert set(dash.table.index) == {c.name for c in app.campaigns[:4]}
     pd.testing.assert_frame_equal(dash.frame, frame)
 
     dash.controls["campaigns"].value = (ids[2],)
@@ -295,31 +301,40 @@ def test_displays_as_a_widget_and_repr_says_what_it_shows(dash):
 def _frame(values: dict[str, list[float]], column: str) -> pd.DataFrame:
     days = pd.date_range("2026-10-01", periods=len(next(iter(values.values()))), freq="D")
     index = pd.MultiIndex.from_product([list(values), days], names=["CampaignId", "Date"])
-    return pd.DataFrame({column: np.concatenate(list(values.values()))}, index=index)
+    frame = pd.DataFrame({column: np.concatenate(list(values.values()))}, index=index)
+    kpi = catalog.kpis_with_value_key(column, "campaign")[0]
+    frame.attrs["pinpoint"] = {"scope": "campaign", "columns": {column: kpi.name}}
+    return frame
 
 
-def test_summary_table_totals_counts_and_never_sums_rates():
+def test_summary_table_names_rows_and_keeps_campaigns_without_data():
     rate = catalog.get_kpi("successful-delivery-rate-grouped-by-date", "campaign")
     data = _frame({"a": [0.5, 0.7, 0.9], "b": [1.0, 1.0, 1.0]}, "SuccessfulDeliveryRate")
-    table = widgets.summary_table(data, kpi=rate, labels={"a": "Alpha"})
-    assert table.index.tolist() == ["Alpha", "b"]
-    assert "Total" not in table.columns
-    mean = table.loc["Alpha", "Mean per day (unweighted)"]
-    assert mean == pytest.approx(70.0)
-    half = 1.959963984540054 * np.std([50, 70, 90], ddof=1) / np.sqrt(3)
-    assert table.loc["Alpha", "95% CI high"] == pytest.approx(70.0 + half)
-    assert table.loc["b", "95% CI low"] == pytest.approx(100.0)
+    table = widgets.summary_table(data, kpi=rate, labels={"a": "Alpha"}, ids=["a", "b", "c"])
+    assert table.index.tolist() == ["b", "Alpha", "c"]  # largest first, no data last
+    assert table.loc["Alpha", "SuccessfulDeliveryRate"] == pytest.approx(0.7)
+    assert table.loc["Alpha", "note"] == "baseline"
+    assert table.loc["c", "note"] == "no data in this range"
+    html = widgets.table_html(table)
+    assert "70.00%" in html and "+30.00 pp" in html
 
-    sent = catalog.get_kpi("attempted-deliveries-grouped-by-campaign-activity", "campaign")
+
+def test_funnel_table_sums_runs_and_converts_stage_to_stage():
     runs = pd.DataFrame(
-        {"AttemptedDeliveries": [10, 20, 5]},
+        {
+            "AttemptedDeliveries": [10, 20, 5],
+            "SuccessfulDeliveries": [9, 18, 5],
+            "DirectEmailOpens": [3, 6, 0],
+            "Clicks": [1, 2, 0],
+        },
         index=pd.MultiIndex.from_tuples(
             [("a", "r1"), ("a", "r2"), ("b", "r3")], names=["CampaignId", "CampaignActivityId"]
         ),
     )
-    table = widgets.summary_table(runs, kpi=sent, ids=["a", "b", "c"])
-    assert table["Total"].tolist()[:2] == [30, 5]
-    assert table["Runs"].tolist() == [2, 1, 0]
+    table = widgets.summary_table(runs, kpi=None, chart="funnel", ids=["a", "b", "c"])
+    assert table["Sent"].tolist() == [30, 5, 0]
+    assert table.loc["a", "Opened / Delivered"] == pytest.approx(9 / 27)
+    assert np.isnan(table.loc["c", "Delivered / Sent"])
 
 
 def test_render_is_pure_and_leaves_pyplot_alone():
@@ -329,7 +344,7 @@ def test_render_is_pure_and_leaves_pyplot_alone():
     data = _frame({"a": [0.5, 0.7], "b": [0.9, 0.8]}, "SuccessfulDeliveryRate")
     copy = data.copy()
     before = plt.get_fignums()
-    for chart in widgets.CHARTS[:2] + widgets.CHARTS[3:]:
+    for chart in ("trend", "compare", "calendar"):
         figure, table = widgets.render_comparison(data, kpi=rate, chart=chart)
         assert figure.axes and len(table) == 2
     assert plt.get_fignums() == before
@@ -341,4 +356,4 @@ def test_render_with_no_rows_says_so():
     empty = _frame({"a": [0.5]}, "SuccessfulDeliveryRate").iloc[:0]
     figure, table = widgets.render_comparison(empty, kpi=rate, chart="trend", ids=["a"])
     assert "No data" in figure.axes[0].texts[0].get_text()
-    assert table["Days"].tolist() == [0]
+    assert table.index.tolist() == ["a"]
