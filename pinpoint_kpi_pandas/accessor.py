@@ -46,6 +46,13 @@ UNWEIGHTED_SUFFIX = " (unweighted mean)"
 
 ID_LEVELS = ("CampaignId", "JourneyId")
 ENTITY_LEVELS = ("CampaignId", "JourneyId", "CampaignActivityId", "JourneyActivityId")
+LEVEL_TITLES = {
+    "CampaignId": "Campaign",
+    "JourneyId": "Journey",
+    "CampaignActivityId": "Campaign run",
+    "JourneyActivityId": "Journey activity",
+}
+"""Human headings of the index levels, for tables and legends."""
 _SCOPE_ID_LEVEL = {"campaign": "CampaignId", "journey": "JourneyId"}
 _MIN_EVENTS = 5  # events and non-events per group for the normal approximation of the z-test
 

@@ -254,6 +254,8 @@ def plot_trend(
     name = _namer(names)
     if others:
         groups = [(key, series) for key, series in values.groupby(level=others, sort=False)]
+        # Legend order follows the lines' vertical order: highest average first.
+        groups.sort(key=lambda item: -np.nan_to_num(item[1].mean(), nan=-np.inf))
     else:
         groups = [(None, values)]
     for i, (key, series) in enumerate(groups):
@@ -291,7 +293,8 @@ def plot_trend(
     ax.set_xlabel("Date (UTC)")
     ax.grid(True, alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)
-    _legend(ax, len(groups), title=others[0] if len(others) == 1 else None)
+    heading = accessor.LEVEL_TITLES.get(others[0], others[0]) if len(others) == 1 else None
+    _legend(ax, len(groups), title=heading)
     return ax
 
 
@@ -318,10 +321,11 @@ def plot_compare(
     names: Any = None,
     ci: bool = True,
     alpha: float = 0.05,
+    style: str = "auto",
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Axes:
-    """Horizontal bars, one per campaign, sorted, with the baseline highlighted.
+    """Horizontal bars (or dots), one per campaign, sorted, with the baseline highlighted.
 
     Parameters
     ----------
@@ -339,6 +343,10 @@ def plot_compare(
         frame) and mark significant differences with ``*``.
     alpha : float, default 0.05
         Significance level (the intervals have confidence ``1 - alpha``).
+    style : {"auto", "bar", "dot"}, default "auto"
+        Bars start at zero, so when all values are close (delivery rates of 96% to 98%) they
+        look alike: ``"auto"`` then draws dots with their intervals on an axis zoomed to the
+        data (the spread is under a quarter of the largest value), and bars otherwise.
     ax : matplotlib Axes, optional
         Where to draw; default a new figure sized for the number of campaigns.
     title : str, optional
@@ -355,7 +363,7 @@ def plot_compare(
     >>> ids = pd.Index(["A", "B"], name="CampaignId")
     >>> df = pd.DataFrame({"DirectEmailOpens": [200, 260],
     ...                    "SuccessfulDeliveries": [1000, 1000]}, index=ids)
-    >>> ax = df.pinpoint.plot_compare("EmailOpenRate", baseline="A")
+    >>> ax = df.pinpoint.plot_compare("EmailOpenRate", baseline="A", style="bar")
     >>> [round(float(p.get_width()), 2) for p in ax.patches]
     [0.2, 0.26]
     """
@@ -387,19 +395,45 @@ def plot_compare(
         high = rows["ci_high"].to_numpy(dtype=float)
         xerr = np.vstack([values - low, high - values])
         xerr = np.where(np.isnan(xerr), 0.0, xerr)
-    ax.barh(
-        positions,
-        np.nan_to_num(values),
-        color=colors,
-        height=0.65,
-        xerr=xerr,
-        error_kw={"ecolor": "#333333", "capsize": 3, "elinewidth": 1},
-    )
+    finite = values[np.isfinite(values)]
+    spread = (finite.max() - finite.min()) / finite.max() if finite.size and finite.max() else 1
+    if style == "auto":
+        # Bars must start at zero; when every bar would look the same length, dots on a zoomed
+        # axis show the differences honestly.
+        style = "dot" if spread < 0.25 else "bar"
+    if style not in ("bar", "dot"):
+        raise InvalidArgumentError(f"style must be 'auto', 'bar' or 'dot', not {style!r}.")
+    error_kw = {"ecolor": "#333333", "capsize": 3, "elinewidth": 1}
+    if style == "bar":
+        ax.barh(
+            positions,
+            np.nan_to_num(values),
+            color=colors,
+            height=0.65,
+            xerr=xerr,
+            **{"error_kw": error_kw},
+        )
+    else:
+        for i in range(len(rows)):
+            ax.errorbar(
+                values[i],
+                positions[i],
+                xerr=None if xerr is None else xerr[:, i : i + 1],
+                fmt="o",
+                color=colors[i],
+                markersize=7,
+                **error_kw,
+            )
     base_value = float(table.loc[info["baseline"], metric])
     if not np.isnan(base_value):
         ax.axvline(base_value, color=BASELINE_COLOR, linestyle="--", linewidth=1, zorder=0)
     right = np.nanmax(high if has_ci else values) if np.isfinite(values).any() else 1.0
-    pad = right * 0.015
+    left = 0.0
+    if style == "dot":
+        lowest = np.nanmin(low if has_ci else values)
+        margin = (right - lowest) * 0.06 or abs(right) * 0.01 or 0.01
+        left = max(0.0, lowest - margin) if lowest >= 0 else lowest - margin
+    pad = (right - left) * 0.015
     significant = (
         rows["p_adjusted"].to_numpy(dtype=float) < info.get("alpha", alpha)
         if has_ci and "p_adjusted" in rows.columns
@@ -410,12 +444,13 @@ def plot_compare(
         text = _format_value(value, kind)
         if significant[i]:
             text += " *"
-        x = 0.0 if np.isnan(end) else end
+        x = left if np.isnan(end) else end
         ax.text(x + pad, i, text, va="center", ha="left", fontsize="small")
     ax.set_yticks(positions, labels)
-    ax.set_xlim(0, right * 1.18 if right > 0 else 1)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.set_xlim(left, left + (right - left) * 1.18 if right > left else left + 1)
     if kind == "rate":
-        _percent_axis(ax.xaxis, ax.get_xlim()[1])
+        _percent_axis(ax.xaxis, ax.get_xlim()[1] - ax.get_xlim()[0])
     ax.set_xlabel(_axis_label(kpi, metric))
     ax.set_ylabel("")
     if title is None:

@@ -60,20 +60,26 @@ def runs():
     return frame
 
 
+def _by_label(ax):
+    return {line.get_label(): line for line in ax.lines}
+
+
 def test_trend_of_three_campaigns(three_campaigns):
     ax = three_campaigns.pinpoint.plot(names=NAMES)
     assert len(ax.lines) == 3
-    for line, campaign in zip(ax.lines, ["c1", "c2", "c3"], strict=True):
+    lines = _by_label(ax)
+    assert set(lines) == set(NAMES.values())
+    for campaign, name in NAMES.items():
         expected = three_campaigns.loc[campaign, "SuccessfulDeliveryRate"]
-        xy = line.get_xydata()
+        xy = lines[name].get_xydata()
         np.testing.assert_allclose(xy[:, 1], expected.to_numpy())
         dates = matplotlib.dates.num2date(xy[:, 0])
         assert [d.date() for d in dates] == [d.date() for d in expected.index]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "Welcome",
-        "Spring sale",
-        "Newsletter",
-    ]
+    # the legend lists the lines from the highest average down, as they sit on the chart
+    means = three_campaigns.groupby(level="CampaignId").SuccessfulDeliveryRate.mean()
+    order = [NAMES[c] for c in means.sort_values(ascending=False).index]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == order
+    assert ax.get_legend().get_title().get_text() == "Campaign"
     assert ax.get_title(loc="left").startswith("Delivery rate, daily\n01 Aug 2026 to 10 Aug 2026")
     assert ax.get_ylabel() == "Delivery rate (%)"
     assert isinstance(ax.yaxis.get_major_formatter(), PercentFormatter)
@@ -81,7 +87,7 @@ def test_trend_of_three_campaigns(three_campaigns):
 
 def test_trend_of_a_labelled_frame_needs_no_names(three_campaigns):
     ax = three_campaigns.pinpoint.label(NAMES).pinpoint.plot()
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(NAMES.values())
+    assert set(_by_label(ax)) == set(NAMES.values())
 
 
 def test_trend_breaks_lines_on_missing_days(three_campaigns):
@@ -89,7 +95,7 @@ def test_trend_breaks_lines_on_missing_days(three_campaigns):
         index=[("c2", pd.Timestamp("2026-08-03"))]
     )
     ax = plotting.plot_trend(sparse)
-    y = ax.lines[1].get_xydata()[:, 1]
+    y = _by_label(ax)["c2"].get_xydata()[:, 1]
     assert len(y) == 9 and np.isnan(y[2])
 
 
@@ -123,7 +129,9 @@ def test_trend_needs_dates(runs):
 
 def test_compare_bars_sorted_with_baseline_and_error_bars(runs):
     _fig, ax = plt.subplots()
-    out = runs.pinpoint.plot_compare("EmailOpenRate", baseline="A", names={"A": "Alpha"}, ax=ax)
+    out = runs.pinpoint.plot_compare(
+        "EmailOpenRate", baseline="A", names={"A": "Alpha"}, ax=ax, style="bar"
+    )
     assert out is ax
     table = runs.pinpoint.compare(baseline="A", metric="EmailOpenRate")
     widths = [p.get_width() for p in ax.patches]
@@ -156,9 +164,25 @@ def test_compare_without_counts_has_no_error_bars(runs):
 def test_compare_accepts_a_comparison_table_and_footnotes_missing_rows(runs):
     runs.loc["D", "DirectEmailOpens"] = np.nan
     table = runs.pinpoint.compare(metric="EmailOpenRate")
-    ax = plotting.plot_compare(table)
+    ax = plotting.plot_compare(table, style="bar")
     assert len(ax.patches) == 3
     assert any("No data (not shown): D" in t.get_text() for t in ax.texts)
+
+
+def test_compare_close_values_become_dots_on_a_zoomed_axis():
+    ids = pd.Index(["A", "B", "C"], name="CampaignId")
+    frame = pd.DataFrame(
+        {"SuccessfulDeliveries": [9700, 9800, 9600], "AttemptedDeliveries": [10000] * 3},
+        index=ids,
+    )
+    ax = plotting.plot_compare(frame, "SuccessfulDeliveryRate")
+    assert len(ax.patches) == 0
+    points = [c for c in ax.containers if c.has_xerr]
+    assert len(points) == 3
+    centres = sorted(float(c.lines[0].get_xdata()[0]) for c in points)
+    assert centres == pytest.approx([0.96, 0.97, 0.98])
+    low, high = ax.get_xlim()
+    assert 0.9 < low < 0.96 and high > 0.98  # zoomed to the data, not from zero
 
 
 def test_funnel_bars_are_shares_of_sent(runs):
