@@ -124,8 +124,9 @@ def test_compare_is_the_accessors_comparison_against_the_first_campaign(dash, ap
     )
     assert table.loc[label(app.campaigns[1]), "note"] == "baseline"
     assert table.loc[label(app.campaigns[2]), "note"].startswith("unweighted mean")
-    bars = dash.figure.axes[0].patches
-    assert len(bars) == 2  # no bar for the campaign without data
+    rows = [t.get_text() for t in dash.figure.axes[0].get_yticklabels()]
+    assert len(rows) == 2  # no bar (or dot) for the campaign without data
+    assert f"{label(app.campaigns[1])} (baseline)" in rows
 
 
 def test_compare_of_counts_totals_them(dash, app):
