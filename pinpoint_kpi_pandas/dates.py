@@ -6,7 +6,8 @@ Rules (from the API and this project's design):
 - a date alone (``datetime.date`` or a ``"YYYY-MM-DD"`` string) means the whole UTC day: as a
   start it is 00:00:00, as an end it is 23:59:59;
 - a window spans at most :data:`MAX_WINDOW_DAYS` calendar days, counted inclusively from the
-  start's UTC date to the end's UTC date (AWS's own example is 08-01T00:00:00Z .. 08-31T23:59:59Z).
+  start's UTC date to the end's UTC date (AWS's own example is 08-01T00:00:00Z .. 08-31T23:59:59Z);
+  longer ranges are split at calendar-month boundaries.
 """
 
 from __future__ import annotations
@@ -125,43 +126,44 @@ def days_spanned(start: datetime, end: datetime) -> int:
     return (end.date() - start.date()).days + 1
 
 
-def split_windows(
-    start: datetime, end: datetime, max_days: int = MAX_WINDOW_DAYS
-) -> list[tuple[datetime, datetime]]:
-    """Split ``[start, end]`` into consecutive windows of at most ``max_days`` calendar days.
+def split_windows(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """Split ``[start, end]`` into calendar-month windows (each at most 31 days).
 
-    Windows meet at midnight: each after the first starts at 00:00:00 of the day after the
-    previous one ends (23:59:59), so no day is lost and none is counted twice.
+    Windows follow calendar months rather than counting 31 days from ``start``, so reads whose
+    ranges differ still share their full months: with a ``cache=``, a notebook that moves its
+    start date refetches only the edge months. That costs at most one request more than the
+    fewest possible. Windows meet at midnight: each after the first starts at 00:00:00 of the
+    day after the previous one ends (23:59:59), so no day is lost and none is counted twice.
 
     Parameters
     ----------
     start, end : datetime.datetime
         Aware UTC instants, ``start <= end``.
-    max_days : int, default 31
-        The longest window, in calendar days.
 
     Returns
     -------
     list of (datetime, datetime)
-        Inclusive windows in time order; a single window when the range already fits.
+        Inclusive windows in time order; a single window when the range lies in one month, or
+        already fits in :data:`MAX_WINDOW_DAYS` days and is not being split anyway.
 
     Examples
     --------
     >>> from datetime import datetime, UTC
-    >>> w = split_windows(datetime(2026, 7, 1, tzinfo=UTC),
+    >>> w = split_windows(datetime(2026, 7, 10, tzinfo=UTC),
     ...                   datetime(2026, 9, 30, 23, 59, 59, tzinfo=UTC))
     >>> [(a.date().isoformat(), b.date().isoformat()) for a, b in w]
-    [('2026-07-01', '2026-07-31'), ('2026-08-01', '2026-08-31'), ('2026-09-01', '2026-09-30')]
+    [('2026-07-10', '2026-07-31'), ('2026-08-01', '2026-08-31'), ('2026-09-01', '2026-09-30')]
     """
     windows = []
     window_start = start
     while True:
-        last_day = window_start.date() + timedelta(days=max_days - 1)
+        first_of_next = (window_start.date().replace(day=1) + timedelta(days=32)).replace(day=1)
+        last_day = first_of_next - timedelta(days=1)
         if end.date() <= last_day:
             windows.append((window_start, end))
             return windows
         windows.append((window_start, datetime.combine(last_day, _END_OF_DAY, tzinfo=UTC)))
-        window_start = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=UTC)
+        window_start = datetime.combine(first_of_next, time(0), tzinfo=UTC)
 
 
 def format_instant(moment: datetime) -> str:

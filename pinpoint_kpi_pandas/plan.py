@@ -288,7 +288,7 @@ def plan_kpi_requests(
             not_stitchable = [k for k in kpis if not k.is_date_grouped]
             if not_stitchable:
                 raise InvalidArgumentError(_too_long_message(not_stitchable, spanned, scope))
-            windows = list(split_windows(start, end))
+            windows = split_windows(start, end)
 
     ids: tuple[str | None, ...] = resource_ids if resource_ids else (None,)
     requests = tuple(

@@ -77,6 +77,18 @@ def test_split_windows_covers_every_day_once():
         assert next_start - prev_end == timedelta(seconds=1)
 
 
+def test_split_windows_follow_calendar_months():
+    windows = split_windows(utc(2026, 1, 20), utc(2026, 3, 5, 12))
+    assert windows == [
+        (utc(2026, 1, 20), utc(2026, 1, 31, 23, 59, 59)),
+        (utc(2026, 2, 1), utc(2026, 2, 28, 23, 59, 59)),
+        (utc(2026, 3, 1), utc(2026, 3, 5, 12)),
+    ]
+    # two ranges with different starts share their full months (so a cache is reused)
+    later = split_windows(utc(2026, 1, 25), utc(2026, 3, 5, 12))
+    assert later[1:] == windows[1:]
+
+
 def test_split_windows_leaves_short_ranges_alone():
     assert split_windows(utc(2026, 8, 1), utc(2026, 8, 31, 23, 59, 59)) == [
         (utc(2026, 8, 1), utc(2026, 8, 31, 23, 59, 59))
