@@ -107,6 +107,13 @@ def _add_emulator(subparsers: argparse._SubParsersAction) -> None:
         help="seeded share of requests answered 500 (default 0)",
     )
     p.add_argument(
+        "--throttle-rate",
+        type=float,
+        default=0.0,
+        metavar="P",
+        help="seeded share of requests answered 429, whatever the rate (default 0)",
+    )
+    p.add_argument(
         "--campaigns", type=int, default=12, metavar="N", help="campaigns in the sample project"
     )
     p.add_argument(
@@ -136,6 +143,7 @@ def _cmd_emulator(args: argparse.Namespace) -> int:
             rate_limit=args.rate_limit,
             burst=args.burst,
             error_rate=args.error_rate,
+            throttle_rate=args.throttle_rate,
             failing_ids=args.failing_ids,
             campaigns_per_project=args.campaigns,
             host=args.host,

@@ -74,6 +74,10 @@ class Faults:
         Application, campaign or journey ids whose KPI requests always answer 500.
     seed : int
         Seeds the error draws.
+    throttle_rate : float
+        Share of operations answered 429 TooManyRequestsException, drawn like ``error_rate``
+        (one draw per request serves both), whatever the request rate: a timing-free way to
+        make a client meet throttling.
 
     Examples
     --------
@@ -100,17 +104,21 @@ class Faults:
         error_rate: float = 0.0,
         failing_ids: Iterable[str] = (),
         seed: int = 0,
+        throttle_rate: float = 0.0,
     ):
         if latency_ms < 0:
             raise ValueError("latency_ms must be >= 0")
         if not 0.0 <= error_rate <= 1.0:
             raise ValueError("error_rate must be between 0 and 1")
+        if not 0.0 <= throttle_rate <= 1.0 - error_rate:
+            raise ValueError("throttle_rate must be between 0 and 1 - error_rate")
         if rate_limit is not None and rate_limit <= 0:
             raise ValueError("rate_limit must be > 0 (or None for no limit)")
         self.latency_ms = latency_ms
         self.rate_limit = rate_limit
         self.burst = burst if burst is not None else max(1.0, rate_limit or 1.0)
         self.error_rate = error_rate
+        self.throttle_rate = throttle_rate
         self.failing_ids = frozenset(failing_ids)
         self._buckets: dict[str, TokenBucket] = {}
         self._rng = random.Random(f"{seed}|faults")
@@ -122,16 +130,19 @@ class Faults:
         Raises
         ------
         ApiError
-            429 past the rate limit; 500 for a request drawn to fail.
+            429 past the rate limit or for a request drawn to be throttled; 500 for a request
+            drawn to fail.
         """
         if self.rate_limit is not None and not self._bucket(operation).take():
             raise ApiError(429, "TooManyRequestsException", "Rate exceeded")
         if self.latency_ms:
             time.sleep(self.latency_ms / 1000)
-        if self.error_rate:
+        if self.error_rate or self.throttle_rate:
             with self._lock:
                 draw = self._rng.random()
-            if draw < self.error_rate:
+            if draw < self.throttle_rate:
+                raise ApiError(429, "TooManyRequestsException", "Rate exceeded (injected)")
+            if draw < self.throttle_rate + self.error_rate:
                 raise ApiError(
                     500, "InternalServerErrorException", "Internal server error (injected)"
                 )

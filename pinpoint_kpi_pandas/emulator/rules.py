@@ -71,12 +71,24 @@ class ApiError(Exception):
 
 
 def bad_request(message: str) -> ApiError:
-    """A 400 BadRequestException with this message."""
+    """A 400 BadRequestException with this message.
+
+    Examples
+    --------
+    >>> bad_request("EndTime must be later than StartTime.").status
+    400
+    """
     return ApiError(400, "BadRequestException", message)
 
 
 def not_found(what: str, value: str) -> ApiError:
-    """A 404 NotFoundException for an unknown application, campaign or journey id."""
+    """A 404 NotFoundException for an unknown application, campaign or journey id.
+
+    Examples
+    --------
+    >>> not_found("campaign", "abc").message
+    "Resource not found: campaign 'abc' does not exist."
+    """
     return ApiError(
         404, "NotFoundException", f"Resource not found: {what} {value!r} does not exist."
     )

@@ -32,7 +32,17 @@ COUNTRIES = {
 
 @dataclass(frozen=True)
 class CampaignPlan:
-    """How one campaign behaves. Volumes are per day (EVENT) or per send (WEEKLY, ONCE)."""
+    """How one campaign behaves. Volumes are per day (EVENT) or per send (WEEKLY, ONCE).
+
+    Rates are the values at the world's anchor day; ``*_trend`` change them linearly, per 30
+    days, before it.
+
+    Examples
+    --------
+    >>> plan = RETAIL[4]
+    >>> plan.name, plan.frequency, plan.open_rate
+    ('Welcome Series Email', 'EVENT', 0.35)
+    """
 
     name: str
     channel: str

@@ -120,6 +120,8 @@ class Emulator:
         Seeded share of requests answered 500 InternalServerErrorException.
     failing_ids : iterable of str
         Application, campaign or journey ids whose KPI requests always answer 500.
+    throttle_rate : float
+        Seeded share of requests answered 429 TooManyRequestsException, independent of timing.
     campaigns_per_project : int
         Campaigns in the main sample project.
     host : str
@@ -161,12 +163,15 @@ class Emulator:
         campaigns_per_project: int = 12,
         host: str = "127.0.0.1",
         port: int = 0,
+        throttle_rate: float = 0.0,
     ):
         self.seed = seed
         self.clock = Clock(now)
         self.world: World = build_world(seed, self.clock.today(), campaigns_per_project)
         self.engine = KpiEngine(self.world)
-        self.faults = Faults(latency_ms, rate_limit, burst, error_rate, failing_ids, seed)
+        self.faults = Faults(
+            latency_ms, rate_limit, burst, error_rate, failing_ids, seed, throttle_rate
+        )
         self.request_log = RequestLog()
         self.host = host
         self.port = port
@@ -346,6 +351,7 @@ def running(
     campaigns_per_project: int = 12,
     host: str = "127.0.0.1",
     port: int = 0,
+    throttle_rate: float = 0.0,
 ) -> Iterator[Emulator]:
     """Run an :class:`Emulator` for the duration of a ``with`` block.
 
@@ -386,6 +392,7 @@ def running(
         campaigns_per_project=campaigns_per_project,
         host=host,
         port=port,
+        throttle_rate=throttle_rate,
     ).start()
     try:
         yield emu

@@ -169,6 +169,13 @@ class JourneyActivity:
         The step's description.
     next_activity : str or None
         The id of the following step.
+
+    Examples
+    --------
+    >>> from pinpoint_kpi_pandas.emulator import build_world
+    >>> steps = build_world(0).applications[0].journeys[0].activities
+    >>> [s.kind for s in steps]
+    ['EMAIL', 'WAIT', 'EMAIL', 'WAIT', 'EMAIL']
     """
 
     id: str

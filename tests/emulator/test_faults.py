@@ -119,3 +119,15 @@ def test_failing_ids_fail_their_kpi_requests_only(pinpoint_client_factory):
         bank_kpi = {"CampaignId": bank.campaigns[0].id, "KpiName": "unique-deliveries"}
         assert _status(client.get_campaign_date_range_kpi, ApplicationId=bank.id, **bank_kpi) == 500
         assert _status(client.get_app, ApplicationId=bank.id) == 200
+
+
+def test_throttle_rate_is_a_seeded_share_of_429s(pinpoint_client_factory):
+    def statuses():
+        with emulator_module.running(seed=3, throttle_rate=0.2, error_rate=0.1) as emu:
+            client = pinpoint_client_factory(emu.endpoint_url)
+            return [_status(client.get_apps) for _ in range(150)]
+
+    first = statuses()
+    assert 0.1 <= first.count(429) / len(first) <= 0.3
+    assert 0.03 <= first.count(500) / len(first) <= 0.2
+    assert statuses() == first
