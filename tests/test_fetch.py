@@ -44,19 +44,21 @@ def fault_free_frame():
 
 
 def test_throttling_and_server_errors_are_retried_to_the_same_frame(fault_free_frame):
+    # botocore backs off throttling from 1 s, so a few campaigns keep this test short
     app, ids, expected = fault_free_frame
+    some = ids[:4]
     with emulator_module.running(seed=0, throttle_rate=0.3, error_rate=0.1) as emu:
         frame = ppk.read_pinpoint_kpi(
             app.id,
             [KPI, "unique-deliveries-grouped-by-date"],
             *RANGE,
-            campaign_id=ids,
+            campaign_id=some,
             endpoint_url=emu.endpoint_url,
         )
         statuses = [r.status for r in kpi_calls(emu)]
-    pd.testing.assert_frame_equal(frame, expected)
+    pd.testing.assert_frame_equal(frame, expected.loc[some])
     assert statuses.count(429) > 0 and statuses.count(500) > 0  # the faults really happened
-    assert statuses.count(200) == 2 * len(ids) * 3
+    assert statuses.count(200) == 2 * len(some) * 3
 
 
 def test_results_are_assembled_in_plan_order_whatever_order_they_arrive(fault_free_frame):
