@@ -469,6 +469,7 @@ table.ppk-table th { text-align: right; color: #475569; font-weight: 600; backgr
 table.ppk-table th:first-child, table.ppk-table td:first-child { text-align: left; }
 table.ppk-table td { text-align: right; font-variant-numeric: tabular-nums; }
 table.ppk-table tr:hover td { background: #f1f5f9; }
+table.ppk-has-note td:last-child, table.ppk-has-note th:last-child { text-align: left; }
 </style>
 """
 
@@ -534,7 +535,7 @@ class CampaignComparison:
             raise InvalidArgumentError(
                 f"kpi={kpi!r} is not in the frame; it holds {', '.join(kpi_names)}."
             )
-        label_style = {"description_width": "70px"}
+        label_style = {"description_width": "80px"}
         self.controls: dict[str, Any] = {
             "campaigns": w.SelectMultiple(
                 options=list(options),
@@ -780,8 +781,12 @@ def table_html(table: pd.DataFrame | None) -> str:
         else:
             formatters[column] = _number
     renamed = {"p_adjusted": "p (Holm)", "difference": "vs baseline"}
+    classes = ["ppk-table", *(["ppk-has-note"] if "note" in shown.columns else [])]
+    name = shown.index.name or "Campaign"
+    shown = shown.reset_index(names=name)
+    formatters[name] = str
     html_text = shown.to_html(
-        classes="ppk-table", border=0, formatters=formatters, escape=True, na_rep="–"
+        classes=classes, border=0, formatters=formatters, escape=True, na_rep="–", index=False
     )
     for old, new in renamed.items():
         html_text = html_text.replace(f"<th>{old}</th>", f"<th>{new}</th>")
