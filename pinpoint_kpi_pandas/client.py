@@ -81,7 +81,8 @@ def make_client(
             boto3.setup_default_session()
         session = boto3.DEFAULT_SESSION
     config = Config(
-        retries={"mode": RETRY_MODE, "max_attempts": max_attempts},
+        # total_max_attempts counts the first call too (botocore's max_attempts counts retries)
+        retries={"mode": RETRY_MODE, "total_max_attempts": max_attempts},
         max_pool_connections=max(max_pool_connections, 1),
         user_agent_extra=f"pinpoint-kpi-pandas/{__version__}",
         connect_timeout=10,

@@ -105,8 +105,8 @@ def read_pinpoint_kpi(
     progress : bool, optional
         Show a tqdm progress bar counting requests. Default: only in notebooks and terminals, for
         reads making more than a few calls.
-    max_workers : int, default 8
-        Concurrent requests, sharing one client.
+    max_workers : int, default 16
+        Concurrent requests, sharing one client (lower it if other jobs share your quota).
     max_rate : float, optional
         Client-side ceiling in requests per second (Pinpoint's quota is 300/s per account and
         Region, shared with your other callers).
@@ -261,7 +261,7 @@ def _check_options(errors, max_workers, max_rate, offline, progress, dtype_backe
         raise InvalidArgumentError(f"errors must be 'raise' or 'warn', not {errors!r}.")
     if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
         raise InvalidArgumentError(
-            f"max_workers must be a positive int (e.g. 8), not {max_workers!r}."
+            f"max_workers must be a positive int (e.g. 16), not {max_workers!r}."
         )
     if max_rate is not None and (
         isinstance(max_rate, bool) or not isinstance(max_rate, int | float) or not max_rate > 0
