@@ -30,16 +30,25 @@ import pinpoint_kpi_pandas as ppk
 
 KPIS = ["successful-delivery-rate-grouped-by-date", "unique-deliveries-grouped-by-date"]
 CLOCK = "2026-09-10T12:00:00Z"  # so July 1 is within the service's 90 days
-WINDOWS = [("2026-07-01T00:00:00Z", "2026-07-31T23:59:59Z"),
-           ("2026-08-01T00:00:00Z", "2026-08-31T23:59:59Z")]
+WINDOWS = [
+    ("2026-07-01T00:00:00Z", "2026-07-31T23:59:59Z"),
+    ("2026-08-01T00:00:00Z", "2026-08-31T23:59:59Z"),
+]
 START, END = "2026-07-01", "2026-08-31"  # 62 days
 
 
 @contextlib.contextmanager
 def emulator_process(*options: str):
     """Start ``pinpoint-kpi emulator`` in its own process; yield its URL and the app id."""
-    command = [sys.executable, "-m", "pinpoint_kpi_pandas.cli", "emulator", "--now", CLOCK,
-               *options]
+    command = [
+        sys.executable,
+        "-m",
+        "pinpoint_kpi_pandas.cli",
+        "emulator",
+        "--now",
+        CLOCK,
+        *options,
+    ]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         url = proc.stdout.readline().strip()
@@ -57,8 +66,13 @@ def emulator_process(*options: str):
 def boto3_client(url: str):
     import boto3
 
-    return boto3.client("pinpoint", endpoint_url=url, region_name="us-east-1",
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
+    return boto3.client(
+        "pinpoint",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
 
 
 def naive_loop(client, app_id: str, campaign_ids: list[str]) -> pd.DataFrame:
@@ -68,8 +82,12 @@ def naive_loop(client, app_id: str, campaign_ids: list[str]) -> pd.DataFrame:
         for kpi in KPIS:
             for start, end in WINDOWS:
                 answer = client.get_campaign_date_range_kpi(
-                    ApplicationId=app_id, CampaignId=campaign_id, KpiName=kpi,
-                    StartTime=start, EndTime=end)["CampaignDateRangeKpiResponse"]
+                    ApplicationId=app_id,
+                    CampaignId=campaign_id,
+                    KpiName=kpi,
+                    StartTime=start,
+                    EndTime=end,
+                )["CampaignDateRangeKpiResponse"]
                 for row in answer["KpiResult"]["Rows"]:
                     record = {"CampaignId": campaign_id, "Kpi": kpi}
                     record.update({g["Key"]: g["Value"] for g in row["GroupedBys"]})
@@ -79,19 +97,30 @@ def naive_loop(client, app_id: str, campaign_ids: list[str]) -> pd.DataFrame:
 
 
 def library_read(url: str, app_id: str, campaign_ids: list[str], **options) -> pd.DataFrame:
-    return ppk.read_pinpoint_kpi(app_id, KPIS, START, END, campaign_id=campaign_ids,
-                                 endpoint_url=url, progress=False, **options)
+    return ppk.read_pinpoint_kpi(
+        app_id,
+        KPIS,
+        START,
+        END,
+        campaign_id=campaign_ids,
+        endpoint_url=url,
+        progress=False,
+        **options,
+    )
 
 
 def same_rows(naive: pd.DataFrame, frame: pd.DataFrame) -> bool:
     """The naive records and the library's frame hold the same (campaign, day, value) rows."""
     ours = frame.stack().dropna()
-    theirs = naive.melt(id_vars=["CampaignId", "Kpi", "Date"],
-                        value_vars=["SuccessfulDeliveryRate", "UniqueDeliveries"]).dropna()
+    theirs = naive.melt(
+        id_vars=["CampaignId", "Kpi", "Date"],
+        value_vars=["SuccessfulDeliveryRate", "UniqueDeliveries"],
+    ).dropna()
     theirs = theirs.set_index(["CampaignId", pd.to_datetime(theirs["Date"]), "variable"])["value"]
     theirs.index.names = ours.index.names
     return len(ours) == len(theirs) and bool(
-        (ours.astype(float).sort_index() - theirs.sort_index()).abs().max() < 1e-9)
+        (ours.astype(float).sort_index() - theirs.sort_index()).abs().max() < 1e-9
+    )
 
 
 def main() -> None:
@@ -100,14 +129,17 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=25)
     parser.add_argument("--rate-limit", type=float, default=100)
     args = parser.parse_args()
-    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-                      AWS_DEFAULT_REGION="us-east-1")
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1"
+    )
     world = ppk.emulator.build_world(seed=0, campaigns_per_project=args.campaigns)
     app = world.applications[0]
     ids = [c.id for c in app.campaigns][: args.campaigns]
     calls = len(ids) * len(KPIS) * len(WINDOWS)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, pandas {pd.__version__}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, pandas {pd.__version__}"
+    )
     print(f"{len(ids)} campaigns x {len(KPIS)} KPIs x 62 days = {calls} calls")
 
     common = ("--campaigns", str(args.campaigns), "--quiet")
@@ -127,8 +159,9 @@ def main() -> None:
     print(f"speed-up: {naive_seconds / library_seconds:.1f}x  (target >= 8x)")
 
     bound = calls / args.rate_limit
-    with emulator_process("--latency-ms", str(args.latency_ms), "--rate-limit",
-                          str(args.rate_limit), *common) as url:
+    with emulator_process(
+        "--latency-ms", str(args.latency_ms), "--rate-limit", str(args.rate_limit), *common
+    ) as url:
         started = time.perf_counter()
         limited = library_read(url, app.id, ids)
         limited_seconds = time.perf_counter() - started

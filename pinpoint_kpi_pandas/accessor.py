@@ -488,9 +488,13 @@ def _p_text(p: float) -> str:
     return "p<0.001" if p < 0.001 else f"p={p:.2g}"
 
 
-def _resolve_baseline(values: pd.Index, baseline: Any, meta: dict, level: str) -> Any:
+def _resolve_baseline(
+    values: pd.Index, baseline: Any, meta: dict, level: str, metric_values: pd.Series
+) -> Any:
     if baseline is None:
-        return values[0]
+        # the first in frame order that has the metric (an SMS campaign has no open rate)
+        present = metric_values.notna().to_numpy()
+        return values[present.argmax()] if present.any() else values[0]
     if baseline in values:
         return baseline
     labels = (meta.get("labels") or {}).get(level) or {}
@@ -528,7 +532,7 @@ def compare(
         A KPI frame with a campaign or journey level.
     baseline : str, optional
         The id (or, on a labelled frame, the name or the id) to compare against. Default: the
-        first in the frame.
+        first in the frame that has a value for the metric.
     metric : str, optional
         The column (value key) to compare. A rate that is not a column but whose counts are
         (e.g. ``"SuccessfulDeliveryRate"`` from ``SuccessfulDeliveries`` and
@@ -619,8 +623,8 @@ def compare(
     per.index = per.index.get_level_values(level) if per.index.nlevels > 1 else per.index
     per.index.name = level
 
-    base = _resolve_baseline(per.index, baseline, meta, level)
     value = per[metric].astype("float64")
+    base = _resolve_baseline(per.index, baseline, meta, level, value)
     base_value = value.loc[base]
     out = per.copy()
     out["difference"] = value - base_value

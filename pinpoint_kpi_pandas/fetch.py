@@ -2,10 +2,10 @@
 
 Each :class:`KpiRequest` is answered from the response store when it holds a final answer, else
 by one boto3 call on a bounded thread pool that shares one client (botocore clients are
-thread-safe). botocore retries throttling and 5xx answers; an optional client-side ceiling keeps
-the request rate under a quota. A failed request never stops the others: every failure is
-collected and reported once all requests are done. Results come back in plan order whatever
-order they complete in.
+thread-safe). botocore retries throttling and 5xx answers; a :class:`RequestPacer` slows every
+attempt to the service's pace once it throttles, and holds an optional fixed ceiling. A failed
+request never stops the others: every failure is collected and reported once all requests are
+done. Results come back in plan order whatever order they complete in.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +29,7 @@ from .errors import (
 from .plan import KpiRequest
 from .store import ResponseStore
 
-__all__ = ["DEFAULT_MAX_WORKERS", "FetchOutcome", "RateLimiter", "fetch_responses"]
+__all__ = ["DEFAULT_MAX_WORKERS", "FetchOutcome", "RequestPacer", "fetch_responses"]
 
 DEFAULT_MAX_WORKERS = 16
 """Threads per read. Measured (benchmarks/fetch_many.py, 2 cores): against 25 ms latency, 8
@@ -63,41 +65,90 @@ class FetchOutcome:
         return sum(1 for s in self.sources if s != "cache")
 
 
-class RateLimiter:
-    """A client-side ceiling on the request rate, shared by all worker threads.
+class RequestPacer:
+    """Paces every HTTP attempt a client makes during one read, first calls and retries alike.
 
-    Requests are spaced ``1 / rate`` seconds apart (no burst), which keeps a fleet of threads
-    under a server-side token bucket of the same rate.
+    botocore retries throttled calls with jittered exponential backoff; when many threads keep
+    sending at a quota, a few unlucky requests are throttled again and again and their backoff
+    (1, 2, 4, 8 s ...) sets the wall time. The pacer prevents that pile-up: after a 429 it spaces
+    attempts at the rate the service was answering successfully over the last second, then
+    climbs back 10% per second without throttling. ``max_rate`` is a fixed ceiling on top.
+    It hooks the client's ``before-send`` and ``response-received`` events for one read only.
 
     Parameters
     ----------
-    rate : float
-        Requests per second, > 0.
+    max_rate : float, optional
+        Requests per second never exceeded; None for no ceiling until the service throttles.
 
     Examples
     --------
-    >>> limiter = RateLimiter(1000.0)
-    >>> limiter.wait()
+    >>> pacer = RequestPacer(max_rate=1000.0)
+    >>> pacer.wait()
+    >>> pacer.rate
+    1000.0
     """
 
-    def __init__(self, rate: float):
-        if not rate > 0:
+    _WINDOW = 1.0  # seconds of successes used to estimate the service's rate
+    _SETTLE = 0.25  # after a 429, later 429s within this time do not lower the rate again
+    _CLIMB = 1.10  # per second without throttling
+
+    def __init__(self, max_rate: float | None = None):
+        if max_rate is not None and not max_rate > 0:
             raise InvalidArgumentError(
-                f"max_rate must be a positive number of requests/s, not {rate!r}."
+                f"max_rate must be a positive number of requests/s, not {max_rate!r}."
             )
-        self._interval = 1.0 / rate
+        self.max_rate = max_rate
+        self.rate: float | None = max_rate
+        self.throttled = 0
         self._next = time.monotonic()
+        self._successes: deque[float] = deque()
+        self._last_throttle = self._last_climb = float("-inf")
         self._lock = threading.Lock()
 
-    def wait(self) -> None:
-        """Block until this thread may send its request."""
+    def wait(self, **_: Any) -> None:
+        """Block until the next attempt may be sent (a ``before-send`` handler)."""
         with self._lock:
             now = time.monotonic()
+            if self.rate is None:
+                return
+            if now - self._last_throttle > 1.0 and now - self._last_climb > 1.0:
+                self._last_climb = now
+                climbed = self.rate * self._CLIMB
+                self.rate = min(climbed, self.max_rate) if self.max_rate else climbed
             slot = max(now, self._next)
-            self._next = slot + self._interval
-        delay = slot - now
-        if delay > 0:
-            time.sleep(delay)
+            self._next = slot + 1.0 / self.rate
+        if slot > now:
+            time.sleep(slot - now)
+
+    def observe(self, response_dict: dict | None = None, **_: Any) -> None:
+        """Note an attempt's outcome (a ``response-received`` handler)."""
+        status = (response_dict or {}).get("status_code")
+        now = time.monotonic()
+        with self._lock:
+            while self._successes and self._successes[0] < now - self._WINDOW:
+                self._successes.popleft()
+            if status is not None and status < 400:
+                self._successes.append(now)
+            elif status == 429:
+                self.throttled += 1
+                if now - self._last_throttle >= self._SETTLE:
+                    observed = max(len(self._successes) / self._WINDOW, 1.0)
+                    self.rate = min(observed, self.max_rate) if self.max_rate else observed
+                    self._next = max(self._next, now)
+                self._last_throttle = now
+
+    @contextmanager
+    def attached(self, client: Any) -> Iterator[None]:
+        """Pace ``client``'s attempts for the duration of the block."""
+        events = client.meta.events
+        key = f"pinpoint-kpi-pacer-{id(self)}"
+        events.register("before-send.pinpoint", self.wait, unique_id=key + "-send")
+        events.register("response-received.pinpoint", self.observe, unique_id=key + "-seen")
+        try:
+            yield
+        finally:
+            events.unregister("before-send.pinpoint", unique_id=key + "-send")
+            events.unregister("response-received.pinpoint", unique_id=key + "-seen")
 
 
 def fetch_responses(
@@ -165,13 +216,11 @@ def fetch_responses(
         return FetchOutcome(responses, sources)
 
     client = client_factory()
-    limiter = RateLimiter(max_rate) if max_rate else None
+    pacer = RequestPacer(max_rate)
     failures: dict[int, ServiceError] = {}
 
     def run(i: int) -> None:
         request = requests[i]
-        if limiter is not None:
-            limiter.wait()
         try:
             response = getattr(client, request.operation)(**request.call_parameters())
         except Exception as exc:  # every failure is collected, none stops the others
@@ -184,7 +233,10 @@ def fetch_responses(
     bar = _progress_bar(len(pending), progress)
     workers = max(1, min(max_workers, len(pending)))
     try:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pinpoint-kpi") as pool:
+        with (
+            pacer.attached(client),
+            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pinpoint-kpi") as pool,
+        ):
             for _ in pool.map(run, pending):
                 if bar is not None:
                     bar.update(1)

@@ -349,3 +349,31 @@ def test_client_side_rate_ceiling_keeps_under_the_servers_limit():
         )
         statuses = [r.status for r in kpi_calls(emu)]
     assert statuses == [200] * 12
+
+
+def test_pacer_drops_to_the_services_pace_after_a_429_and_holds_a_ceiling():
+    from pinpoint_kpi_pandas.fetch import RequestPacer
+
+    pacer = RequestPacer()
+    assert pacer.rate is None  # no pacing until the service throttles
+    for _ in range(40):
+        pacer.observe(response_dict={"status_code": 200})
+    pacer.observe(response_dict={"status_code": 429})
+    assert pacer.rate == 40.0 and pacer.throttled == 1  # 40 successes in the last second
+    pacer.observe(response_dict={"status_code": 500})  # errors other than 429 do not pace
+    assert pacer.rate == 40.0
+    capped = RequestPacer(max_rate=10.0)
+    for _ in range(40):
+        capped.observe(response_dict={"status_code": 200})
+    capped.observe(response_dict={"status_code": 429})
+    assert capped.rate == 10.0
+
+
+def test_pacer_hooks_are_removed_after_the_read(emulator, sample_app, pinpoint_client):
+    from pinpoint_kpi_pandas.fetch import RequestPacer
+
+    pacer = RequestPacer()
+    with pacer.attached(pinpoint_client):
+        pinpoint_client.get_apps()
+    pinpoint_client.get_apps()
+    assert len(pacer._successes) == 1  # saw the call inside the block only
