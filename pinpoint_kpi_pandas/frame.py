@@ -35,6 +35,7 @@ _FLOAT_TYPES = {"double", "float", "decimal", "number"}
 _INT_TYPES = {"long", "integer", "int", "short", "biginteger", "byte"}
 _DATE_KEYS = {"Date"}
 _DTYPE_BACKENDS = (None, "numpy_nullable", "pyarrow")
+_ARROW_MIN_ROWS = 512  # below this, Arrow's set-up costs more than its faster parsing saves
 
 
 def unwrap_response(response: Any) -> tuple[dict, str]:
@@ -301,7 +302,7 @@ def _index(keys: list[str], strings: list[list], n_rows: int) -> pd.Index:
 
 def _level(key: str, strings: list) -> pd.Index:
     if key in _DATE_KEYS:
-        arrow = _pyarrow()
+        arrow = _pyarrow() if len(strings) >= _ARROW_MIN_ROWS else None
         if arrow is not None:
             pa, pc = arrow
             try:
@@ -353,7 +354,7 @@ def _parse_numbers(strings: list, key: str, type_name: str) -> np.ndarray:
     """Decimal strings to float64. Arrow's C++ parser when pyarrow is present (pandas 3 loads it
     anyway; 4x faster than ``float()`` per element), else NumPy; both round correctly, so the
     result is the same. Anything Arrow refuses takes the NumPy path for a precise error."""
-    arrow = _pyarrow()
+    arrow = _pyarrow() if len(strings) >= _ARROW_MIN_ROWS else None
     if arrow is not None:
         pa, pc = arrow
         try:

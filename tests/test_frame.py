@@ -403,3 +403,20 @@ def test_read_json_of_valid_files_equals_kpi_frame(tmp_path_factory, case):
     path = tmp_path_factory.mktemp("ok") / "saved.json"
     path.write_text(json.dumps(resp, indent=4, default=str))
     pd.testing.assert_frame_equal(ppk.read_pinpoint_kpi_json(path), ppk.kpi_frame(resp))
+
+
+def test_arrow_and_numpy_parsing_paths_agree(monkeypatch):
+    pytest.importorskip("pyarrow")
+    from pinpoint_kpi_pandas import frame as frame_module
+
+    values = [f"{v}.0" for v in range(700)]
+    rows = date_rows("UniqueDeliveries", values, start="2024-01-01")
+    rates = date_rows("SuccessfulDeliveryRate", [repr(v / 701) for v in range(700)], "2024-01-01")
+    big = response("unique-deliveries-grouped-by-date", "campaign", rows)
+    big_rates = response("successful-delivery-rate-grouped-by-date", "campaign", rates)
+    assert len(values) >= frame_module._ARROW_MIN_ROWS
+    with_arrow = [ppk.kpi_frame(big), ppk.kpi_frame(big_rates)]
+    monkeypatch.setattr(frame_module, "_ARROW_MIN_ROWS", 10**9)
+    without = [ppk.kpi_frame(big), ppk.kpi_frame(big_rates)]
+    for a, b in zip(with_arrow, without, strict=True):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
