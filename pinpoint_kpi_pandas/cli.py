@@ -465,7 +465,7 @@ def _add_compare(subparsers: argparse._SubParsersAction) -> None:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from . import catalog
-    from .demo import format_comparison, read_in_windows
+    from .demo import format_comparison
     from .reader import read_pinpoint_kpi
 
     if not 0 < args.alpha < 1:
@@ -476,15 +476,16 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     campaigns = None if journeys is not None else (_ids(args.campaign_ids) or "all")
     scope = "journey" if journeys is not None else "campaign"
     kpis = [catalog.get_kpi(name, scope) for name in args.kpi_names]
-    read = read_pinpoint_kpi if all(k.is_date_grouped for k in kpis) else read_in_windows
     names = args.kpi_names[0] if len(args.kpi_names) == 1 else args.kpi_names
-    frame = read(
+    frame = read_pinpoint_kpi(
         args.application_id,
         names,
         args.start,
         args.end,
         campaign_id=campaigns,
         journey_id=journeys,
+        # windows of KPIs that cannot be stitched are kept apart; compare() combines them
+        keep_windows=not all(k.is_date_grouped for k in kpis),
         cache=args.cache,
         offline=args.offline,
         progress=False,

@@ -5,19 +5,16 @@ real boto3 client, compares the campaigns on their delivery, email-open and push
 (with Wilson intervals and tests against a baseline), prints the comparison, and writes charts
 and a CSV into an output folder.
 
-Also here, because the command line's ``compare`` uses them too:
+The per-run counts are read over 90 days with ``read_pinpoint_kpi(..., keep_windows=True)``:
+one answer per calendar month under a ``Window`` level, which ``compare()`` adds up exactly.
 
-- :func:`read_in_windows`: read KPIs that cannot be stitched (per campaign run, say) over a range
-  longer than 31 days, as consecutive windows kept apart under a ``Window`` level. Counts of
-  disjoint windows add up, so ``df.pinpoint.total()`` / ``compare()`` combine them exactly, and
-  refuse what cannot be combined (rates without counts, unique counts).
-- :func:`format_comparison`: a ``compare()`` table as terminal text.
+Also here, because the command line's ``compare`` uses it too: :func:`format_comparison`, a
+``compare()`` table as terminal text.
 """
 
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,8 +23,7 @@ from typing import Any, TextIO
 import pandas as pd
 
 from . import accessor
-from .dates import DateLike, parse_instant, split_windows
-from .errors import InvalidArgumentError
+from .dates import DateLike
 
 __all__ = [
     "DEMO_END",
@@ -35,7 +31,6 @@ __all__ = [
     "RUN_KPIS",
     "emulator_session",
     "format_comparison",
-    "read_in_windows",
     "run_demo",
 ]
 
@@ -51,14 +46,6 @@ RUN_KPIS = (
     "clicks-grouped-by-campaign-activity",
 )
 """Counts per campaign run: every rate the demo compares is recomputed from these."""
-
-
-def _windows(start: DateLike, end: DateLike) -> list[tuple[dt.datetime, dt.datetime]]:
-    first = parse_instant(start, argument="start_time", end=False)
-    last = parse_instant(end, argument="end_time", end=True)
-    if last < first:
-        raise InvalidArgumentError(f"end_time {end!r} is before start_time {start!r}.")
-    return split_windows(first, last)
 
 
 def emulator_session():
@@ -80,77 +67,6 @@ def emulator_session():
         aws_secret_access_key="emulator",
         region_name="us-east-1",
     )
-
-
-def read_in_windows(
-    application_id: str,
-    kpi_name: str | Sequence[str],
-    start_time: DateLike,
-    end_time: DateLike,
-    **kwargs: Any,
-) -> pd.DataFrame:
-    """Read KPIs over any range as consecutive windows of at most 31 days, kept apart.
-
-    :func:`~pinpoint_kpi_pandas.read_pinpoint_kpi` splits only ``-grouped-by-date`` KPIs,
-    because only those can be stitched by concatenation. This reads the others window by
-    window and stacks the answers under a ``Window`` level (``start/end`` in ISO 8601, placed
-    after the campaign / journey level), so nothing is silently added up: the accessor's
-    ``total()`` and ``compare()`` then sum counts across windows, recompute rates from their
-    counts, and refuse the rest.
-
-    Parameters
-    ----------
-    application_id, kpi_name, start_time, end_time
-        As for :func:`~pinpoint_kpi_pandas.read_pinpoint_kpi` (any range length).
-    **kwargs
-        Passed to :func:`~pinpoint_kpi_pandas.read_pinpoint_kpi` (``campaign_id``,
-        ``endpoint_url``, ``cache``, ...).
-
-    Returns
-    -------
-    pandas.DataFrame
-        The windows' frames, stacked; ``attrs["pinpoint"]`` spans the whole range.
-
-    Examples
-    --------
-    >>> from pinpoint_kpi_pandas import emulator
-    >>> from pinpoint_kpi_pandas.demo import emulator_session, read_in_windows
-    >>> with emulator.running() as emu:
-    ...     app = emu.world.applications[0]
-    ...     df = read_in_windows(app.id, "attempted-deliveries-grouped-by-campaign-activity",
-    ...                          "2026-08-01", "2026-10-29",
-    ...                          campaign_id=[c.id for c in app.campaigns[:2]],
-    ...                          endpoint_url=emu.endpoint_url,
-    ...                          boto3_session=emulator_session())
-    >>> df.index.names
-    FrozenList(['CampaignId', 'Window', 'CampaignActivityId'])
-    >>> df.index.get_level_values("Window").nunique()
-    3
-    """
-    from .reader import read_pinpoint_kpi
-
-    windows = _windows(start_time, end_time)
-    frames, labels = [], []
-    for first, last in windows:
-        frame = read_pinpoint_kpi(application_id, kpi_name, first, last, **kwargs)
-        frames.append(frame)
-        labels.append(f"{first:%Y-%m-%dT%H:%M:%SZ}/{last:%Y-%m-%dT%H:%M:%SZ}")
-    if len(frames) == 1:
-        return frames[0]
-    stacked = pd.concat(frames, keys=labels, names=["Window"])
-    names = list(stacked.index.names)
-    if len(names) > 2 and names[1] in accessor.ID_LEVELS:
-        stacked = stacked.reorder_levels([names[1], "Window", *names[2:]])
-        stacked = stacked.sort_index(level=[0, 1], sort_remaining=False)
-    meta = copy.deepcopy(frames[0].attrs.get("pinpoint", {}))
-    meta["start_time"] = frames[0].attrs.get("pinpoint", {}).get("start_time")
-    meta["end_time"] = frames[-1].attrs.get("pinpoint", {}).get("end_time")
-    meta["windows"] = labels
-    for key in ("requests", "calls"):
-        if all(key in f.attrs.get("pinpoint", {}) for f in frames):
-            meta[key] = sum(f.attrs["pinpoint"][key] for f in frames)
-    stacked.attrs = {"pinpoint": meta}
-    return stacked
 
 
 def format_comparison(table: pd.DataFrame, *, names: Any = None) -> str:
@@ -295,12 +211,13 @@ def run_demo(
             f"{len(ids)} campaigns, {start_time} to {end_time}.",
             file=out,
         )
-        runs = read_in_windows(
+        runs = read_pinpoint_kpi(
             app.id,
             list(RUN_KPIS),
             start_time,
             end_time,
             campaign_id=ids,
+            keep_windows=True,
             endpoint_url=url,
             boto3_session=session,
         )

@@ -479,7 +479,7 @@ def concat_windows(frames: Sequence[pd.DataFrame], *, labels: Sequence[str]) -> 
                 )
             seen.setdefault(key, (row, owners[position]))
         combined = combined[~combined.index.duplicated(keep="first")]
-    return combined.sort_index(kind="stable")
+    return combined.sort_index(level=0, sort_remaining=False, kind="stable")
 
 
 def _describe_key(index: pd.Index, key: Any) -> str:
@@ -503,6 +503,25 @@ def empty_kpi_frame(kpi: catalog.Kpi | None, id_level: str | None = None) -> pd.
         return frame.set_axis(ids, axis=0)
     index = pd.MultiIndex.from_arrays([ids, frame.index[:0]], names=[id_level, frame.index.name])
     return frame.set_axis(index, axis=0)
+
+
+WINDOW_LEVEL = "Window"
+"""The index level holding each answer's window (``start/end`` in ISO 8601) when windows of a
+KPI that cannot be stitched are kept apart."""
+
+
+def window_label(start: str, end: str) -> str:
+    """``2026-08-01T00:00:00Z/2026-08-31T23:59:59Z``: ISO 8601 interval notation."""
+    return f"{start}/{end}"
+
+
+def with_window_level(frame: pd.DataFrame, label: str) -> pd.DataFrame:
+    """Prefix ``frame``'s index with a ``Window`` level holding ``label`` (a single-value KPI's
+    empty answer becomes one missing row, so every window shows)."""
+    framed = pd.concat([one_row_at_least(frame)], keys=[label], names=[WINDOW_LEVEL])
+    if framed.index.nlevels == 2 and framed.index.names[1] is None:
+        framed = framed.droplevel(1)
+    return framed
 
 
 def one_row_at_least(frame: pd.DataFrame) -> pd.DataFrame:

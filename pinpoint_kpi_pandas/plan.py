@@ -133,6 +133,7 @@ class KpiPlan:
     start_time: datetime | None
     end_time: datetime | None
     requests: tuple[KpiRequest, ...] = field(repr=False)
+    keep_windows: bool = False
 
     def query(self) -> dict:
         """What was asked, as plain JSON-friendly values for ``df.attrs["pinpoint"]``."""
@@ -140,6 +141,7 @@ class KpiPlan:
             "application_id": self.application_id,
             "kpi_names": [k.name for k in self.kpis],
             "scope": self.scope,
+            "keep_windows": self.keep_windows,
             "campaign_ids": list(self.resource_ids or []) if self.scope == "campaign" else None,
             "journey_ids": list(self.resource_ids or []) if self.scope == "journey" else None,
             "start_time": format_instant(self.start_time) if self.start_time else None,
@@ -212,6 +214,7 @@ def plan_kpi_requests(
     *,
     campaign_id: str | Sequence[str] | None = None,
     journey_id: str | Sequence[str] | None = None,
+    keep_windows: bool = False,
     now: datetime | None = None,
 ) -> KpiPlan:
     """Validate a read's arguments and plan its requests.
@@ -228,6 +231,9 @@ def plan_kpi_requests(
         the 31 days ending then.
     campaign_id, journey_id : str or list of str, optional
         At most one of them; it sets the scope. A list adds an id level to the frame.
+    keep_windows : bool, default False
+        Split the range into calendar-month windows for any KPI and keep each window apart
+        (the reader adds a ``Window`` level), instead of refusing KPIs that cannot be stitched.
     now : datetime, optional
         The clock used when only ``start_time`` is given (default: the system clock).
 
@@ -280,9 +286,17 @@ def plan_kpi_requests(
             f"kpi_name lists KPIs with the same value column ({value_keys}); read them separately."
         )
 
+    if not isinstance(keep_windows, bool):
+        raise ArgumentTypeError(f"keep_windows must be True or False, not {keep_windows!r}.")
     start, end = _resolve_range(start_time, end_time, now)
     windows: list[tuple[datetime | None, datetime | None]] = [(start, end)]
-    if start is not None and end is not None:
+    if keep_windows and start is None:
+        raise InvalidArgumentError(
+            "keep_windows=True needs a range: pass start_time (and end_time)."
+        )
+    if keep_windows:
+        windows = split_windows(start, end)
+    elif start is not None and end is not None:
         spanned = days_spanned(start, end)
         if spanned > MAX_WINDOW_DAYS:
             not_stitchable = [k for k in kpis if not k.is_date_grouped]
@@ -306,6 +320,7 @@ def plan_kpi_requests(
         start_time=start,
         end_time=end,
         requests=requests,
+        keep_windows=keep_windows,
     )
 
 
@@ -353,5 +368,6 @@ def _too_long_message(kpis: Sequence[catalog.Kpi], spanned: int, scope: str) -> 
         f"request, and only '-grouped-by-date' KPIs can be split and stitched: for "
         f"{', '.join(repr(k.name) for k in kpis)} {why} (rates need their numerator and "
         f"denominator, unique counts would count an endpoint twice). Fix: "
-        f"{'; '.join(fixes)}, or pass a range of at most {MAX_WINDOW_DAYS} days."
+        f"{'; '.join(fixes)}; or pass a range of at most {MAX_WINDOW_DAYS} days; or pass "
+        "keep_windows=True to get one answer per calendar month under a 'Window' level."
     )

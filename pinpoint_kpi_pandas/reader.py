@@ -28,7 +28,15 @@ from .errors import (
     ResponseFormatError,
 )
 from .fetch import DEFAULT_MAX_WORKERS, fetch_responses
-from .frame import DtypeBackend, assemble, kpi_frame, one_row_at_least, unwrap_response
+from .frame import (
+    WINDOW_LEVEL,
+    DtypeBackend,
+    assemble,
+    kpi_frame,
+    unwrap_response,
+    window_label,
+    with_window_level,
+)
 from .plan import ID_LEVEL, KpiPlan, plan_kpi_requests
 from .store import ResponseStore
 
@@ -50,6 +58,7 @@ def read_pinpoint_kpi(
     *,
     campaign_id: str | Sequence[str] | None = None,
     journey_id: str | Sequence[str] | None = None,
+    keep_windows: bool = False,
     dtype_backend: DtypeBackend | None = None,
     cache: str | os.PathLike | None = None,
     offline: bool = False,
@@ -87,6 +96,12 @@ def read_pinpoint_kpi(
     journey_id : str or list of str or "all", optional
         Likewise for journeys (``JourneyId`` level). At most one of campaign_id / journey_id;
         with neither, application-scope KPIs are read.
+    keep_windows : bool, default False
+        Read any KPI over any range as calendar-month windows and keep the answers apart under
+        a ``Window`` level (``start/end``), after the id level. Use it for KPIs that cannot be
+        stitched (rates, unique counts, per-run groupings) over more than 31 days: the
+        accessor's ``total()`` and ``compare()`` then add counts across windows and recompute
+        rates from them, and refuse what cannot be added.
     dtype_backend : {None, "numpy_nullable", "pyarrow"}, default None
         As in :func:`pandas.read_csv`: None gives NumPy dtypes; the others give nullable or
         Arrow-backed columns.
@@ -174,13 +189,18 @@ def read_pinpoint_kpi(
             max_pool_connections=max_workers,
         )
 
-    plan_args = dict(campaign_id=campaign_id, journey_id=journey_id)
+    plan_args: dict[str, Any] = dict(campaign_id=campaign_id, journey_id=journey_id)
     wants_all = {k: v for k, v in plan_args.items() if isinstance(v, str) and v == ALL}
     if wants_all:
         # Validate everything else first (with a stand-in list), then ask for the ids.
         argument = next(iter(wants_all))
         plan_kpi_requests(
-            application_id, kpi_name, start_time, end_time, **{**plan_args, argument: ["x"]}
+            application_id,
+            kpi_name,
+            start_time,
+            end_time,
+            keep_windows=keep_windows,
+            **{**plan_args, argument: ["x"]},
         )
         from .listing import project_ids
 
@@ -207,7 +227,9 @@ def read_pinpoint_kpi(
             }
             return frame
 
-    plan = plan_kpi_requests(application_id, kpi_name, start_time, end_time, **plan_args)
+    plan = plan_kpi_requests(
+        application_id, kpi_name, start_time, end_time, keep_windows=keep_windows, **plan_args
+    )
     outcome = fetch_responses(
         plan.requests,
         client_factory=client_factory,
@@ -229,6 +251,9 @@ def read_pinpoint_kpi(
         if response is None:
             continue
         frame = kpi_frame(response, dtype_backend=dtype_backend, source=source or "api")
+        if plan.keep_windows:
+            meta = frame.attrs["pinpoint"]
+            frame = with_window_level(frame, window_label(meta["start_time"], meta["end_time"]))
         parts.append((request.kpi_name, request.resource_id, frame, request.describe()))
     result = assemble(
         parts,
@@ -408,14 +433,11 @@ def _assemble_saved(entries, files: list[str]) -> pd.DataFrame:
     parts = []
     for meta, _, resource, frame, label in entries:
         if window_level:
-            window = f"{meta['start_time']}/{meta['end_time']}"
-            frame = pd.concat([one_row_at_least(frame)], keys=[window], names=["Window"])
-            if frame.index.nlevels == 2 and frame.index.names[1] is None:
-                frame = frame.droplevel(1)
+            frame = with_window_level(frame, window_label(meta["start_time"], meta["end_time"]))
         parts.append((meta["kpi_names"][0], resource, frame, label))
     result = assemble(parts, kpis=kpis, kpi_names=kpi_names, id_level=id_level)
     if window_level and id_level is not None:
-        result = result.sort_index(level=[id_level, "Window"], sort_remaining=False)
+        result = result.sort_index(level=[id_level, WINDOW_LEVEL], sort_remaining=False)
 
     starts = [e[0]["start_time"] for e in entries if e[0]["start_time"]]
     ends = [e[0]["end_time"] for e in entries if e[0]["end_time"]]

@@ -128,8 +128,8 @@ def test_compare_prints_a_table_and_writes_a_png(capsys, emulator, app, tmp_path
     table = pd.read_csv(table_csv, index_col=0)
     assert table.loc["Weekly Newsletter Email", "baseline"]
     # 90 days were read as three windows and combined: the counts are the 90-day sums
-    direct = ppk.demo.read_in_windows(
-        app.id, RUN_COUNTS, "2026-08-01", "2026-10-29", campaign_id=email,
+    direct = ppk.read_pinpoint_kpi(
+        app.id, RUN_COUNTS, "2026-08-01", "2026-10-29", campaign_id=email, keep_windows=True,
         endpoint_url=emulator.endpoint_url,
     )  # fmt: skip
     welcome = app.campaign("Welcome Series Email").id

@@ -463,3 +463,22 @@ def test_read_json_refuses_paths_that_match_nothing(tmp_path):
         ppk.read_pinpoint_kpi_json(tmp_path / "nothing-*.json")
     with pytest.raises(InvalidArgumentError, match=r"no \.json files"):
         ppk.read_pinpoint_kpi_json(tmp_path)
+
+
+def test_keep_windows_reads_any_kpi_month_by_month_under_a_window_level(read, sample_app):
+    ids = [c.id for c in sample_app.campaigns[1:3]]
+    kpi = "successful-deliveries-grouped-by-campaign-activity"
+    df = read(sample_app.id, kpi, "2026-08-10", "2026-10-28", campaign_id=ids, keep_windows=True)
+    assert df.index.names == ["CampaignId", "Window", "CampaignActivityId"]
+    windows = df.index.get_level_values("Window").unique().tolist()
+    assert windows == [
+        "2026-08-10T00:00:00Z/2026-08-31T23:59:59Z",
+        "2026-09-01T00:00:00Z/2026-09-30T23:59:59Z",
+        "2026-10-01T00:00:00Z/2026-10-28T23:59:59Z",
+    ]
+    september = read(sample_app.id, kpi, "2026-09-01", "2026-09-30", campaign_id=ids[0])
+    pd.testing.assert_frame_equal(df.loc[(ids[0], windows[1])], september)
+    assert df.attrs["pinpoint"]["keep_windows"] is True
+    # without it, the same read is refused, and the message offers keep_windows
+    with pytest.raises(InvalidArgumentError, match="keep_windows=True"):
+        read(sample_app.id, kpi, "2026-08-10", "2026-10-28", campaign_id=ids)
