@@ -86,10 +86,12 @@ def style(i: int) -> dict[str, str]:
 
 
 def _percent_axis(axis, span: float | None = None) -> None:
-    from matplotlib.ticker import PercentFormatter
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-    # Whole percents unless the axis spans only a few points.
+    # Whole percents unless the axis spans only a few points; ticks on 1-2-5 steps so a label
+    # never rounds its tick (a 0.25-point step printed with one decimal shows 98.25% as 98.2%).
     decimals = None if span is None else (0 if span >= 0.05 else 1)
+    axis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 5, 10]))
     axis.set_major_formatter(PercentFormatter(1.0, decimals=decimals))
 
 
