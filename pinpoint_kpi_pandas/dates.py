@@ -1,4 +1,4 @@
-"""Date arguments: parsing to UTC instants, and splitting a range into the API's 31-day windows.
+"""Date arguments: parsing to UTC instants, and splitting a range into windows the API accepts.
 
 Rules (from the API and this project's design):
 

@@ -88,8 +88,10 @@ def read_pinpoint_kpi(
         means the whole UTC day (a start at 00:00:00, an end at 23:59:59). Both None: the
         service's default, the preceding 31 days (not cached, since it moves). Only
         ``start_time``: up to now. Only ``end_time``: the 31 days ending then. Ranges over 31
-        days are split into 31-day requests for ``-grouped-by-date`` KPIs and stitched (no day
-        lost or repeated); other KPIs cannot be stitched exactly and are refused.
+        days are split into calendar-month requests for ``-grouped-by-date`` KPIs and stitched
+        (no day lost or repeated; full months are shared between reads, so a ``cache=`` is
+        reused when the start moves); other KPIs cannot be stitched exactly and are refused
+        unless ``keep_windows=True``.
     campaign_id : str or list of str or "all", optional
         Read campaign-scope KPIs for this campaign. A list (or ``"all"``: every campaign of the
         project) adds a leading ``CampaignId`` index level; a single string adds none.
