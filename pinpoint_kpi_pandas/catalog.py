@@ -84,6 +84,13 @@ class Kpi:
         For rates, the documented numerator and denominator, in words; empty otherwise.
     title : str
         The console's title for the chart.
+
+    Examples
+    --------
+    >>> from pinpoint_kpi_pandas import catalog
+    >>> kpi = catalog.get_kpi("email-open-rate-grouped-by-campaign-activity", "campaign")
+    >>> kpi.grouped_by, kpi.kind, kpi.rate_parts
+    ('CampaignActivityId', 'rate', ('DirectEmailOpens', 'SuccessfulDeliveries'))
     """
 
     name: str
@@ -196,7 +203,14 @@ def scopes_of(kpi_name: str) -> tuple[str, ...]:
 
 
 def find_kpi(kpi_name: str, scope: str) -> Kpi | None:
-    """The catalog entry for ``kpi_name`` at ``scope``, or None when there is none."""
+    """The catalog entry for ``kpi_name`` at ``scope``, or None when there is none.
+
+    Examples
+    --------
+    >>> from pinpoint_kpi_pandas import catalog
+    >>> catalog.find_kpi("sms-spend", "campaign").unit, catalog.find_kpi("sms-spend", "journey")
+    ('millicents', None)
+    """
     return _index().get((scope, kpi_name))
 
 
@@ -270,7 +284,14 @@ def date_variant(kpi_name: str, scope: str) -> Kpi | None:
 
 
 def kpis_with_value_key(value_key: str, scope: str | None = None) -> tuple[Kpi, ...]:
-    """The KPIs whose Values key is ``value_key`` (one column can come from several groupings)."""
+    """The KPIs whose Values key is ``value_key`` (one column can come from several groupings).
+
+    Examples
+    --------
+    >>> from pinpoint_kpi_pandas import catalog
+    >>> [k.name for k in catalog.kpis_with_value_key("DirectEmailOpens", "campaign")]
+    ['direct-email-opens-grouped-by-campaign-activity']
+    """
     return tuple(k for k in kpis(scope) if k.value_key == value_key)
 
 

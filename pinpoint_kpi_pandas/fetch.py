@@ -53,6 +53,13 @@ class FetchOutcome:
         ``"api"`` or ``"cache"`` per request; None where it failed.
     failures : list of ServiceError
         The failed requests' errors, in plan order.
+
+    Examples
+    --------
+    >>> outcome = FetchOutcome(responses=[{"KpiResult": {"Rows": []}}, None],
+    ...                        sources=["cache", None])
+    >>> outcome.calls  # the failed request went to the service; the cached one did not
+    1
     """
 
     responses: list[dict | None]

@@ -123,6 +123,16 @@ class KpiPlan:
     """A validated read: its requests, in the order their frames are assembled.
 
     Requests are ordered KPI by KPI, then id by id, then window by window.
+
+    Examples
+    --------
+    >>> plan = plan_kpi_requests("a1", ["unique-deliveries-grouped-by-date",
+    ...                                 "successful-delivery-rate-grouped-by-date"],
+    ...                          "2026-08-20", "2026-09-30", campaign_id="c1")
+    >>> [(r.kpi_name[:6], r.start_time.day) for r in plan.requests]
+    [('unique', 20), ('unique', 1), ('succes', 20), ('succes', 1)]
+    >>> plan.query()["scope"], plan.id_level
+    ('campaign', None)
     """
 
     application_id: str

@@ -70,6 +70,15 @@ class Selection:
     start, end : datetime.date
         The inclusive range of UTC days.
     chart : {"trend", "compare", "funnel", "calendar"}
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from pinpoint_kpi_pandas.widgets import Selection
+    >>> pick = Selection("email-open-rate-grouped-by-campaign-activity", ("c1", "c2"),
+    ...                  dt.date(2026, 10, 1), dt.date(2026, 10, 28), "funnel")
+    >>> pick.kpi_names[0]
+    'attempted-deliveries-grouped-by-campaign-activity'
     """
 
     kpi: str
@@ -128,6 +137,20 @@ def render_comparison(
     -------
     (matplotlib.figure.Figure, pandas.DataFrame)
         The figure and :func:`summary_table` of ``data``.
+
+    Examples
+    --------
+    >>> import pinpoint_kpi_pandas as ppk
+    >>> from pinpoint_kpi_pandas.widgets import render_comparison
+    >>> with ppk.emulator.running() as emu:
+    ...     app = emu.world.applications[0]
+    ...     df = ppk.read_pinpoint_kpi(
+    ...         app.id, "successful-delivery-rate-grouped-by-date", "2026-10-01", "2026-10-28",
+    ...         campaign_id=[c.id for c in app.campaigns[1:4]], endpoint_url=emu.endpoint_url)
+    >>> kpi = ppk.catalog.get_kpi("successful-delivery-rate-grouped-by-date", "campaign")
+    >>> figure, table = render_comparison(df, kpi=kpi, chart="trend")
+    >>> len(figure.axes[0].lines), len(table)
+    (3, 3)
 
     Raises
     ------
@@ -213,6 +236,19 @@ def summary_table(
         ``ids`` (default: the ids in ``data``), in the order of the comparison (largest first);
         campaigns without data come last with an empty row. ``attrs["value_kind"]`` is the
         KPI's kind.
+
+    Examples
+    --------
+    >>> import pinpoint_kpi_pandas as ppk
+    >>> from pinpoint_kpi_pandas.widgets import summary_table
+    >>> with ppk.emulator.running() as emu:
+    ...     app = emu.world.applications[0]
+    ...     df = ppk.read_pinpoint_kpi(
+    ...         app.id, "unique-deliveries-grouped-by-date", "2026-10-01", "2026-10-28",
+    ...         campaign_id=[c.id for c in app.campaigns[1:3]], endpoint_url=emu.endpoint_url)
+    >>> kpi = ppk.catalog.get_kpi("unique-deliveries-grouped-by-date", "campaign")
+    >>> summary_table(df, kpi=kpi).index.name
+    'Campaign'
     """
     from . import accessor
 
@@ -506,6 +542,19 @@ class CampaignComparison:
         The summary table currently shown (see :func:`summary_table`).
     error : str or None
         The message shown in the error box, if any.
+
+    Examples
+    --------
+    >>> import pinpoint_kpi_pandas as ppk
+    >>> with ppk.emulator.running() as emu:
+    ...     app = emu.world.applications[0]
+    ...     dash = ppk.widgets.compare_campaigns(
+    ...         app.id, start_time="2026-10-01", end_time="2026-10-28",
+    ...         endpoint_url=emu.endpoint_url)
+    ...     first = dash.figure
+    ...     dash.controls["chart"].value = "calendar"
+    >>> dash.figure is not first, dash.error is None
+    (True, True)
     """
 
     def __init__(

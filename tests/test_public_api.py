@@ -1,0 +1,86 @@
+"""The public surface: pinned, so it never grows by accident, and documented with examples."""
+
+import importlib
+import inspect
+
+import pandas as pd
+import pytest
+
+import pinpoint_kpi_pandas as ppk
+
+TOP_LEVEL = [
+    "PinpointKpiError",
+    "__version__",
+    "catalog",
+    "emulator",
+    "kpi_frame",
+    "list_applications",
+    "list_campaigns",
+    "list_journeys",
+    "read_pinpoint_kpi",
+    "read_pinpoint_kpi_json",
+]
+
+PUBLIC_MODULES = [
+    "pinpoint_kpi_pandas.accessor",
+    "pinpoint_kpi_pandas.catalog",
+    "pinpoint_kpi_pandas.client",
+    "pinpoint_kpi_pandas.dates",
+    "pinpoint_kpi_pandas.demo",
+    "pinpoint_kpi_pandas.emulator",
+    "pinpoint_kpi_pandas.errors",
+    "pinpoint_kpi_pandas.fetch",
+    "pinpoint_kpi_pandas.frame",
+    "pinpoint_kpi_pandas.listing",
+    "pinpoint_kpi_pandas.plan",
+    "pinpoint_kpi_pandas.plotting",
+    "pinpoint_kpi_pandas.reader",
+    "pinpoint_kpi_pandas.stats",
+    "pinpoint_kpi_pandas.store",
+    "pinpoint_kpi_pandas.widgets",
+]
+
+
+def test_top_level_surface_is_pinned():
+    assert ppk.__all__ == TOP_LEVEL
+    for name in TOP_LEVEL:
+        assert getattr(ppk, name) is not None
+
+
+def public_objects():
+    for module_name in PUBLIC_MODULES:
+        module = importlib.import_module(module_name)
+        assert module.__doc__, f"{module_name} has no module docstring"
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if inspect.isfunction(obj) or inspect.isclass(obj):
+                if inspect.isclass(obj) and issubclass(obj, BaseException | Warning):
+                    continue
+                yield f"{module_name}.{name}", obj
+
+
+@pytest.mark.parametrize(("name", "obj"), list(public_objects()), ids=lambda v: str(v))
+def test_every_public_function_and_class_has_a_numpydoc_example(name, obj):
+    doc = inspect.getdoc(obj) or ""
+    assert "Examples\n--------" in doc, f"{name} has no Examples section"
+
+
+def test_errors_derive_from_one_base_class_and_builtins():
+    from pinpoint_kpi_pandas import errors
+
+    for name in errors.__all__:
+        cls = getattr(errors, name)
+        assert issubclass(cls, errors.PinpointKpiError)
+    assert issubclass(errors.InvalidArgumentError, ValueError)
+    assert issubclass(errors.ArgumentTypeError, TypeError)
+
+
+def test_accessor_is_registered_and_its_public_methods_are_documented():
+    assert "pinpoint" in pd.DataFrame._accessors
+    from pinpoint_kpi_pandas.accessor import PinpointAccessor
+
+    for name, member in inspect.getmembers(PinpointAccessor):
+        if name.startswith("_"):
+            continue
+        doc = inspect.getdoc(member) or ""
+        assert doc, f"DataFrame.pinpoint.{name} has no docstring"
