@@ -244,6 +244,8 @@ def fetch_responses(
             pacer.attached(client),
             ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pinpoint-kpi") as pool,
         ):
+            # Executor.map cancels its queued calls if this loop is interrupted (Ctrl-C in a
+            # notebook): requests in flight finish and are stored, no new one starts.
             for _ in pool.map(run, pending):
                 if bar is not None:
                     bar.update(1)

@@ -377,3 +377,25 @@ def test_pacer_hooks_are_removed_after_the_read(emulator, sample_app, pinpoint_c
         pinpoint_client.get_apps()
     pinpoint_client.get_apps()
     assert len(pacer._successes) == 1  # saw the call inside the block only
+
+
+def test_an_interrupt_stops_the_read_without_sending_the_queued_requests():
+    import _thread
+    import threading
+
+    with emulator_module.running(seed=0, latency_ms=200) as emu:
+        app = emu.world.applications[0]
+        timer = threading.Timer(0.5, _thread.interrupt_main)
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            ppk.read_pinpoint_kpi(
+                app.id,
+                [KPI, "unique-deliveries-grouped-by-date"],
+                *RANGE,
+                campaign_id="all",
+                max_workers=4,
+                endpoint_url=emu.endpoint_url,
+            )
+        timer.cancel()
+        sent = len(kpi_calls(emu))
+    assert sent < 2 * 12 * 3  # 72 planned; the queue was dropped, not drained
