@@ -332,7 +332,8 @@ def _add_fetch(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Read one or more standard KPIs (one wide table, joined on the grouping) and write "
             "them as CSV to stdout, or to a .csv, .parquet or .json file. Ranges over 31 days "
-            "are split for '-grouped-by-date' KPIs."
+            "are split at calendar months for '-grouped-by-date' KPIs; for other KPIs pass "
+            "--keep-windows to get one answer per month."
         ),
     )
     p.add_argument("application_id", metavar="APP", help="the project (application) id")
@@ -343,6 +344,12 @@ def _add_fetch(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (.csv, .parquet, .json)")
     p.add_argument(
         "--names", action="store_true", help="replace campaign / journey ids with their names"
+    )
+    p.add_argument(
+        "--keep-windows",
+        action="store_true",
+        help="one answer per calendar month under a Window column, for KPIs that cannot be "
+        "stitched over more than 31 days",
     )
     p.set_defaults(func=_cmd_fetch, command="fetch")
 
@@ -365,6 +372,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
         args.end,
         campaign_id=_ids(args.campaign_ids),
         journey_id=_ids(args.journey_ids),
+        keep_windows=args.keep_windows,
         cache=args.cache,
         offline=args.offline,
         progress=False,

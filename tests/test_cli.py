@@ -226,3 +226,22 @@ def test_demo_as_a_real_command(tmp_path):
     for name in ("trend", "compare_delivery", "compare_open", "funnel", "calendar"):
         data = (tmp_path / "out" / f"{name}.png").read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+
+
+def test_fetch_keep_windows_and_its_refusal_without(capsys, emulator, app):
+    campaign = app.campaign("Weekly Newsletter Email").id
+    args = ("fetch", app.id, "successful-deliveries-grouped-by-campaign-activity",
+            "--start", "2026-08-01", "--end", "2026-10-28", "--campaign", campaign,
+            "--endpoint-url", emulator.endpoint_url)  # fmt: skip
+    status, out, err = _run(capsys, *args)
+    assert status == 2 and "keep_windows=True" in err and len(err.strip().splitlines()) == 1
+    status, out, err = _run(capsys, *args, "--keep-windows")
+    assert status == 0, err
+    got = pd.read_csv(io.StringIO(out))
+    assert got.columns.tolist() == [
+        "CampaignId",
+        "Window",
+        "CampaignActivityId",
+        "SuccessfulDeliveries",
+    ]
+    assert got["Window"].nunique() == 3
