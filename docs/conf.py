@@ -68,7 +68,8 @@ html_theme_options = {
     # The catalog's table needs the whole width.
     "secondary_sidebar_items": {"**": ["page-toc"], "kpi-catalog": []},
 }
-html_sidebars = {"**": ["sidebar-nav-bs"], "kpi-catalog": [], "index": []}
+# The top bar is the navigation (the site is flat); a left sidebar would stand empty.
+html_sidebars = {"**": []}
 html_show_sourcelink = False
 
 
