@@ -299,8 +299,9 @@ def _aggregate(
     sums, means, rates = _plan_columns(df, unweighted_mean=unweighted_mean, what=what)
     data = df.copy(deep=False)
     data.columns = [str(c) for c in data.columns]
+    # Ids and runs stay in frame order (the order they were asked for); dates are sorted below.
     grouped = (
-        data.groupby(keys, sort=True, dropna=False)
+        data.groupby(keys, sort=False, dropna=False)
         if keys
         else data.groupby(np.zeros(len(data), dtype=np.int8))
     )
@@ -324,8 +325,7 @@ def _aggregate(
     for column in data.columns:
         order.append(column + UNWEIGHTED_SUFFIX if column in means else column)
     result = pd.DataFrame({c: pieces[c] for c in order})
-    if not keys:
-        result = result.reset_index(drop=True)
+    result = _dates_sorted(result) if keys else result.reset_index(drop=True)
     meta = _meta(df)
     names = dict(meta.get("columns") or {})
     for column in means:
@@ -336,6 +336,19 @@ def _aggregate(
     if means:
         updates["unweighted_mean"] = sorted({*meta.get("unweighted_mean", []), *means})
     return _with_meta(result, df, **updates)
+
+
+def _dates_sorted(result: pd.DataFrame) -> pd.DataFrame:
+    """Rows in order of first appearance for every level but ``Date``, which is ascending."""
+    if "Date" not in result.index.names:
+        return result
+    index = result.index
+    keys = []
+    for name in index.names:
+        values = index.get_level_values(name)
+        keys.append(pd.factorize(values, sort=name == "Date", use_na_sentinel=False)[0])
+    # np.lexsort sorts by the last key first.
+    return result.iloc[np.lexsort(keys[::-1])]
 
 
 def resample(df: pd.DataFrame, rule: str, *, unweighted_mean: bool = False) -> pd.DataFrame:
@@ -422,8 +435,9 @@ def total(
     Returns
     -------
     pandas.DataFrame
-        One row per group (a single row with a RangeIndex for a grand total); counts and
-        amounts summed, rates recomputed from their counts.
+        One row per group, in the frame's order of ids (dates ascending); a single row with a
+        RangeIndex for a grand total. Counts and amounts summed, rates recomputed from their
+        counts.
 
     Raises
     ------

@@ -375,3 +375,38 @@ def test_label_fetches_names_from_the_service(emulated_runs, emulator):
     assert table.loc[app.campaigns[3].name, "note"] == "baseline"
     non_email = [c.name for c in app.campaigns if c.channel != "EMAIL" and c.name in table.index]
     assert all(table.loc[n, "note"].startswith("no DirectEmailOpens") for n in non_email)
+
+
+# --------------------------------------------------------------------------- frame order
+
+
+@pytest.fixture
+def unsorted_runs(runs):
+    """The runs fixture with campaigns in an order that is not alphabetical: C, A, D, B."""
+    frame = runs.loc[["C", "A", "D", "B"]]
+    frame.attrs = runs.attrs
+    return frame
+
+
+def test_total_keeps_the_frame_order_of_ids(unsorted_runs):
+    assert unsorted_runs.pinpoint.total().index.tolist() == ["C", "A", "D", "B"]
+    by_run = unsorted_runs.pinpoint.total(by=["CampaignId", "CampaignActivityId"])
+    assert by_run.index.get_level_values("CampaignActivityId").tolist() == [
+        "c1", "c2", "a1", "a2", "d1", "b1", "b2"
+    ]  # fmt: skip
+
+
+def test_compare_default_baseline_is_the_first_id_in_frame_order(unsorted_runs):
+    table = unsorted_runs.pinpoint.compare()
+    assert table.attrs["pinpoint"]["compare"]["baseline"] == "C"
+    assert table.loc["C", "note"] == "baseline"
+
+
+def test_resample_keeps_id_order_and_sorts_dates(daily):
+    shuffled = daily.iloc[::-1]  # dates descending
+    stacked = pd.concat([shuffled, shuffled], keys=["z", "a"], names=["CampaignId"])
+    stacked.attrs = daily.attrs
+    weekly = stacked.pinpoint.resample("W")
+    assert weekly.index.get_level_values("CampaignId").unique().tolist() == ["z", "a"]
+    dates = weekly.xs("z", level="CampaignId").index
+    assert dates.is_monotonic_increasing and len(dates) == 4
