@@ -293,6 +293,43 @@ def _plan_columns(
     return sums, means, rates
 
 
+_ROW_NOUNS = {
+    "Date": "day",
+    "CampaignId": "campaign",
+    "JourneyId": "journey",
+    "CampaignActivityId": "campaign run",
+    "JourneyActivityId": "journey activity",
+    "Window": "window",
+}
+
+
+def _mean_text(levels: Sequence[Any]) -> str:
+    """How an unweighted mean over rows of these index levels is described to a reader.
+
+    Examples
+    --------
+    >>> from pinpoint_kpi_pandas.accessor import _mean_text
+    >>> _mean_text(["Date"]), _mean_text(["CampaignActivityId"])
+    ('unweighted mean of daily values', 'unweighted mean of values per campaign run')
+    """
+    named = [str(n) for n in levels if n is not None]
+    if named == ["Date"]:
+        return "unweighted mean of daily values"
+    if not named:
+        return "unweighted mean of rows"
+    return "unweighted mean of values per " + " and ".join(_ROW_NOUNS.get(n, n) for n in named)
+
+
+def _averaged_levels(df: pd.DataFrame, keys: list | None) -> list[Any]:
+    """The index levels an aggregation with ``keys`` averages over (a resampled Date too)."""
+    kept = {
+        key.level
+        for key in keys or ()
+        if isinstance(key, pd.Grouper) and getattr(key, "freq", None) is None
+    }
+    return [n for n in df.index.names if n not in kept]
+
+
 def _aggregate(
     df: pd.DataFrame, keys: list | None, *, unweighted_mean: bool, what: str
 ) -> pd.DataFrame:
@@ -335,6 +372,7 @@ def _aggregate(
     updates: dict[str, Any] = {"columns": names, "aggregated": aggregated}
     if means:
         updates["unweighted_mean"] = sorted({*meta.get("unweighted_mean", []), *means})
+        updates["unweighted_mean_of"] = _mean_text(_averaged_levels(df, keys))
     return _with_meta(result, df, **updates)
 
 
@@ -363,7 +401,8 @@ def resample(df: pd.DataFrame, rule: str, *, unweighted_mean: bool = False) -> p
         A pandas offset alias: ``"W"`` (weeks ending Sunday), ``"MS"``, ``"7D"``, ...
     unweighted_mean : bool, default False
         Allow rates without their counts, unique counts and averages, as the plain mean of
-        the days in each period, in a column renamed ``"<key> (unweighted mean)"``.
+        the days in each period, in a column renamed ``"<key> (unweighted mean)"``
+        (``attrs["pinpoint"]["unweighted_mean_of"]`` says what was averaged).
 
     Returns
     -------
@@ -558,7 +597,9 @@ def compare(
     alpha : float, default 0.05
         Significance level of the tests; the intervals have confidence ``1 - alpha``.
     unweighted_mean : bool, default False
-        As for :func:`total`, when a campaign has several rows of a non-additive metric.
+        As for :func:`total`, when a campaign has several rows of a non-additive metric: the
+        metric's column is then ``"<key> (unweighted mean)"``, so the table never presents a
+        mean of daily rates as the campaign's rate.
 
     Returns
     -------
@@ -567,7 +608,9 @@ def compare(
         rate with counts, its numerator and denominator counts; ``difference`` and ``ratio``
         to the baseline; for a rate with counts ``ci_low``, ``ci_high``, ``z``, ``p_value`` and
         ``p_adjusted`` (Holm); ``baseline`` (True on the baseline's row) and ``note``.
-        ``attrs["pinpoint"]["compare"]`` records the metric, baseline and level.
+        ``attrs["pinpoint"]["compare"]`` records the metric (the column's name), its value key,
+        what an unweighted mean averaged (``"unweighted mean of daily values"``), the baseline
+        and the level.
 
     Raises
     ------
@@ -614,6 +657,8 @@ def compare(
     needed = [c for c in [metric, *(parts if has_counts else ())] if c in columns]
 
     data = df[needed]
+    value_key = metric
+    averaged = None
     if data.index.nlevels == 1 and data.index.is_unique:
         per = data.copy()
     else:
@@ -624,8 +669,10 @@ def compare(
             what="total",
         )
         if metric not in per.columns and metric + UNWEIGHTED_SUFFIX in per.columns:
-            per = per.rename(columns={metric + UNWEIGHTED_SUFFIX: metric})
+            # Keep the label: an unweighted mean of daily rates is not the campaign's rate.
+            metric += UNWEIGHTED_SUFFIX
             kind = "unweighted_mean"
+            averaged = _meta(per).get("unweighted_mean_of")
     per.columns = [str(c) for c in per.columns]
     if has_counts:
         num = per[parts[0]].astype("float64")
@@ -693,7 +740,7 @@ def compare(
             need = "; ".join(_kpis_naming(p, scope) for p in (parts or ()))
             why = f"no counts: cannot test (add {need})" if need else "no counts: cannot test"
         elif kind == "unweighted_mean":
-            why = "unweighted mean of rows: no test"
+            why = f"{averaged or 'unweighted mean of rows'}: no test"
         elif kind in ("count", "amount"):
             why = f"{kind}: difference only, no test"
         elif kind == "unique_count":
@@ -707,6 +754,8 @@ def compare(
     out = out.sort_values(metric, ascending=False, na_position="last", kind="stable")
     info = {
         "metric": metric,
+        "value_key": value_key,
+        "unweighted_mean_of": averaged,
         "kind": kind,
         "baseline": base,
         "by": level,

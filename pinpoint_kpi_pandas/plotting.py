@@ -126,20 +126,29 @@ def _metric(df: pd.DataFrame, metric: str | None) -> tuple[str, pd.Series, catal
     )
 
 
-def _title(kpi: catalog.Kpi | None, metric: str, suffix: str = "") -> str:
-    base = kpi.short_title if kpi is not None else metric
+def _title(
+    kpi: catalog.Kpi | None, metric: str, suffix: str = "", mean_of: str | None = None
+) -> str:
     if metric.endswith(accessor.UNWEIGHTED_SUFFIX):
-        base += accessor.UNWEIGHTED_SUFFIX
-    return base + suffix
+        base = (
+            kpi.short_title if kpi is not None else metric.removesuffix(accessor.UNWEIGHTED_SUFFIX)
+        )
+        return f"{base} ({mean_of or 'unweighted mean'}){suffix}"
+    return (kpi.short_title if kpi is not None else metric) + suffix
 
 
-def _axis_label(kpi: catalog.Kpi | None, metric: str) -> str:
+def _axis_label(kpi: catalog.Kpi | None, metric: str, mean_of: str | None = None) -> str:
+    """The catalog's axis label; for an unweighted mean, e.g. "Delivery rate (%), unweighted
+    mean of daily values", so it is never read as the rate itself."""
     if kpi is None:
         return metric
-    label = kpi.axis_label
     if metric.endswith(accessor.UNWEIGHTED_SUFFIX):
-        label = label.replace(" (", accessor.UNWEIGHTED_SUFFIX + " (", 1)
-    return label
+        return f"{kpi.axis_label}, {mean_of or 'unweighted mean'}"
+    return kpi.axis_label
+
+
+def _mean_of(df: pd.DataFrame) -> str | None:
+    return accessor._meta(df).get("unweighted_mean_of")
 
 
 def _range_text(df: pd.DataFrame) -> str:
@@ -286,12 +295,12 @@ def plot_trend(
         resample or "D", f"per {resample}"
     )
     if title is None:
-        title = _title(kpi, metric, f", {period}")
+        title = _title(kpi, metric, f", {period}", _mean_of(df))
         span = _range_text(data)
         if span:
             title += f"\n{span}"
     ax.set_title(title, loc="left")
-    ax.set_ylabel(_axis_label(kpi, metric))
+    ax.set_ylabel(_axis_label(kpi, metric, _mean_of(df)))
     ax.set_xlabel("Date (UTC)")
     ax.grid(True, alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)
@@ -306,7 +315,7 @@ def plot_trend(
 def _compare_table(data: pd.DataFrame, metric, baseline, alpha) -> pd.DataFrame:
     info = accessor._meta(data).get("compare")
     if info and {"difference", "baseline"} <= set(map(str, data.columns)):
-        if metric is not None and metric != info["metric"]:
+        if metric is not None and metric not in (info["metric"], info.get("value_key")):
             raise InvalidArgumentError(
                 f"this comparison table is of {info['metric']!r}, not {metric!r}; "
                 "compare the original frame instead."
@@ -453,10 +462,11 @@ def plot_compare(
     ax.set_xlim(left, left + (right - left) * 1.18 if right > left else left + 1)
     if kind == "rate":
         _percent_axis(ax.xaxis, ax.get_xlim()[1] - ax.get_xlim()[0])
-    ax.set_xlabel(_axis_label(kpi, metric))
+    mean_of = info.get("unweighted_mean_of")
+    ax.set_xlabel(_axis_label(kpi, metric, mean_of))
     ax.set_ylabel("")
     if title is None:
-        title = _title(kpi, metric, f" vs {name(info['baseline'])}")
+        title = _title(kpi, metric, f" vs {name(info['baseline'])}", mean_of)
         span = _range_text(table)
         if span:
             title += f"\n{span}"
@@ -708,11 +718,11 @@ def plot_calendar(
     ax.tick_params(which="minor", length=0)
     ax.set_xlabel("Date (UTC, ticks on Mondays)" if ticks and mondays else "Date (UTC)")
     colorbar = ax.figure.colorbar(image, ax=ax, pad=0.01, fraction=0.04)
-    colorbar.set_label(_axis_label(kpi, metric))
+    colorbar.set_label(_axis_label(kpi, metric, _mean_of(data)))
     if kpi is not None and kpi.kind == "rate":
         _percent_axis(colorbar.ax.yaxis)
     if title is None:
-        title = _title(kpi, metric, " by day")
+        title = _title(kpi, metric, " by day", _mean_of(data))
         span = _range_text(data)
         if span:
             title += f"\n{span}; grey: no data"

@@ -235,7 +235,8 @@ def summary_table(
         Indexed by ``Campaign`` (the name, or the id where no name is known), one row per id of
         ``ids`` (default: the ids in ``data``), in the order of the comparison (largest first);
         campaigns without data come last with an empty row. ``attrs["value_kind"]`` is the
-        KPI's kind.
+        KPI's kind; ``attrs["unweighted_mean_of"]`` says what an unweighted mean averaged (the
+        value column is then headed ``"<key> (unweighted mean)"``), else None.
 
     Examples
     --------
@@ -254,6 +255,7 @@ def summary_table(
 
     labels = dict(labels or {})
     ids = list(ids) if ids is not None else _ids_in(data, id_level)
+    mean_of = None
     if chart == "funnel":
         table = _funnel_table(data, ids, id_level)
         kind = "count"
@@ -269,6 +271,7 @@ def summary_table(
         with_data = [i for i in ids if values.get(i, False)]
         if with_data:
             table = _comparison(data, kpi, id_level, baseline=with_data[0])
+            mean_of = table.attrs["pinpoint"]["compare"].get("unweighted_mean_of")
             table = table[table.index.isin(ids)]
         else:
             table = pd.DataFrame({kpi.value_key: [], "note": []}, index=pd.Index([], dtype="str"))
@@ -281,7 +284,11 @@ def summary_table(
     names = accessor._unique_names([str(i) for i in table.index], labels)
     table.index = pd.Index([names.get(str(i), _short_id(str(i))) for i in table.index])
     table.index.name = "Campaign"
-    table.attrs = {"value_kind": kind, "value_unit": getattr(kpi, "unit", "events")}
+    table.attrs = {
+        "value_kind": kind,
+        "value_unit": getattr(kpi, "unit", "events"),
+        "unweighted_mean_of": mean_of,
+    }
     return table
 
 
@@ -790,12 +797,15 @@ def _caption(selection: Selection, state: _State, source) -> str:
         if selection.chart == "funnel"
         else (catalog.find_kpi(selection.kpi, source.scope) or selection).title
     )
+    mean_of = state.table.attrs.get("unweighted_mean_of") if state.table is not None else None
+    # A mean of daily rates is not the campaign's rate: say so wherever the table shows one.
+    table_note = f" · table: {html.escape(mean_of)}" if mean_of else ""
     n = len(selection.ids)
     return (
         "<div class='ppk-caption'>"
         f"<b>{html.escape(what)}</b> · {n} campaign{'s' * (n != 1)} · "
         f"{selection.start:%d %b %Y} – {selection.end:%d %b %Y} (UTC) · "
-        f"{len(state.frame) if state.frame is not None else 0} rows</div>"
+        f"{len(state.frame) if state.frame is not None else 0} rows{table_note}</div>"
     )
 
 

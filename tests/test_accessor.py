@@ -410,3 +410,32 @@ def test_resample_keeps_id_order_and_sorts_dates(daily):
     assert weekly.index.get_level_values("CampaignId").unique().tolist() == ["z", "a"]
     dates = weekly.xs("z", level="CampaignId").index
     assert dates.is_monotonic_increasing and len(dates) == 4
+
+
+# --------------------------------------------------------------------------- unweighted means
+
+
+def test_compare_unweighted_mean_keeps_its_label(daily):
+    rates = pd.concat(
+        [daily[["SuccessfulDeliveryRate"]], daily[["SuccessfulDeliveryRate"]] * 0.9],
+        keys=["A", "B"],
+        names=["CampaignId"],
+    )
+    rates.attrs = daily.attrs
+    table = rates.pinpoint.compare(unweighted_mean=True)
+    column = "SuccessfulDeliveryRate" + UNWEIGHTED_SUFFIX
+    assert column in table.columns and "SuccessfulDeliveryRate" not in table.columns
+    assert table.loc["A", column] == pytest.approx(daily.SuccessfulDeliveryRate.mean())
+    info = table.attrs["pinpoint"]["compare"]
+    assert (info["metric"], info["value_key"]) == (column, "SuccessfulDeliveryRate")
+    assert info["unweighted_mean_of"] == "unweighted mean of daily values"
+    assert table.loc["B", "note"] == "unweighted mean of daily values: no test"
+
+
+def test_resample_records_what_an_unweighted_mean_averaged(unique_daily, runs):
+    weekly = unique_daily.pinpoint.resample("W", unweighted_mean=True)
+    assert weekly.attrs["pinpoint"]["unweighted_mean_of"] == "unweighted mean of daily values"
+    per = runs[["EmailOpenRate"]].pinpoint.total(unweighted_mean=True)
+    assert per.attrs["pinpoint"]["unweighted_mean_of"] == (
+        "unweighted mean of values per campaign run"
+    )

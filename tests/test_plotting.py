@@ -245,3 +245,21 @@ def test_plots_from_the_emulator(emulator):
         c.name for c in app.campaigns[:3]
     ]
     assert len(ax.lines) == 3
+
+
+def test_compare_of_an_unweighted_mean_says_so_in_title_and_axis(three_campaigns):
+    table = three_campaigns.pinpoint.compare(baseline="c1", unweighted_mean=True)
+    # the table may be asked for by its value key too
+    ax = plotting.plot_compare(table, "SuccessfulDeliveryRate")
+    assert ax.get_title(loc="left").startswith(
+        "Delivery rate (unweighted mean of daily values) vs c1"
+    )
+    assert ax.get_xlabel() == "Delivery rate (%), unweighted mean of daily values"
+
+
+def test_trend_of_an_unweighted_mean_says_so(three_campaigns):
+    ax = three_campaigns.pinpoint.plot("SuccessfulDeliveryRate", resample="W", unweighted_mean=True)
+    assert ax.get_title(loc="left").startswith(
+        "Delivery rate (unweighted mean of daily values), weekly"
+    )
+    assert ax.get_ylabel() == "Delivery rate (%), unweighted mean of daily values"

@@ -118,12 +118,22 @@ def test_compare_is_the_accessors_comparison_against_the_first_campaign(dash, ap
     expected = dash.frame.pinpoint.compare(
         app.campaigns[1].id, "SuccessfulDeliveryRate", unweighted_mean=True
     )
-    np.testing.assert_allclose(
-        table["SuccessfulDeliveryRate"].dropna().to_numpy(),
-        expected["SuccessfulDeliveryRate"].to_numpy(),
-    )
+    # Daily rates without their counts: the table, chart and caption say it is their
+    # unweighted mean, never presenting it as the campaign's delivery rate.
+    column = "SuccessfulDeliveryRate (unweighted mean)"
+    assert table.columns[0] == expected.columns[0] == column
+    np.testing.assert_allclose(table[column].dropna().to_numpy(), expected[column].to_numpy())
     assert table.loc[label(app.campaigns[1]), "note"] == "baseline"
-    assert table.loc[label(app.campaigns[2]), "note"].startswith("unweighted mean")
+    assert table.loc[label(app.campaigns[2]), "note"] == (
+        "unweighted mean of daily values: no test"
+    )
+    assert f"<th>{column}</th>" in widgets.table_html(table)
+    ax = dash.figure.axes[0]
+    assert ax.get_title(loc="left").startswith(
+        "Delivery rate (unweighted mean of daily values) vs "
+    )
+    assert ax.get_xlabel() == "Delivery rate (%), unweighted mean of daily values"
+    assert "table: unweighted mean of daily values" in dash._caption.value
     rows = [t.get_text() for t in dash.figure.axes[0].get_yticklabels()]
     assert len(rows) == 2  # no bar (or dot) for the campaign without data
     assert f"{label(app.campaigns[1])} (baseline)" in rows
@@ -313,7 +323,8 @@ def test_summary_table_names_rows_and_keeps_campaigns_without_data():
     data = _frame({"a": [0.5, 0.7, 0.9], "b": [1.0, 1.0, 1.0]}, "SuccessfulDeliveryRate")
     table = widgets.summary_table(data, kpi=rate, labels={"a": "Alpha"}, ids=["a", "b", "c"])
     assert table.index.tolist() == ["b", "Alpha", "c"]  # largest first, no data last
-    assert table.loc["Alpha", "SuccessfulDeliveryRate"] == pytest.approx(0.7)
+    assert table.loc["Alpha", "SuccessfulDeliveryRate (unweighted mean)"] == pytest.approx(0.7)
+    assert table.attrs["unweighted_mean_of"] == "unweighted mean of daily values"
     assert table.loc["Alpha", "note"] == "baseline"
     assert table.loc["c", "note"] == "no data in this range"
     html = widgets.table_html(table)
