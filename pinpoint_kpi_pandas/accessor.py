@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import copy
 import functools
+import inspect
+import os
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -182,6 +185,58 @@ def _with_meta(result: pd.DataFrame, source: pd.DataFrame, **updates: Any) -> pd
     meta.update(updates)
     result.attrs = {**copy.deepcopy(source.attrs), "pinpoint": meta}
     return result
+
+
+def _user_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning at the first frame outside this package."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = inspect.currentframe(), 0
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return max(level, 1)
+
+
+def _warn_if_incomplete(df: pd.DataFrame, what: str) -> None:
+    """Warn when the frame was read with ``errors="warn"`` and some requests failed."""
+    failed = _meta(df).get("failed") or []
+    if failed:
+        n = len(failed)
+        warnings.warn(
+            f"{what}: this frame lacks the rows of {n} failed request{'s' * (n != 1)} (listed "
+            "in df.attrs['pinpoint']['failed']), so the result covers only what was read, not "
+            "every campaign and day asked for. Read again once those requests succeed (with "
+            "cache=, what was already read is not fetched again).",
+            UserWarning,
+            stacklevel=_user_stacklevel(),
+        )
+
+
+def _row_text(key: Any) -> str:
+    return "/".join(map(str, key)) if isinstance(key, tuple) else str(key)
+
+
+def _check_rate_counts(frame: pd.DataFrame, parts: Sequence[str], metric: str, where: str) -> None:
+    """Refuse counts a rate cannot come from: negative, or a numerator above its denominator."""
+    numerator, denominator = parts
+    x = pd.to_numeric(frame[numerator], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    n = pd.to_numeric(frame[denominator], errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan
+    )
+    with np.errstate(invalid="ignore"):
+        bad = (x < 0) | (n < 0) | (x > n)
+    if not bad.any():
+        return
+    shown = [
+        f"{_row_text(frame.index[i])} ({numerator}={x[i]:g}, {denominator}={n[i]:g})"
+        for i in np.flatnonzero(bad)
+    ]
+    more = f" and {len(shown) - 5} more" if len(shown) > 5 else ""
+    raise InvalidArgumentError(
+        f"cannot compute {metric} {where}: {numerator} must be between 0 and {denominator}, and "
+        f"is not for {', '.join(shown[:5])}{more}. Check that these columns are the counts "
+        "the rate comes from, and that both were read for the same campaigns and days (a read "
+        "with errors='warn' may lack some: df.attrs['pinpoint']['failed'])."
+    )
 
 
 # --------------------------------------------------------------------------- tidy
@@ -431,6 +486,7 @@ def resample(df: pd.DataFrame, rule: str, *, unweighted_mean: bool = False) -> p
     2026-08-09                    63                   70                     0.9
     2026-08-16                    56                   70                     0.8
     """
+    _warn_if_incomplete(df, "resample()")
     names = list(df.index.names)
     if "Date" not in names:
         raise InvalidArgumentError(
@@ -494,6 +550,7 @@ def total(
        DirectEmailOpens  SuccessfulDeliveries  EmailOpenRate
     0                40                   200            0.2
     """
+    _warn_if_incomplete(df, "total()")
     levels = _default_total_by(df) if by is None else ([by] if isinstance(by, str) else list(by))
     missing = [level for level in levels if level not in df.index.names]
     if missing:
@@ -635,6 +692,7 @@ def compare(
     >>> table.loc["C", "note"]
     'not significant at 5% (adjusted p=0.81); CI includes the baseline rate'
     """
+    _warn_if_incomplete(df, "compare()")
     level = _entity_level(df, by)
     meta = _meta(df)
     scope = meta.get("scope")
@@ -657,6 +715,8 @@ def compare(
     needed = [c for c in [metric, *(parts if has_counts else ())] if c in columns]
 
     data = df[needed]
+    if has_counts:
+        _check_rate_counts(data, parts, metric, "from the rows of the frame")
     value_key = metric
     averaged = None
     if data.index.nlevels == 1 and data.index.is_unique:
@@ -683,6 +743,9 @@ def compare(
         raise InvalidArgumentError(f"metric {metric!r} could not be computed.")
     per.index = per.index.get_level_values(level) if per.index.nlevels > 1 else per.index
     per.index.name = level
+    if has_counts:
+        # Rows where only one of the counts was read can still add up to impossible totals.
+        _check_rate_counts(per, parts, metric, f"from the totals per {level}")
 
     value = per[metric].astype("float64")
     base = _resolve_baseline(per.index, baseline, meta, level, value)

@@ -711,23 +711,24 @@ class CampaignComparison:
         try:
             selection = self.selection
             _check_selection(selection)
+            # Warnings (failed requests, incomplete frames) go in the notice box, once each.
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 state.frame = self._source.load(selection, self._show_progress)
-            state.warnings = [str(c.message) for c in caught]
-            kpi = (
-                None
-                if selection.chart == "funnel"
-                else catalog.find_kpi(selection.kpi, self._source.scope)
-            )
-            state.figure, state.table = render_comparison(
-                state.frame,
-                kpi=kpi,
-                chart=selection.chart,
-                labels=self._labels,
-                id_level=self._source.id_level,
-                ids=selection.ids,
-            )
+                kpi = (
+                    None
+                    if selection.chart == "funnel"
+                    else catalog.find_kpi(selection.kpi, self._source.scope)
+                )
+                state.figure, state.table = render_comparison(
+                    state.frame,
+                    kpi=kpi,
+                    chart=selection.chart,
+                    labels=self._labels,
+                    id_level=self._source.id_level,
+                    ids=selection.ids,
+                )
+            state.warnings = list(dict.fromkeys(str(c.message) for c in caught))
             buffer = io.BytesIO()
             state.figure.savefig(buffer, format="png", dpi=96, facecolor="white")
             state.png = buffer.getvalue()

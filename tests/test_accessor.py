@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -439,3 +441,57 @@ def test_resample_records_what_an_unweighted_mean_averaged(unique_daily, runs):
     assert per.attrs["pinpoint"]["unweighted_mean_of"] == (
         "unweighted mean of values per campaign run"
     )
+
+
+# --------------------------------------------------------------------------- incomplete frames
+
+
+def _with_failures(frame, n=2):
+    partial = frame.copy()
+    partial.attrs = {
+        "pinpoint": {**frame.attrs["pinpoint"], "failed": [f"request {i} failed" for i in range(n)]}
+    }
+    return partial
+
+
+@pytest.mark.parametrize(
+    ("call", "what"),
+    [
+        (lambda df: df.pinpoint.total(), "total()"),
+        (lambda df: df.pinpoint.resample("W"), "resample()"),
+        (lambda df: df.pinpoint.compare(metric="SuccessfulDeliveryRate"), "compare()"),
+    ],
+)
+def test_results_of_a_frame_with_failed_requests_warn(daily, call, what):
+    frame = pd.concat([daily, daily], keys=["A", "B"], names=["CampaignId"])
+    frame.attrs = daily.attrs
+    partial = _with_failures(frame)
+    with pytest.warns(UserWarning, match=r"lacks the rows of 2 failed requests") as caught:
+        call(partial)
+    message = str(caught[0].message)
+    assert message.startswith(what) and "df.attrs['pinpoint']['failed']" in message
+    assert caught[0].filename == __file__  # points at the caller's line
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        call(frame)  # a complete frame: no warning
+        call(_with_failures(frame, n=0))
+
+
+def test_compare_refuses_a_numerator_above_its_denominator_naming_rows(runs):
+    broken = runs.copy()
+    broken.loc[("B", "b2"), "DirectEmailOpens"] = 2500
+    with pytest.raises(InvalidArgumentError, match=r"B/b2 \(DirectEmailOpens=2500, Succ"):
+        broken.pinpoint.compare(metric="EmailOpenRate")
+    negative = runs.copy()
+    negative.loc[("C", "c1"), "SuccessfulDeliveries"] = -1
+    with pytest.raises(InvalidArgumentError, match=r"C/c1"):
+        negative.pinpoint.compare(metric="EmailOpenRate")
+
+
+def test_compare_refuses_totals_mixing_counts_from_different_rows(runs):
+    # Opens of a run whose deliveries were not read: every row is plausible, the totals are not.
+    mixed = runs.astype({"SuccessfulDeliveries": "float64"})
+    mixed.loc[("A", "a2"), "SuccessfulDeliveries"] = np.nan
+    mixed.loc[("A", "a1"), "DirectEmailOpens"] = 1990
+    with pytest.raises(InvalidArgumentError, match=r"totals per CampaignId: .*\bA \(Direct"):
+        mixed.pinpoint.compare(metric="EmailOpenRate")

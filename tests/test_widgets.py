@@ -7,6 +7,7 @@ Output.outputs, which captures nothing outside a kernel.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -369,3 +370,21 @@ def test_render_with_no_rows_says_so():
     figure, table = widgets.render_comparison(empty, kpi=rate, chart="trend", ids=["a"])
     assert "No data" in figure.axes[0].texts[0].get_text()
     assert table.index.tolist() == ["a"]
+
+
+def test_a_frame_with_failed_requests_shows_one_notice_and_no_stray_warning(emu, app):
+    frame = ppk.read_pinpoint_kpi(
+        app.id,
+        "successful-delivery-rate-grouped-by-date",
+        START,
+        END,
+        campaign_id=[c.id for c in app.campaigns[:3]],
+        endpoint_url=emu.endpoint_url,
+    )
+    frame.attrs["pinpoint"]["failed"] = ["one request failed"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing escapes to the notebook
+        dash = widgets.compare_campaigns(frame, chart="compare")
+    assert dash.error is None
+    notices = [w for w in dash._state.warnings if "failed request" in w]
+    assert len(notices) == 1 and "df.attrs['pinpoint']['failed']" in notices[0]
