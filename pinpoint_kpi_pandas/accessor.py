@@ -20,8 +20,10 @@ key alone, so frames that lost their attrs still work. Aggregation follows the k
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import functools
 import inspect
+import numbers
 import os
 import warnings
 from collections.abc import Mapping, Sequence
@@ -31,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from . import catalog, stats
-from .errors import InvalidArgumentError
+from .errors import ArgumentTypeError, InvalidArgumentError
 
 __all__ = [
     "UNWEIGHTED_SUFFIX",
@@ -330,11 +332,11 @@ def _plan_columns(
         elif unweighted_mean:
             means.append(column)
         else:
-            why = {
-                "unique_count": "counts distinct endpoints, which do not add up (an endpoint "
-                "reached on two days is one endpoint); read the KPI over the whole range instead",
-                "average": "is an average, and averages need their weights to combine",
-            }[kpi.kind]
+            why = (
+                _unique_count_why(kpi)
+                if kpi.kind == "unique_count"
+                else "is an average, and averages need their weights to combine"
+            )
             problems.append(
                 f"{column!r} {why}; or pass unweighted_mean=True for a clearly labelled "
                 "unweighted mean."
@@ -383,6 +385,24 @@ def _averaged_levels(df: pd.DataFrame, keys: list | None) -> list[Any]:
         if isinstance(key, pd.Grouper) and getattr(key, "freq", None) is None
     }
     return [n for n in df.index.names if n not in kept]
+
+
+def _unique_count_why(kpi: catalog.Kpi) -> str:
+    if kpi.grouped_by == "Date":
+        daily = "compare its daily values"
+    else:
+        variant = catalog.date_variant(kpi.name, kpi.scope)
+        daily = (
+            f"compare the daily values of {variant.name!r}"
+            if variant is not None
+            else "compare daily values (a '-grouped-by-date' KPI)"
+        )
+    return (
+        "counts distinct endpoints, which do not add up (an endpoint reached on two days, or in "
+        "two windows, is one endpoint); Pinpoint counts distinct endpoints over at most 31 days "
+        "per request, so over a longer range they cannot be derived from its answers at all. "
+        f"Instead {daily}, or read {kpi.name!r} over one window of at most 31 days"
+    )
 
 
 def _aggregate(
@@ -444,6 +464,21 @@ def _dates_sorted(result: pd.DataFrame) -> pd.DataFrame:
     return result.iloc[np.lexsort(keys[::-1])]
 
 
+def _check_rule(rule: Any) -> None:
+    examples = "'W' (weeks ending Sunday), 'W-MON', 'MS' (calendar months) or '7D'"
+    if isinstance(rule, bool) or not isinstance(rule, str | pd.DateOffset | dt.timedelta):
+        raise ArgumentTypeError(
+            f"rule must be a pandas offset alias (a str) such as {examples}, not "
+            f"{type(rule).__name__} {rule!r}."
+        )
+    try:
+        pd.tseries.frequencies.to_offset(rule)
+    except ValueError:
+        raise InvalidArgumentError(
+            f"rule={rule!r} is not a pandas offset alias; use e.g. {examples}."
+        ) from None
+
+
 def resample(df: pd.DataFrame, rule: str, *, unweighted_mean: bool = False) -> pd.DataFrame:
     """Aggregate a date-grouped KPI frame into coarser periods, respecting each column's kind.
 
@@ -486,6 +521,7 @@ def resample(df: pd.DataFrame, rule: str, *, unweighted_mean: bool = False) -> p
     2026-08-09                    63                   70                     0.9
     2026-08-16                    56                   70                     0.8
     """
+    _check_rule(rule)
     _warn_if_incomplete(df, "resample()")
     names = list(df.index.names)
     if "Date" not in names:
@@ -550,8 +586,18 @@ def total(
        DirectEmailOpens  SuccessfulDeliveries  EmailOpenRate
     0                40                   200            0.2
     """
+    if by is None:
+        levels = _default_total_by(df)
+    elif isinstance(by, str):
+        levels = [by]
+    elif isinstance(by, list | tuple) and all(isinstance(b, str) for b in by):
+        levels = list(by)
+    else:
+        raise ArgumentTypeError(
+            "by must name index levels to keep: a level name or a list of them (e.g. "
+            f"by='CampaignId', or by=[] for a grand total), not {type(by).__name__} {by!r}."
+        )
     _warn_if_incomplete(df, "total()")
-    levels = _default_total_by(df) if by is None else ([by] if isinstance(by, str) else list(by))
     missing = [level for level in levels if level not in df.index.names]
     if missing:
         raise InvalidArgumentError(
@@ -616,6 +662,30 @@ def _resolve_baseline(
         + (", ..." if len(values) > 12 else "")
         + "."
     )
+
+
+def _check_compare_arguments(baseline: Any, metric: Any, by: Any, alpha: Any) -> None:
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
+        raise ArgumentTypeError(
+            f"alpha must be a number between 0 and 1 (e.g. alpha=0.05), not "
+            f"{type(alpha).__name__} {alpha!r}."
+        )
+    if not 0.0 < float(alpha) < 1.0:
+        raise InvalidArgumentError(
+            f"alpha={alpha!r} is outside (0, 1); it is the significance level, e.g. 0.05 for "
+            "tests at 5% and 95% intervals."
+        )
+    if baseline is not None and not pd.api.types.is_scalar(baseline):
+        raise ArgumentTypeError(
+            "baseline must be one campaign or journey id (or name), e.g. baseline='A', not "
+            f"{type(baseline).__name__} {baseline!r}; compare against one baseline at a time."
+        )
+    for argument, value in (("metric", metric), ("by", by)):
+        if value is not None and not isinstance(value, str):
+            raise ArgumentTypeError(
+                f"{argument} must be a str (a column or level name), not "
+                f"{type(value).__name__} {value!r}."
+            )
 
 
 def compare(
@@ -692,6 +762,7 @@ def compare(
     >>> table.loc["C", "note"]
     'not significant at 5% (adjusted p=0.81); CI includes the baseline rate'
     """
+    _check_compare_arguments(baseline, metric, by, alpha)
     _warn_if_incomplete(df, "compare()")
     level = _entity_level(df, by)
     meta = _meta(df)
@@ -898,9 +969,9 @@ def label(
         :func:`~pinpoint_kpi_pandas.list_journeys` returns. None: fetch the listing for the
         frame's application (``attrs["pinpoint"]["application_id"]``) with the client
         arguments below.
-    levels : list of str, optional
-        The levels to relabel. Default: ``CampaignId`` and ``JourneyId`` when present (with a
-        mapping, also ``CampaignActivityId`` and ``JourneyActivityId``).
+    levels : str or list of str, optional
+        The level (or levels) to relabel. Default: ``CampaignId`` and ``JourneyId`` when
+        present (with a mapping, also ``CampaignActivityId`` and ``JourneyActivityId``).
     client, region_name, endpoint_url, boto3_session
         As for :func:`~pinpoint_kpi_pandas.read_pinpoint_kpi`, used only when ``names`` is
         None.
@@ -926,7 +997,8 @@ def label(
         candidates = ID_LEVELS if names is None else ENTITY_LEVELS
         levels = [n for n in candidates if n in present]
     else:
-        levels = list(levels)
+        # A str is one level, not a list of characters.
+        levels = [levels] if isinstance(levels, str) else list(levels)
         missing = [n for n in levels if n not in present]
         if missing:
             raise InvalidArgumentError(f"levels={missing} are not index levels ({present}).")

@@ -14,12 +14,14 @@ from statistics import NormalDist
 
 import numpy as np
 
+from .errors import InvalidArgumentError
+
 __all__ = ["holm_adjust", "normal_two_sided_p", "two_proportion_ztest", "wilson_interval"]
 
 
 def _z(alpha: float) -> float:
     if not 0.0 < alpha < 1.0:
-        raise ValueError(f"alpha must be between 0 and 1 (exclusive), not {alpha!r}.")
+        raise InvalidArgumentError(f"alpha must be between 0 and 1 (exclusive), not {alpha!r}.")
     return NormalDist().inv_cdf(1.0 - alpha / 2.0)
 
 
@@ -73,8 +75,9 @@ def wilson_interval(successes, trials, *, alpha: float = 0.05):
 
     Raises
     ------
-    ValueError
-        Negative counts, more successes than trials, or ``alpha`` outside (0, 1).
+    InvalidArgumentError
+        (a ``ValueError``) Negative counts, more successes than trials, or ``alpha`` outside
+        (0, 1).
 
     Examples
     --------
@@ -180,6 +183,8 @@ def holm_adjust(p_values):
 def _check_counts(successes: np.ndarray, trials: np.ndarray) -> None:
     known = ~(np.isnan(successes) | np.isnan(trials))
     if (successes[known] < 0).any() or (trials[known] < 0).any():
-        raise ValueError("counts must not be negative.")
+        raise InvalidArgumentError("counts must not be negative.")
     if (successes[known] > trials[known]).any():
-        raise ValueError("successes must not exceed trials (is the numerator the right count?).")
+        raise InvalidArgumentError(
+            "successes must not exceed trials (is the numerator the right count?)."
+        )

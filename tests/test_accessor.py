@@ -10,7 +10,7 @@ import pytest
 
 import pinpoint_kpi_pandas as ppk
 from pinpoint_kpi_pandas.accessor import UNWEIGHTED_SUFFIX
-from pinpoint_kpi_pandas.errors import InvalidArgumentError
+from pinpoint_kpi_pandas.errors import ArgumentTypeError, InvalidArgumentError
 
 proportion = pytest.importorskip("statsmodels.stats.proportion")
 multitest = pytest.importorskip("statsmodels.stats.multitest")
@@ -495,3 +495,44 @@ def test_compare_refuses_totals_mixing_counts_from_different_rows(runs):
     mixed.loc[("A", "a1"), "DirectEmailOpens"] = 1990
     with pytest.raises(InvalidArgumentError, match=r"totals per CampaignId: .*\bA \(Direct"):
         mixed.pinpoint.compare(metric="EmailOpenRate")
+
+
+# --------------------------------------------------------------------------- argument checks
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda d, r: d.pinpoint.resample("bogus"), InvalidArgumentError, r"rule='bogus'.*'W'"),
+        (lambda d, r: d.pinpoint.resample(7), ArgumentTypeError, r"rule must be .* not int 7"),
+        (lambda d, r: d.pinpoint.total(by=5), ArgumentTypeError, r"by must .* not int 5"),
+        (lambda d, r: r.pinpoint.compare(alpha=2), InvalidArgumentError, r"alpha=2 .*0\.05"),
+        (lambda d, r: r.pinpoint.compare(alpha="0.05"), ArgumentTypeError, r"alpha must be a"),
+        (lambda d, r: r.pinpoint.compare(alpha=True), ArgumentTypeError, r"alpha must be a"),
+        (lambda d, r: r.pinpoint.compare(baseline=["A"]), ArgumentTypeError, r"baseline='A'"),
+        (lambda d, r: r.pinpoint.compare(by=0), ArgumentTypeError, r"by must be a str"),
+    ],
+)
+def test_bad_arguments_raise_library_errors_naming_the_fix(daily, runs, call, error, match):
+    with pytest.raises(error, match=match):
+        call(daily, runs)
+
+
+def test_label_levels_may_be_one_level_name(runs):
+    labelled = runs.pinpoint.label({"a1": "First run"}, levels="CampaignActivityId")
+    assert labelled.index.get_level_values("CampaignActivityId")[0] == "First run"
+    assert labelled.index.get_level_values("CampaignId")[0] == "A"  # only the level named
+
+
+def test_unique_count_refusal_names_what_can_be_done(unique_daily):
+    with pytest.raises(InvalidArgumentError) as info:
+        unique_daily.pinpoint.total()
+    message = str(info.value)
+    assert "cannot be derived from its answers at all" in message
+    assert "at most 31 days" in message and "whole range" not in message
+    windows = pd.DataFrame(
+        {"UniqueDeliveries": [10, 12]},
+        index=pd.Index(["2026-07-01/2026-07-31", "2026-08-01/2026-08-31"], name="Window"),
+    )
+    with pytest.raises(InvalidArgumentError, match=r"daily values of 'unique-deliveries-grouped"):
+        windows.pinpoint.total()

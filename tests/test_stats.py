@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from pinpoint_kpi_pandas import stats
+from pinpoint_kpi_pandas.errors import InvalidArgumentError
 
 proportion = pytest.importorskip("statsmodels.stats.proportion")
 multitest = pytest.importorskip("statsmodels.stats.multitest")
@@ -86,10 +87,13 @@ def test_holm_ignores_nan():
     [(-1, 10, "negative"), (11, 10, "exceed"), (1, -2, "negative")],
 )
 def test_bad_counts_are_refused(x, n, message):
-    with pytest.raises(ValueError, match=message):
+    # the library's error (still a ValueError for code that catches those)
+    with pytest.raises(InvalidArgumentError, match=message):
         stats.wilson_interval(x, n)
+    with pytest.raises(ValueError, match=message):
+        stats.two_proportion_ztest(x, n, 1, 10)
 
 
 def test_bad_alpha_is_refused():
-    with pytest.raises(ValueError, match="alpha"):
+    with pytest.raises(InvalidArgumentError, match="alpha"):
         stats.wilson_interval(1, 2, alpha=1.5)
