@@ -386,6 +386,13 @@ class _FrameSource:
                 and (k.grouped_by in frame.index.names or k.grouped_by is None)
             ][:1]
         self.ids = list(dict.fromkeys(frame.index.get_level_values(id_level)))
+        # Without a Date level the numbers are for the range the frame was read for, whatever
+        # days are picked.
+        self.has_dates = "Date" in frame.index.names
+
+    def fixed_range(self) -> tuple[dt.date | None, dt.date | None] | None:
+        """The frame's own range when the days cannot be chosen (no Date level), else None."""
+        return None if self.has_dates else self.date_bounds()
 
     def date_bounds(self) -> tuple[dt.date | None, dt.date | None]:
         if "Date" in self.frame.index.names and len(self.frame):
@@ -407,12 +414,11 @@ class _FrameSource:
             if kpi is not None and kpi.value_key in frame.columns:
                 frame = frame[[kpi.value_key]]
         frame = _cut(frame, selection, self.id_level)
-        frame.attrs["pinpoint"] = {
-            **self.meta,
-            f"{self.scope}_ids": list(selection.ids),
-            "start_time": f"{selection.start.isoformat()}T00:00:00Z",
-            "end_time": f"{selection.end.isoformat()}T23:59:59Z",
-        }
+        meta = {**self.meta, f"{self.scope}_ids": list(selection.ids)}
+        if self.has_dates:
+            meta["start_time"] = f"{selection.start.isoformat()}T00:00:00Z"
+            meta["end_time"] = f"{selection.end.isoformat()}T23:59:59Z"
+        frame.attrs["pinpoint"] = meta
         return frame
 
 
@@ -421,6 +427,7 @@ class _ReaderSource:
 
     scope = "campaign"
     id_level = "CampaignId"
+    has_dates = True  # every pick of days is read for those days
 
     def __init__(self, application_id: str, reader_kwargs: dict):
         self.application_id = application_id
@@ -431,6 +438,9 @@ class _ReaderSource:
 
     def kpi_options(self) -> list[catalog.Kpi]:
         return list(catalog.kpis(self.scope))
+
+    def fixed_range(self) -> None:
+        return None
 
     def load(self, selection: Selection, progress) -> pd.DataFrame:
         from .reader import read_pinpoint_kpi
@@ -515,6 +525,12 @@ table.ppk-table tr:hover td { background: #f1f5f9; }
 table.ppk-has-note td:last-child, table.ppk-has-note th:last-child { text-align: left; }
 </style>
 """
+
+
+_NO_DATES = (
+    "The data has no Date level (its KPI is not grouped by date), so its numbers cover the "
+    "range it was read for; read a '-grouped-by-date' KPI to pick days."
+)
 
 
 @dataclass
@@ -646,6 +662,10 @@ class CampaignComparison:
             f"<div class='ppk-sub'>{html.escape(subtitle)}</div></div>"
         )
         c = self.controls
+        if source.fixed_range() is not None:
+            for picker in (c["start"], c["end"]):
+                picker.disabled = True
+                picker.tooltip = _NO_DATES
         right = w.VBox([c["kpi"], w.HBox([c["start"], c["end"]]), c["chart"], self._progress])
         self.widget = w.VBox(
             [
@@ -775,9 +795,10 @@ class CampaignComparison:
 
     def __repr__(self) -> str:
         selection = self.selection
+        start, end = _shown_range(selection, self._source)
         return (
             f"<CampaignComparison {selection.chart} of {selection.kpi} for "
-            f"{len(selection.ids)} campaigns, {selection.start}..{selection.end}>"
+            f"{len(selection.ids)} campaigns, {start}..{end}>"
         )
 
 
@@ -802,12 +823,21 @@ def _caption(selection: Selection, state: _State, source) -> str:
     # A mean of daily rates is not the campaign's rate: say so wherever the table shows one.
     table_note = f" · table: {html.escape(mean_of)}" if mean_of else ""
     n = len(selection.ids)
+    start, end = _shown_range(selection, source)
+    span = f"{start:%d %b %Y} – {end:%d %b %Y} (UTC)" if start and end else "range unknown"
+    if source.fixed_range() is not None:
+        span += " (the data has no days to pick)"
     return (
         "<div class='ppk-caption'>"
-        f"<b>{html.escape(what)}</b> · {n} campaign{'s' * (n != 1)} · "
-        f"{selection.start:%d %b %Y} – {selection.end:%d %b %Y} (UTC) · "
+        f"<b>{html.escape(what)}</b> · {n} campaign{'s' * (n != 1)} · {span} · "
         f"{len(state.frame) if state.frame is not None else 0} rows{table_note}</div>"
     )
+
+
+def _shown_range(selection: Selection, source) -> tuple[dt.date | None, dt.date | None]:
+    """The days the numbers cover: the pickers', or the frame's own when it has no days."""
+    fixed = source.fixed_range()
+    return fixed if fixed is not None else (selection.start, selection.end)
 
 
 def table_html(table: pd.DataFrame | None) -> str:
@@ -880,7 +910,7 @@ def compare_campaigns(
     kpi: str | None = None,
     start_time: Any = None,
     end_time: Any = None,
-    chart: str = "trend",
+    chart: str | None = None,
     campaigns: Sequence[str] | None = None,
     names: Mapping[str, str] | pd.DataFrame | pd.Series | None = None,
     **reader_kwargs: Any,
@@ -900,8 +930,10 @@ def compare_campaigns(
     start_time, end_time : date-like, optional
         The first and last UTC day shown. Default: the frame's days; for an application id, the
         31 days ending yesterday.
-    chart : {"trend", "compare", "funnel", "calendar"}, default "trend"
-        The chart shown first.
+    chart : {"trend", "compare", "funnel", "calendar"}, optional
+        The chart shown first. Default: ``"trend"``, or ``"compare"`` for a frame without a
+        ``Date`` level (whose date pickers are then disabled: its numbers cover the range it
+        was read for).
     campaigns : list of str, optional
         The campaign ids (or names) selected first. Default: every campaign of the frame, or
         the first three of the project.
@@ -938,7 +970,7 @@ def compare_campaigns(
     >>> dash.table.index.name
     'Campaign'
     """
-    if chart not in CHARTS:
+    if chart is not None and chart not in CHARTS:
         raise InvalidArgumentError(f"chart must be one of {CHARTS}, not {chart!r}.")
     if isinstance(source, pd.DataFrame):
         if reader_kwargs:
@@ -1007,6 +1039,8 @@ def compare_campaigns(
                 f"campaigns {unknown} are not among the {len(all_ids)} campaigns available."
             )
     options = [(labels.get(i) or _short_id(i), i) for i in all_ids]
+    if chart is None:
+        chart = "trend" if data_source.has_dates else "compare"
     return CampaignComparison(
         data_source,
         kpi=kpi,

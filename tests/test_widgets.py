@@ -388,3 +388,43 @@ def test_a_frame_with_failed_requests_shows_one_notice_and_no_stray_warning(emu,
     assert dash.error is None
     notices = [w for w in dash._state.warnings if "failed request" in w]
     assert len(notices) == 1 and "df.attrs['pinpoint']['failed']" in notices[0]
+
+
+def test_a_frame_without_dates_keeps_its_range_and_opens_on_compare(emu, app):
+    frame = ppk.read_pinpoint_kpi(
+        app.id,
+        [
+            "successful-deliveries-grouped-by-campaign-activity",
+            "attempted-deliveries-grouped-by-campaign-activity",
+        ],
+        START,
+        END,
+        campaign_id=[c.id for c in app.campaigns[:4]],
+        endpoint_url=emu.endpoint_url,
+    )
+    dash = widgets.compare_campaigns(frame)
+    assert dash.error is None and dash.controls["chart"].value == "compare"
+    start, end = dash.controls["start"], dash.controls["end"]
+    assert start.disabled and end.disabled and "no Date level" in start.tooltip
+    table = dash.table.copy()
+    title = dash.figure.axes[0].get_title(loc="left")
+    assert "01 Oct 2026 to 28 Oct 2026" in title
+    # Days set from code change nothing, and nothing claims they did.
+    start.value, end.value = dt.date(2026, 10, 10), dt.date(2026, 10, 12)
+    assert dash.error is None
+    pd.testing.assert_frame_equal(dash.table, table)
+    assert dash.figure.axes[0].get_title(loc="left") == title
+    assert "01 Oct 2026 – 28 Oct 2026 (UTC) (the data has no days to pick)" in dash._caption.value
+    assert "2026-10-01..2026-10-28" in repr(dash)
+    # A frame with days keeps its pickers.
+    daily = widgets.compare_campaigns(
+        ppk.read_pinpoint_kpi(
+            app.id,
+            "successful-delivery-rate-grouped-by-date",
+            START,
+            END,
+            campaign_id=[c.id for c in app.campaigns[:2]],
+            endpoint_url=emu.endpoint_url,
+        )
+    )
+    assert daily.controls["chart"].value == "trend" and not daily.controls["start"].disabled
