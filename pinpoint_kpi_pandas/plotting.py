@@ -26,7 +26,14 @@ from .errors import InvalidArgumentError
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["PALETTE", "plot_calendar", "plot_compare", "plot_funnel", "plot_trend"]
+__all__ = [
+    "PALETTE",
+    "funnel_totals",
+    "plot_calendar",
+    "plot_compare",
+    "plot_funnel",
+    "plot_trend",
+]
 
 PALETTE = (
     "#0072B2",  # blue
@@ -505,6 +512,53 @@ def plot_compare(
 # --------------------------------------------------------------------------- funnel
 
 
+def funnel_totals(
+    data: pd.DataFrame, level: str, stages: Sequence[tuple[str, Sequence[str]]]
+) -> pd.DataFrame:
+    """Each stage's total per value of ``level``: the one rule the chart and the dashboard share.
+
+    The stage columns are totalled per id as :func:`pinpoint_kpi_pandas.accessor.total` does
+    (so only additive counts are accepted), and a stage is the sum of its columns. A stage
+    with no value for an id (e.g. email opens of an SMS campaign) is NaN, "no data", never 0.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        A frame with the stages' count columns and the ``level`` index level.
+    level : str
+        The index level whose values get one row each (in frame order).
+    stages : list of (label, columns)
+        The stages; columns absent from ``data`` are ignored.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One float column per stage, indexed by ``level``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from pinpoint_kpi_pandas.plotting import funnel_totals
+    >>> runs = pd.DataFrame(
+    ...     {"SuccessfulDeliveries": [9, 18, 5], "DirectEmailOpens": [3, 6, None]},
+    ...     index=pd.MultiIndex.from_tuples([("a", "r1"), ("a", "r2"), ("b", "r3")],
+    ...                                     names=["CampaignId", "CampaignActivityId"]))
+    >>> funnel_totals(runs, "CampaignId", [("Delivered", ["SuccessfulDeliveries"]),
+    ...                                    ("Opened", ["DirectEmailOpens"])])
+                Delivered  Opened
+    CampaignId
+    a                27.0     9.0
+    b                 5.0     NaN
+    """
+    columns = [str(c) for c in data.columns]
+    present = [(label, [c for c in cols if c in columns]) for label, cols in stages]
+    needed = list(dict.fromkeys(c for _, cols in present for c in cols))
+    per = accessor.total(data[needed], by=[level]).astype("float64")
+    return pd.DataFrame(
+        {label: per[cols].sum(axis=1, min_count=1) for label, cols in present if cols}
+    )
+
+
 def plot_funnel(
     data: pd.DataFrame,
     *,
@@ -529,7 +583,8 @@ def plot_funnel(
         Campaign names.
     stages : list of (label, columns), optional
         Default :data:`FUNNEL_STAGES`; the first stage is the 100% reference. Stages whose
-        columns are all absent are skipped.
+        columns are all absent are skipped. The columns must be count KPIs: they are totalled
+        per campaign by :func:`funnel_totals`, and a stage without data is labelled "no data".
     ax : matplotlib Axes, optional
         Where to draw; default a new figure sized for the number of campaigns.
     title : str, optional
@@ -567,12 +622,7 @@ def plot_funnel(
             "'clicks-grouped-by-campaign-activity']."
         )
     level = _entity_level(data, by)
-    needed = [c for _, cols in present for c in cols]
-    counts = data[needed].apply(pd.to_numeric, errors="coerce")
-    per = counts.groupby(level=level, sort=False).sum(min_count=1)
-    stage_values = pd.DataFrame(
-        {label: per[cols].sum(axis=1, min_count=1) for label, cols in present}
-    )
+    stage_values = funnel_totals(data, level, present)
     reference = stage_values.iloc[:, 0]
     stage_values = stage_values.loc[reference.sort_values(ascending=False).index]
     reference = stage_values.iloc[:, 0]

@@ -285,6 +285,7 @@ def summary_table(
     table.index = pd.Index([names.get(str(i), _short_id(str(i))) for i in table.index])
     table.index.name = "Campaign"
     table.attrs = {
+        "chart": chart,
         "value_kind": kind,
         "value_unit": getattr(kpi, "unit", "events"),
         "unweighted_mean_of": mean_of,
@@ -307,7 +308,7 @@ def _comparison(data, kpi, id_level, *, baseline) -> pd.DataFrame:
 
 
 def _funnel_table(data: pd.DataFrame, ids: list[str], id_level: str) -> pd.DataFrame:
-    from .plotting import FUNNEL_STAGES
+    from .plotting import FUNNEL_STAGES, funnel_totals
 
     missing = [keys[0] for _, keys in FUNNEL_STAGES if not any(k in data.columns for k in keys)]
     if missing:
@@ -315,13 +316,9 @@ def _funnel_table(data: pd.DataFrame, ids: list[str], id_level: str) -> pd.DataF
             f"the funnel needs the columns {', '.join(missing)}; read the KPIs "
             f"{', '.join(FUNNEL_KPIS)} for these campaigns (or pick another chart)."
         )
-    numbers = data.apply(pd.to_numeric, errors="coerce").astype("float64")
-    totals = {}
-    for stage, keys in FUNNEL_STAGES:
-        present = [k for k in keys if k in numbers.columns]
-        per_id = numbers[present].fillna(0).sum(axis=1).groupby(level=id_level, sort=False).sum()
-        totals[stage] = per_id.reindex(ids).fillna(0).to_numpy()
-    table = pd.DataFrame(totals, index=pd.Index(ids, name=id_level)).astype("int64")
+    # The chart's own totals: a stage without data is NaN ("no data"), never 0.
+    table = funnel_totals(data, id_level, FUNNEL_STAGES).reindex(ids)
+    table.index.name = id_level
     with np.errstate(divide="ignore", invalid="ignore"):
         for (before, _), (after, _) in itertools.pairwise(FUNNEL_STAGES):
             table[f"{after} / {before}"] = table[after] / table[before].where(table[before] > 0)
@@ -868,6 +865,10 @@ def table_html(table: pd.DataFrame | None) -> str:
             formatters[column] = _points if kind == "rate" else _signed
         elif number == 0 and kind == "rate":
             formatters[column] = _rate
+        elif table.attrs.get("chart") == "funnel":
+            # The chart's words for a stage without data (to_html would put na_rep there).
+            shown[column] = [_number(v) if pd.notna(v) else "no data" for v in shown[column]]
+            formatters[column] = str
         else:
             formatters[column] = _number
     renamed = {"p_adjusted": "p (Holm)", "difference": "vs baseline"}

@@ -263,3 +263,9 @@ def test_trend_of_an_unweighted_mean_says_so(three_campaigns):
         "Delivery rate (unweighted mean of daily values), weekly"
     )
     assert ax.get_ylabel() == "Delivery rate (%), unweighted mean of daily values"
+
+
+def test_funnel_totals_are_kind_aware(runs):
+    unique = runs.rename(columns={"DirectEmailOpens": "UniqueDeliveries"})
+    with pytest.raises(InvalidArgumentError, match="distinct endpoints"):
+        plotting.funnel_totals(unique, "CampaignId", [("Opened", ["UniqueDeliveries"])])

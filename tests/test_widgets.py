@@ -157,7 +157,10 @@ def test_funnel_reads_the_run_counts_and_disables_the_kpi_picker(dash):
     assert dash.controls["kpi"].disabled
     table = dash.table
     assert table.columns[:4].tolist() == ["Sent", "Delivered", "Opened", "Clicked"]
-    assert (table["Delivered"] <= table["Sent"]).all()
+    with_data = table["Sent"].notna()
+    assert (table["Delivered"] <= table["Sent"])[with_data].all()
+    # The first campaign sent nothing in October: no data, as the chart says, not zeros.
+    assert not with_data.iloc[0] and table.iloc[0].isna().all()
     assert (table["Delivered / Sent"].dropna().between(0, 1)).all()
     assert set(widgets.FUNNEL_KPIS) == set(dash.frame.attrs["pinpoint"]["kpi_names"])
     dash.controls["chart"].value = "trend"
@@ -345,9 +348,30 @@ def test_funnel_table_sums_runs_and_converts_stage_to_stage():
         ),
     )
     table = widgets.summary_table(runs, kpi=None, chart="funnel", ids=["a", "b", "c"])
-    assert table["Sent"].tolist() == [30, 5, 0]
+    assert table["Sent"].tolist()[:2] == [30, 5]
     assert table.loc["a", "Opened / Delivered"] == pytest.approx(9 / 27)
-    assert np.isnan(table.loc["c", "Delivered / Sent"])
+    # a campaign without data has no data, not zero messages
+    assert table.loc["c"].isna().all()
+    assert "<td>no data</td>" in widgets.table_html(table)
+
+
+def test_funnel_table_and_chart_agree_on_an_empty_stage():
+    # An SMS campaign: sent and delivered, but no opens or clicks of any kind.
+    frame = pd.DataFrame(
+        {
+            "AttemptedDeliveries": [100, 50],
+            "SuccessfulDeliveries": [90, 48],
+            "DirectEmailOpens": [30.0, np.nan],
+            "Clicks": [5.0, np.nan],
+        },
+        index=pd.Index(["email", "sms"], name="CampaignId"),
+    )
+    table = widgets.summary_table(frame, kpi=None, chart="funnel")
+    assert np.isnan(table.loc["sms", "Opened"]) and np.isnan(table.loc["sms", "Clicked"])
+    assert table.loc["sms", "Sent"] == 50
+    figure, _ = widgets.render_comparison(frame, kpi=None, chart="funnel")
+    texts = [t.get_text() for t in figure.axes[0].texts]
+    assert texts.count("no data") == 2  # sms: opened, clicked
 
 
 def test_render_is_pure_and_leaves_pyplot_alone():
