@@ -77,15 +77,25 @@ class RequestPacer:
 
     botocore retries throttled calls with jittered exponential backoff; when many threads keep
     sending at a quota, a few unlucky requests are throttled again and again and their backoff
-    (1, 2, 4, 8 s ...) sets the wall time. The pacer prevents that pile-up: after a 429 it spaces
-    attempts at the rate the service was answering successfully over the last second, then
-    climbs back 10% per second without throttling. ``max_rate`` is a fixed ceiling on top.
-    It hooks the client's ``before-send`` and ``response-received`` events for one read only.
+    (1, 2, 4, 8 s ...) sets the wall time. The pacer prevents that pile-up under a rate limit:
+
+    - it does nothing until the service has throttled and a full second of answers measures
+      the rate the service sustains; it then spaces attempts at that rate;
+    - without a 429 for a quarter second it climbs 10%; after a 429 (at most one adjustment per
+      quarter second) it returns to the measured rate, never below half the best rate the
+      service sustained during this read;
+    - if 429s keep coming at more than a fifth of attempts while paced, they are not about the
+      rate (pacing cannot help), and it stops pacing for the rest of the read.
+
+    ``max_rate`` is a fixed ceiling, applied from the first attempt. The pacer hooks the
+    client's ``before-send`` and ``response-received`` events for one read only.
 
     Parameters
     ----------
     max_rate : float, optional
         Requests per second never exceeded; None for no ceiling until the service throttles.
+    clock : callable, default time.monotonic
+        Seconds, for measuring rates (tests pass their own).
 
     Examples
     --------
@@ -95,33 +105,48 @@ class RequestPacer:
     1000.0
     """
 
-    _WINDOW = 1.0  # seconds of successes used to estimate the service's rate
-    _SETTLE = 0.25  # after a 429, later 429s within this time do not lower the rate again
-    _CLIMB = 1.10  # per second without throttling
+    _WINDOW = 1.0  # seconds of answers that measure the service's rate
+    _SETTLE = 0.25  # at most one adjustment per this many seconds
+    _CLIMB = 1.10  # per _SETTLE without a 429
+    _FLOOR = 0.5  # never below this share of the best rate sustained in this read
+    _FUTILE = 0.2  # a 429 share above this, while paced, means pacing does not help
 
-    def __init__(self, max_rate: float | None = None):
+    def __init__(
+        self, max_rate: float | None = None, *, clock: Callable[[], float] = time.monotonic
+    ):
         if max_rate is not None and not max_rate > 0:
             raise InvalidArgumentError(
                 f"max_rate must be a positive number of requests/s, not {max_rate!r}."
             )
+        self._clock = clock
         self.max_rate = max_rate
         self.rate: float | None = max_rate
         self.throttled = 0
-        self._next = time.monotonic()
-        self._successes: deque[float] = deque()
-        self._last_throttle = self._last_climb = float("-inf")
+        self.gave_up = False
+        self._next = clock()
+        self._first: float | None = None
+        self._paced_since: float | None = None
+        self._answers: deque[tuple[float, bool]] = deque()  # (time, throttled) in the window
+        self._peak = 0.0
+        self._last_429 = self._last_change = float("-inf")
         self._lock = threading.Lock()
+
+    def _capped(self, rate: float) -> float:
+        return min(rate, self.max_rate) if self.max_rate else rate
 
     def wait(self, **_: Any) -> None:
         """Block until the next attempt may be sent (a ``before-send`` handler)."""
         with self._lock:
-            now = time.monotonic()
+            now = self._clock()
+            if self._first is None:
+                self._first = now
             if self.rate is None:
                 return
-            if now - self._last_throttle > 1.0 and now - self._last_climb > 1.0:
-                self._last_climb = now
-                climbed = self.rate * self._CLIMB
-                self.rate = min(climbed, self.max_rate) if self.max_rate else climbed
+            if self._paced_since is not None:
+                quiet = now - self._last_429 >= self._SETTLE
+                if quiet and now - self._last_change >= self._SETTLE:
+                    self.rate = self._capped(self.rate * self._CLIMB)
+                    self._last_change = now
             slot = max(now, self._next)
             self._next = slot + 1.0 / self.rate
         if slot > now:
@@ -130,19 +155,41 @@ class RequestPacer:
     def observe(self, response_dict: dict | None = None, **_: Any) -> None:
         """Note an attempt's outcome (a ``response-received`` handler)."""
         status = (response_dict or {}).get("status_code")
-        now = time.monotonic()
+        if status is None or (status >= 400 and status != 429):
+            return  # transport errors and 5xx say nothing about the rate
+        now = self._clock()
+        throttled = status == 429
         with self._lock:
-            while self._successes and self._successes[0] < now - self._WINDOW:
-                self._successes.popleft()
-            if status is not None and status < 400:
-                self._successes.append(now)
-            elif status == 429:
-                self.throttled += 1
-                if now - self._last_throttle >= self._SETTLE:
-                    observed = max(len(self._successes) / self._WINDOW, 1.0)
-                    self.rate = min(observed, self.max_rate) if self.max_rate else observed
-                    self._next = max(self._next, now)
-                self._last_throttle = now
+            answers = self._answers
+            answers.append((now, throttled))
+            while answers[0][0] < now - self._WINDOW:
+                answers.popleft()
+            first = self._first if self._first is not None else now
+            full_window = now - first >= self._WINDOW
+            successes = sum(1 for _, t in answers if not t)
+            if full_window:
+                self._peak = max(self._peak, successes / self._WINDOW)
+            if not throttled:
+                return
+            self.throttled += 1
+            self._last_429 = now
+            if self.gave_up or not full_window or now - self._last_change < self._SETTLE:
+                return
+            paced_long_enough = (
+                self._paced_since is not None and now - self._paced_since >= self._WINDOW
+            )
+            if paced_long_enough and (len(answers) - successes) > self._FUTILE * len(answers):
+                self.gave_up = True  # still throttled while paced: not a rate limit
+                self.rate, self._paced_since = self.max_rate, None
+                return
+            measured = max(successes / self._WINDOW, self._FLOOR * self._peak, 1.0)
+            if self._paced_since is not None and self.rate is not None:
+                measured = min(measured, self.rate)  # a 429 never speeds the pace up
+            else:
+                self._paced_since = now
+            self.rate = self._capped(measured)
+            self._last_change = now
+            self._next = max(self._next, now)
 
     @contextmanager
     def attached(self, client: Any) -> Iterator[None]:

@@ -351,22 +351,86 @@ def test_client_side_rate_ceiling_keeps_under_the_servers_limit():
     assert statuses == [200] * 12
 
 
-def test_pacer_drops_to_the_services_pace_after_a_429_and_holds_a_ceiling():
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def answers(pacer, clock, statuses, seconds):
+    """Feed ``statuses`` evenly over ``seconds`` of fake time."""
+    step = seconds / len(statuses)
+    for status in statuses:
+        clock.now += step
+        pacer.observe(response_dict={"status_code": status})
+
+
+def test_pacer_waits_for_a_full_second_of_answers_before_pacing():
     from pinpoint_kpi_pandas.fetch import RequestPacer
 
-    pacer = RequestPacer()
-    assert pacer.rate is None  # no pacing until the service throttles
-    for _ in range(40):
-        pacer.observe(response_dict={"status_code": 200})
-    pacer.observe(response_dict={"status_code": 429})
-    assert pacer.rate == 40.0 and pacer.throttled == 1  # 40 successes in the last second
-    pacer.observe(response_dict={"status_code": 500})  # errors other than 429 do not pace
-    assert pacer.rate == 40.0
-    capped = RequestPacer(max_rate=10.0)
-    for _ in range(40):
-        capped.observe(response_dict={"status_code": 200})
-    capped.observe(response_dict={"status_code": 429})
+    clock = FakeClock()
+    pacer = RequestPacer(clock=clock)
+    pacer.wait()
+    # 429s before anything succeeded (a drained quota): no pace from no evidence
+    answers(pacer, clock, [429] * 15 + [200], 0.05)
+    assert pacer.rate is None and pacer.throttled == 15
+    answers(pacer, clock, [200] * 80 + [429], 1.0)  # a full second: ~80 successes
+    assert pacer.rate == pytest.approx(81, abs=1)
+
+
+def test_pacer_never_drops_below_half_the_best_sustained_rate():
+    from pinpoint_kpi_pandas.fetch import RequestPacer
+
+    clock = FakeClock()
+    pacer = RequestPacer(clock=clock)
+    pacer.wait()
+    answers(pacer, clock, [200] * 100, 1.0)  # the service sustained 100/s
+    # then two seconds at 25 successes/s, a 429 every 0.2 s (a sixth of the answers)
+    answers(pacer, clock, ([429] + [200] * 5) * 10, 2.0)
+    assert not pacer.gave_up
+    assert pacer.rate == pytest.approx(50, rel=0.1)  # half the best (~100/s), not 25
+
+
+def test_pacer_gives_up_when_throttling_is_not_about_the_rate():
+    from pinpoint_kpi_pandas.fetch import RequestPacer
+
+    clock = FakeClock()
+    pacer = RequestPacer(clock=clock)
+    pacer.wait()
+    answers(pacer, clock, [200] * 100, 1.0)
+    answers(pacer, clock, ([429] + [200] * 2) * 40, 2.0)  # a third throttled, paced or not
+    assert pacer.gave_up and pacer.rate is None
+
+
+def test_pacer_holds_a_fixed_ceiling_and_ignores_server_errors():
+    from pinpoint_kpi_pandas.fetch import RequestPacer
+
+    clock = FakeClock()
+    capped = RequestPacer(max_rate=10.0, clock=clock)
     assert capped.rate == 10.0
+    answers(capped, clock, [200] * 100 + [429], 1.2)
+    assert capped.rate == 10.0
+    plain = RequestPacer(clock=clock)
+    answers(plain, clock, [500] * 50 + [200] * 50, 1.5)
+    assert plain.rate is None and plain.throttled == 0
+
+
+def test_a_drained_quota_is_read_completely(fault_free_frame):
+    # the bucket starts empty (burst 1): the first answers are all 429s
+    app, ids, expected = fault_free_frame
+    with emulator_module.running(seed=0, rate_limit=60, burst=1) as emu:
+        frame = ppk.read_pinpoint_kpi(
+            app.id,
+            [KPI, "unique-deliveries-grouped-by-date"],
+            *RANGE,
+            campaign_id=ids[:6],
+            endpoint_url=emu.endpoint_url,
+        )
+        statuses = [r.status for r in kpi_calls(emu)]
+    pd.testing.assert_frame_equal(frame, expected.loc[ids[:6]])
+    assert 429 in statuses
 
 
 def test_pacer_hooks_are_removed_after_the_read(emulator, sample_app, pinpoint_client):
@@ -376,7 +440,7 @@ def test_pacer_hooks_are_removed_after_the_read(emulator, sample_app, pinpoint_c
     with pacer.attached(pinpoint_client):
         pinpoint_client.get_apps()
     pinpoint_client.get_apps()
-    assert len(pacer._successes) == 1  # saw the call inside the block only
+    assert len(pacer._answers) == 1  # saw the call inside the block only
 
 
 def test_an_interrupt_stops_the_read_without_sending_the_queued_requests():
