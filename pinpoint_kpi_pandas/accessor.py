@@ -34,6 +34,7 @@ import pandas as pd
 
 from . import catalog, stats
 from .errors import ArgumentTypeError, InvalidArgumentError
+from .plan import ID_LEVEL
 
 __all__ = [
     "UNWEIGHTED_SUFFIX",
@@ -49,7 +50,7 @@ __all__ = [
 UNWEIGHTED_SUFFIX = " (unweighted mean)"
 """Appended to a column holding an explicitly requested unweighted mean of rows."""
 
-ID_LEVELS = ("CampaignId", "JourneyId")
+ID_LEVELS = tuple(ID_LEVEL.values())
 ENTITY_LEVELS = ("CampaignId", "JourneyId", "CampaignActivityId", "JourneyActivityId")
 LEVEL_TITLES = {
     "CampaignId": "Campaign",
@@ -58,7 +59,6 @@ LEVEL_TITLES = {
     "JourneyActivityId": "Journey activity",
 }
 """Human headings of the index levels, for tables and legends."""
-_SCOPE_ID_LEVEL = {"campaign": "CampaignId", "journey": "JourneyId"}
 _MIN_EVENTS = 5  # events and non-events per group for the normal approximation of the z-test
 
 
@@ -543,8 +543,8 @@ def _default_total_by(df: pd.DataFrame) -> list[str]:
     if df.index.nlevels == 1 and isinstance(df.index, pd.RangeIndex):
         return []
     scope = _meta(df).get("scope")
-    if scope in _SCOPE_ID_LEVEL:
-        return [first] if first == _SCOPE_ID_LEVEL[scope] else []
+    if scope in ID_LEVEL:
+        return [first] if first == ID_LEVEL[scope] else []
     return [first] if first in ID_LEVELS and df.index.nlevels > 1 else []
 
 

@@ -27,6 +27,7 @@ import pandas as pd
 
 from . import catalog
 from .errors import InvalidArgumentError, PinpointKpiError
+from .plan import ID_LEVEL
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -54,7 +55,6 @@ FUNNEL_KPIS = (
 """The campaign-scope count KPIs the funnel chart reads (events add up over campaign runs)."""
 
 _DEFAULT_KPI = "successful-delivery-rate-grouped-by-date"
-_ID_LEVELS = {"campaign": "CampaignId", "journey": "JourneyId"}
 
 
 @dataclass(frozen=True)
@@ -356,7 +356,7 @@ class _FrameSource:
     def __init__(self, frame: pd.DataFrame):
         meta = dict(frame.attrs.get("pinpoint") or {})
         scope = meta.get("scope") or "campaign"
-        id_level = _ID_LEVELS.get(scope, "CampaignId")
+        id_level = ID_LEVEL.get(scope, "CampaignId")
         if id_level not in frame.index.names:
             ids = meta.get(f"{scope}_ids") or []
             if len(ids) != 1:
