@@ -246,11 +246,17 @@ def read_pinpoint_kpi(
             _failure_summary(outcome.failures, len(plan.requests)), failures=outcome.failures
         )
 
-    parts = []
+    # Where one KPI's request failed, leave out every KPI's rows for that id and window, so the
+    # columns of a row always come from the same answers (a rate and its counts stay comparable).
+    failed = {_slot(f.request) for f in outcome.failures}
+    parts, left_out = [], 0
     for request, response, source in zip(
         plan.requests, outcome.responses, outcome.sources, strict=True
     ):
         if response is None:
+            continue
+        if _slot(request) in failed:
+            left_out += 1
             continue
         frame = kpi_frame(response, dtype_backend=dtype_backend, source=source or "api")
         if plan.keep_windows:
@@ -266,13 +272,26 @@ def read_pinpoint_kpi(
     )
     result.attrs["pinpoint"] = _live_attrs(plan, outcome, parts)
     if outcome.failures:
+        also = (
+            f" The {left_out} answers of the other KPIs for the same ids and windows are left out "
+            "too, so every row's columns come from the same windows."
+            if left_out
+            else ""
+        )
+        result.attrs["pinpoint"]["left_out"] = left_out
         warnings.warn(
             _failure_summary(outcome.failures, len(plan.requests))
-            + " Their rows are missing from the frame; see df.attrs['pinpoint']['failed'].",
+            + " Their rows are missing from the frame; see df.attrs['pinpoint']['failed']."
+            + also,
             PartialResultWarning,
             stacklevel=2,
         )
     return result
+
+
+def _slot(request) -> tuple:
+    """The id and window a request covers, whatever its KPI."""
+    return (request.resource_id, request.start_time, request.end_time)
 
 
 def _names(kpi_name: str | Sequence[str]) -> list[str]:

@@ -463,3 +463,30 @@ def test_an_interrupt_stops_the_read_without_sending_the_queued_requests():
         timer.cancel()
         sent = len(kpi_calls(emu))
     assert sent < 2 * 12 * 3  # 72 planned; the queue was dropped, not drained
+
+
+def test_a_failed_kpi_takes_the_other_kpis_rows_for_that_id_and_window_with_it(
+    pinpoint_client_factory,
+):
+    # a rate and its counts must come from the same windows, or totals are nonsense
+    kpis = [
+        "attempted-deliveries-grouped-by-campaign-activity",
+        "successful-deliveries-grouped-by-campaign-activity",
+    ]
+    with emulator_module.running(seed=0) as healthy:
+        app = healthy.world.applications[0]
+        ids = [c.id for c in app.campaigns]
+        complete = ppk.read_pinpoint_kpi(
+            app.id, kpis, *RANGE, campaign_id=ids, keep_windows=True,
+            endpoint_url=healthy.endpoint_url,
+        )  # fmt: skip
+    with emulator_module.running(seed=0, error_rate=0.3) as emu:
+        once = pinpoint_client_factory(emu.endpoint_url, retries={"total_max_attempts": 1})
+        with pytest.warns(PartialResultWarning, match="left out too"):
+            partial = ppk.read_pinpoint_kpi(
+                app.id, kpis, *RANGE, campaign_id=ids, keep_windows=True, errors="warn",
+                client=once, max_workers=1,
+            )  # fmt: skip
+    assert partial.attrs["pinpoint"]["left_out"] > 0
+    assert partial.notna().all().all()  # no row holds one KPI without the other
+    pd.testing.assert_frame_equal(partial, complete.loc[partial.index], check_dtype=False)
