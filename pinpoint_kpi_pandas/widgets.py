@@ -317,11 +317,14 @@ def _funnel_table(data: pd.DataFrame, ids: list[str], id_level: str) -> pd.DataF
             f"{', '.join(FUNNEL_KPIS)} for these campaigns (or pick another chart)."
         )
     # The chart's own totals: a stage without data is NaN ("no data"), never 0.
-    table = funnel_totals(data, id_level, FUNNEL_STAGES).reindex(ids)
-    table.index.name = id_level
+    totals = funnel_totals(data, id_level, FUNNEL_STAGES).reindex(ids)
+    totals.index.name = id_level
+    # Counts shown as integers, with <NA> where a stage has no data.
+    table = totals.astype("Int64") if (totals.fillna(0) % 1 == 0).all().all() else totals.copy()
     with np.errstate(divide="ignore", invalid="ignore"):
         for (before, _), (after, _) in itertools.pairwise(FUNNEL_STAGES):
-            table[f"{after} / {before}"] = table[after] / table[before].where(table[before] > 0)
+            share = totals[after] / totals[before].where(totals[before] > 0)
+            table[f"{after} / {before}"] = share
     return table
 
 

@@ -367,7 +367,7 @@ def test_funnel_table_and_chart_agree_on_an_empty_stage():
         index=pd.Index(["email", "sms"], name="CampaignId"),
     )
     table = widgets.summary_table(frame, kpi=None, chart="funnel")
-    assert np.isnan(table.loc["sms", "Opened"]) and np.isnan(table.loc["sms", "Clicked"])
+    assert pd.isna(table.loc["sms", "Opened"]) and pd.isna(table.loc["sms", "Clicked"])
     assert table.loc["sms", "Sent"] == 50
     figure, _ = widgets.render_comparison(frame, kpi=None, chart="funnel")
     texts = [t.get_text() for t in figure.axes[0].texts]
