@@ -37,7 +37,8 @@ DateLike = Union[str, date, datetime, "pd.Timestamp"]
 MAX_WINDOW_DAYS = 31
 """The service answers for at most 31 calendar days per request."""
 
-_DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
+_DATE_ONLY = re.compile(r"^\s*\d{4}-?\d{2}-?\d{2}\s*$")  # 2026-07-31 or 20260731
+_YEARS = range(1970, 3000)  # beyond these a date is a typo (and window arithmetic overflows)
 _END_OF_DAY = time(23, 59, 59)
 
 
@@ -73,6 +74,16 @@ def parse_instant(value: DateLike, *, argument: str, end: bool) -> datetime:
     >>> parse_instant("2026-07-01T09:30:00+02:00", argument="start_time", end=False).isoformat()
     '2026-07-01T07:30:00+00:00'
     """
+    moment = _parse(value, argument=argument, end=end)
+    if moment.year not in _YEARS:
+        raise InvalidArgumentError(
+            f"{argument}={value!r} is in the year {moment.year}; Pinpoint keeps 90 days of "
+            "data, so this is surely a typo."
+        )
+    return moment
+
+
+def _parse(value: DateLike, *, argument: str, end: bool) -> datetime:
     if isinstance(value, str):
         text = value.strip()
         if _DATE_ONLY.match(text):
@@ -90,11 +101,12 @@ def parse_instant(value: DateLike, *, argument: str, end: bool) -> datetime:
                 f"{argument}={value!r} is not an ISO 8601 date or time; "
                 "use e.g. '2026-07-01' (a whole UTC day) or '2026-07-01T12:00:00Z'."
             ) from None
-        return _to_utc(parsed)
+        return _to_utc(parsed, argument)
     if isinstance(value, datetime):  # includes pandas.Timestamp
         if value != value:  # NaT
             raise InvalidArgumentError(f"{argument} is NaT; pass a date or time, or None.")
-        return _to_utc(value.to_pydatetime() if hasattr(value, "to_pydatetime") else value)
+        plain = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
+        return _to_utc(plain, argument)
     if isinstance(value, date):
         return _whole_day(value, end)
     raise ArgumentTypeError(
@@ -107,10 +119,15 @@ def _whole_day(day: date, end: bool) -> datetime:
     return datetime.combine(day, _END_OF_DAY if end else time(0), tzinfo=UTC)
 
 
-def _to_utc(moment: datetime) -> datetime:
+def _to_utc(moment: datetime, argument: str = "time") -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).replace(microsecond=0)
+    try:
+        return moment.astimezone(UTC).replace(microsecond=0)
+    except OverflowError:
+        raise InvalidArgumentError(
+            f"{argument}={moment.isoformat()!r} cannot be expressed in UTC; pass a recent date."
+        ) from None
 
 
 def days_spanned(start: datetime, end: datetime) -> int:

@@ -302,8 +302,13 @@ def fetch_responses(
     return FetchOutcome(responses, sources, [failures[i] for i in sorted(failures)])
 
 
-def service_error(request: KpiRequest, exc: BaseException) -> ServiceError:
-    """A library error for a failed request, naming it and keeping ``exc`` as ``__cause__``."""
+def service_error(
+    request: KpiRequest | None, exc: BaseException, *, what: str | None = None
+) -> ServiceError:
+    """A library error for a failed call, naming it and keeping ``exc`` as ``__cause__``.
+
+    ``what`` describes the call when it is not a KPI request (a listing, say).
+    """
     code, status, message = type(exc).__name__, None, str(exc)
     response = getattr(exc, "response", None)
     if isinstance(response, dict):
@@ -312,7 +317,7 @@ def service_error(request: KpiRequest, exc: BaseException) -> ServiceError:
         message = error.get("Message") or message
         status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
     cls = ServiceError
-    text = f"{request.describe()} failed: {code}"
+    text = f"{what or request.describe()} failed: {code}"
     if status:
         text += f" (HTTP {status})"
     text += f": {message}"
@@ -325,6 +330,8 @@ def service_error(request: KpiRequest, exc: BaseException) -> ServiceError:
         )
     elif status == 404:
         text += ". Check the ids: list_campaigns(application_id) shows the project's campaigns."
+    elif code == "EndpointConnectionError":
+        text += ". Is the endpoint reachable? (offline=True with cache= reads without it.)"
     error = cls(text, request=request, code=code, status=status, service_message=message)
     error.__cause__ = exc
     return error

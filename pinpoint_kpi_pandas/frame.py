@@ -21,6 +21,7 @@ import pandas as pd
 from . import catalog
 from .dates import format_instant, parse_response_time
 from .errors import InvalidArgumentError, ResponseFormatError
+from .plan import ID_LEVEL
 
 __all__ = ["DtypeBackend", "kpi_frame", "unwrap_response"]
 
@@ -142,10 +143,7 @@ def kpi_frame(
     >>> df.dtypes.iloc[0], df.index.dtype
     (dtype('int64'), dtype('<M8[ns]'))
     """
-    if dtype_backend not in _DTYPE_BACKENDS:
-        raise InvalidArgumentError(
-            f"dtype_backend must be None, 'numpy_nullable' or 'pyarrow', not {dtype_backend!r}."
-        )
+    check_dtype_backend(dtype_backend)
     inner, scope = unwrap_response(response)
     kpi_name = inner.get("KpiName")
     if not isinstance(kpi_name, str):
@@ -156,6 +154,14 @@ def kpi_frame(
     frame = _apply_backend(frame, dtype_backend)
     frame.attrs["pinpoint"] = _attrs(inner, scope, kpi_name, source, frame)
     return frame
+
+
+def check_dtype_backend(dtype_backend: object) -> None:
+    """Refuse a ``dtype_backend`` pandas' readers would refuse, naming the choices."""
+    if dtype_backend not in _DTYPE_BACKENDS:
+        raise InvalidArgumentError(
+            f"dtype_backend must be None, 'numpy_nullable' or 'pyarrow', not {dtype_backend!r}."
+        )
 
 
 def _rows(inner: Mapping[str, Any]) -> list:
@@ -239,7 +245,7 @@ def _columns(entries_per_row: list, keys: list[str], member: str) -> list[tuple[
             strings = list(map(itemgetter("Value"), entries))
             types = set(map(itemgetter("Type"), entries)) if member == "Values" else set()
         except (KeyError, TypeError, IndexError):
-            bad = next(i for i, e in enumerate(entries_per_row) if not _is_entry(e[position]))
+            bad = next((i for i, e in enumerate(entries_per_row) if not _is_entry(e[position])), 0)
             raise ResponseFormatError(
                 f"row {bad}: {member}[{position}] must be an object with 'Key', 'Type' and "
                 f"'Value'; found {entries_per_row[bad][position]!r:.80}."
@@ -258,7 +264,9 @@ def _length(entries: Any) -> int:
 
 
 def _is_entry(entry: Any) -> bool:
-    return isinstance(entry, Mapping) and {"Key", "Type", "Value"} <= entry.keys()
+    return isinstance(entry, Mapping) and all(
+        isinstance(entry.get(k), str) for k in ("Key", "Type", "Value")
+    )
 
 
 def _first_bad_row(rows: list) -> str:
@@ -336,7 +344,10 @@ def _is_day(text: str) -> bool:
 
 
 def _column(key: str, strings: list, types: set, kpi: catalog.Kpi | None) -> Any:
-    type_name = str(next(iter(types))).lower() if len(types) == 1 else "mixed"
+    if not all(isinstance(t, str) for t in types):
+        bad = next(t for t in types if not isinstance(t, str))
+        raise ResponseFormatError(f"Values {key}: Type must be a string, not {bad!r:.40}.")
+    type_name = next(iter(types)).lower() if len(types) == 1 else "mixed"
     if type_name in _FLOAT_TYPES or type_name in _INT_TYPES:
         numbers = _parse_numbers(strings, key, type_name)
         integral_kind = type_name in _INT_TYPES or (
@@ -435,7 +446,7 @@ def _attrs(inner: Mapping, scope: str, kpi_name: str, source: str, frame: pd.Dat
         except (ValueError, OverflowError, OSError):
             raise ResponseFormatError(f"{member} is not a timestamp: {value!r:.60}.") from None
 
-    resource = {"campaign": "CampaignId", "journey": "JourneyId"}.get(scope)
+    resource = ID_LEVEL.get(scope)  # the response member naming the campaign / journey
     resource_id = inner.get(resource) if resource else None
     return {
         "application_id": inner.get("ApplicationId"),

@@ -6,17 +6,18 @@ botocore has no paginator for Pinpoint, so pages are followed by hand (``Token``
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
-from .errors import MissingFromStoreError, PinpointKpiError
+from .errors import ArgumentTypeError, MissingFromStoreError
 from .fetch import service_error
-from .plan import KpiRequest, check_id
+from .plan import check_id
 from .store import ResponseStore
 
-__all__ = ["list_applications", "list_campaigns", "list_journeys"]
+__all__ = ["LISTING_MEMBERS", "list_applications", "list_campaigns", "list_journeys"]
 
 _PAGE_SIZE = "100"
 _LISTINGS = {
@@ -25,6 +26,8 @@ _LISTINGS = {
     "campaigns": ("get_campaigns", "CampaignsResponse"),
     "journeys": ("list_journeys", "JourneysResponse"),
 }
+LISTING_MEMBERS = frozenset(member for _, member in _LISTINGS.values())
+"""Payload members of saved listings (AWS CLI shape), which are not KPI answers."""
 
 
 def _items(client: Any, name: str, application_id: str | None = None) -> list[dict]:
@@ -38,8 +41,8 @@ def _items(client: Any, name: str, application_id: str | None = None) -> list[di
         try:
             page = getattr(client, method)(**params)[member]
         except Exception as exc:
-            request = KpiRequest(application_id or "-", f"({name} listing)", "application")
-            raise service_error(request, exc) from exc
+            where = f" of application {application_id}" if application_id else ""
+            raise service_error(None, exc, what=f"listing the {name}{where}") from exc
         items.extend(page.get("Item") or [])
         token = page.get("NextToken")
         if not token or token in seen_tokens:
@@ -143,6 +146,8 @@ def list_applications(
 def list_campaigns(
     application_id: str,
     *,
+    cache: str | os.PathLike | None = None,
+    offline: bool = False,
     client: Any = None,
     region_name: str | None = None,
     endpoint_url: str | None = None,
@@ -154,6 +159,11 @@ def list_campaigns(
     ----------
     application_id : str
         The project id.
+    cache : str or path, optional
+        A response store (as for :func:`read_pinpoint_kpi`): the listing is saved there, and
+        read back from there when ``offline=True``.
+    offline : bool, default False
+        Never call the service; read the listing saved in ``cache``.
     client, region_name, endpoint_url, boto3_session
         As for :func:`read_pinpoint_kpi`.
 
@@ -172,14 +182,21 @@ def list_campaigns(
     >>> len(campaigns) == len(app.campaigns)
     True
     """
-    check_id(application_id, "application_id")
-    c = _client(client, boto3_session, region_name, endpoint_url)
-    return _frame(_items(c, "campaigns", application_id), _CAMPAIGN_COLUMNS)
+    items = project_listing(
+        application_id,
+        "campaigns",
+        client_factory=lambda: _client(client, boto3_session, region_name, endpoint_url),
+        cache=cache,
+        offline=offline,
+    )
+    return _frame(items, _CAMPAIGN_COLUMNS)
 
 
 def list_journeys(
     application_id: str,
     *,
+    cache: str | os.PathLike | None = None,
+    offline: bool = False,
     client: Any = None,
     region_name: str | None = None,
     endpoint_url: str | None = None,
@@ -191,6 +208,11 @@ def list_journeys(
     ----------
     application_id : str
         The project id.
+    cache : str or path, optional
+        A response store (as for :func:`read_pinpoint_kpi`): the listing is saved there, and
+        read back from there when ``offline=True``.
+    offline : bool, default False
+        Never call the service; read the listing saved in ``cache``.
     client, region_name, endpoint_url, boto3_session
         As for :func:`read_pinpoint_kpi`.
 
@@ -209,38 +231,46 @@ def list_journeys(
     >>> len(journeys) == len(app.journeys)
     True
     """
-    check_id(application_id, "application_id")
-    c = _client(client, boto3_session, region_name, endpoint_url)
-    return _frame(_items(c, "journeys", application_id), _JOURNEY_COLUMNS)
+    items = project_listing(
+        application_id,
+        "journeys",
+        client_factory=lambda: _client(client, boto3_session, region_name, endpoint_url),
+        cache=cache,
+        offline=offline,
+    )
+    return _frame(items, _JOURNEY_COLUMNS)
 
 
-def project_ids(
+def project_listing(
     application_id: str,
     name: str,
     *,
     client_factory: Callable[[], Any],
-    store: ResponseStore | None,
+    cache: str | os.PathLike | ResponseStore | None,
     offline: bool,
-) -> list[str]:
-    """Every campaign (``name="campaigns"``) or journey id of a project, for ``="all"`` reads.
+) -> list[dict]:
+    """The items of a project's ``campaigns`` or ``journeys`` listing, every page.
 
-    Online, the listing is fetched and, with a store, saved there; offline it is read back.
+    Online, the listing is fetched and, with a store, saved there (AWS CLI shape); offline it is
+    read back from the store and the service is never called.
     """
+    check_id(application_id, "application_id")
+    if not isinstance(offline, bool):
+        raise ArgumentTypeError(f"offline must be True or False, not {offline!r}.")
+    store = cache if isinstance(cache, ResponseStore | None) else ResponseStore(cache)
+    member = _LISTINGS[name][1]
     if offline:
         saved = store.load_listing(application_id, name) if store is not None else None
         if saved is None:
             raise MissingFromStoreError(
-                f"offline=True with {name[:-1]}_id='all' needs the project's {name} listing, and "
-                f"{'the store' if store else 'no store (cache=None)'} has none; run once online "
-                "with the same cache=, or pass the ids explicitly.",
+                f"offline=True needs the project's {name} listing, and "
+                f"{'the store at ' + str(store.root) if store else 'no store (cache=None)'} has "
+                f"none; run once online with the same cache= (reading {name[:-1]}_id='all' or "
+                f"list_{name}() saves it), or pass the ids explicitly.",
                 missing=[],
             )
-        items = saved[_LISTINGS[name][1]]["Item"]
-    else:
-        try:
-            items = _items(client_factory(), name, application_id)
-        except PinpointKpiError:
-            raise
-        if store is not None:
-            store.save_listing(application_id, name, {_LISTINGS[name][1]: {"Item": items}})
-    return [item["Id"] for item in items]
+        return saved[member]["Item"]
+    items = _items(client_factory(), name, application_id)
+    if store is not None:
+        store.save_listing(application_id, name, {member: {"Item": items}})
+    return items

@@ -7,6 +7,7 @@ per answer -> :func:`~pinpoint_kpi_pandas.frame.assemble` -> attrs -> DataFrame.
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import json
 import os
@@ -32,13 +33,15 @@ from .frame import (
     WINDOW_LEVEL,
     DtypeBackend,
     assemble,
+    check_dtype_backend,
     kpi_frame,
     unwrap_response,
     window_label,
     with_window_level,
 )
+from .listing import LISTING_MEMBERS, project_listing
 from .plan import ID_LEVEL, KpiPlan, plan_kpi_requests
-from .store import ResponseStore
+from .store import PROVISIONAL_SUFFIX, ResponseStore, StoreWarning
 
 __all__ = ["read_pinpoint_kpi", "read_pinpoint_kpi_json"]
 
@@ -180,6 +183,16 @@ def read_pinpoint_kpi(
     ['SuccessfulDeliveryRate']
     """
     _check_options(errors, max_workers, max_rate, offline, progress, dtype_backend)
+    if offline and cache is None:
+        raise InvalidArgumentError(
+            "offline=True answers from a response store: pass cache='dir/' (the folder an "
+            "online read with cache= filled)."
+        )
+    if offline and (start_time is None or end_time is None):
+        raise InvalidArgumentError(
+            "offline=True needs both start_time and end_time: an open-ended range moves with "
+            "the clock, so its answers are never stored. Pass the range the online read used."
+        )
     store = ResponseStore(cache) if cache is not None else None
 
     def client_factory() -> Any:
@@ -194,9 +207,9 @@ def read_pinpoint_kpi(
     plan_args: dict[str, Any] = dict(campaign_id=campaign_id, journey_id=journey_id)
     wants_all = {k: v for k, v in plan_args.items() if isinstance(v, str) and v == ALL}
     if wants_all:
-        # Validate everything else first (with a stand-in list), then ask for the ids.
+        # Validate everything else first (with a stand-in id), then ask for the project's ids.
         argument = next(iter(wants_all))
-        plan_kpi_requests(
+        stand_in = plan_kpi_requests(
             application_id,
             kpi_name,
             start_time,
@@ -204,34 +217,29 @@ def read_pinpoint_kpi(
             keep_windows=keep_windows,
             **{**plan_args, argument: ["x"]},
         )
-        from .listing import project_ids
-
-        ids = project_ids(
+        items = project_listing(
             application_id,
             "campaigns" if argument == "campaign_id" else "journeys",
             client_factory=client_factory,
-            store=store,
+            cache=store,
             offline=offline,
         )
-        plan_args[argument] = ids
-        if not ids:
-            scope = "campaign" if argument == "campaign_id" else "journey"
-            kpis = [catalog.get_kpi(n, scope) for n in _names(kpi_name)]
-            frame = assemble(
-                [], kpis=kpis, kpi_names=[k.name for k in kpis], id_level=ID_LEVEL[scope]
+        ids = [item["Id"] for item in items]
+        if ids:
+            plan = plan_kpi_requests(
+                application_id,
+                kpi_name,
+                start_time,
+                end_time,
+                keep_windows=keep_windows,
+                **{**plan_args, argument: ids},
             )
-            frame.attrs["pinpoint"] = {
-                "application_id": application_id,
-                "scope": scope,
-                "kpi_names": [k.name for k in kpis],
-                "source": "api",
-                "columns": {k.value_key: k.name for k in kpis},
-            }
-            return frame
-
-    plan = plan_kpi_requests(
-        application_id, kpi_name, start_time, end_time, keep_windows=keep_windows, **plan_args
-    )
+        else:  # a project without campaigns (journeys): the empty frame, through the same path
+            plan = dataclasses.replace(stand_in, resource_ids=(), requests=())
+    else:
+        plan = plan_kpi_requests(
+            application_id, kpi_name, start_time, end_time, keep_windows=keep_windows, **plan_args
+        )
     outcome = fetch_responses(
         plan.requests,
         client_factory=client_factory,
@@ -299,10 +307,7 @@ def _names(kpi_name: str | Sequence[str]) -> list[str]:
 
 
 def _check_options(errors, max_workers, max_rate, offline, progress, dtype_backend) -> None:
-    if dtype_backend not in (None, "numpy_nullable", "pyarrow"):
-        raise InvalidArgumentError(
-            f"dtype_backend must be None, 'numpy_nullable' or 'pyarrow', not {dtype_backend!r}."
-        )
+    check_dtype_backend(dtype_backend)
     if errors not in ("raise", "warn"):
         raise InvalidArgumentError(f"errors must be 'raise' or 'warn', not {errors!r}.")
     if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
@@ -400,9 +405,20 @@ def read_pinpoint_kpi_json(
     0           1368
     """
     files = _expand_paths(paths)
-    entries = []
-    for path in files:
-        for number, response in enumerate(_load_responses(path)):
+    entries, read = [], []
+    for path, named in files.items():
+        responses = _load_responses(path)
+        if not named and _is_listing(responses[0]):
+            continue  # a project listing that cache= saved beside the answers
+        if path.name.endswith(PROVISIONAL_SUFFIX):
+            warnings.warn(
+                f"{path} is provisional: it was fetched within Pinpoint's ~2-hour data latency "
+                "of its window's end, so its last day may be incomplete.",
+                StoreWarning,
+                stacklevel=2,
+            )
+        read.append(str(path))
+        for number, response in enumerate(responses):
             label = str(path) if number == 0 else f"{path}[{number}]"
             try:
                 _, scope = unwrap_response(response)
@@ -412,7 +428,15 @@ def read_pinpoint_kpi_json(
             meta = frame.attrs["pinpoint"]
             resource = (meta["campaign_ids"] or meta["journey_ids"] or [None])[0]
             entries.append((meta, scope, resource, frame, label))
-    return _assemble_saved(entries, [str(f) for f in files])
+    if not entries:
+        raise InvalidArgumentError(
+            f"paths: {paths!r} holds no KPI response (only project listings saved by cache=)."
+        )
+    return _assemble_saved(entries, read)
+
+
+def _is_listing(document: Any) -> bool:
+    return isinstance(document, dict) and bool(LISTING_MEMBERS & document.keys())
 
 
 def _assemble_saved(entries, files: list[str]) -> pd.DataFrame:
@@ -428,7 +452,11 @@ def _assemble_saved(entries, files: list[str]) -> pd.DataFrame:
             f"the files mix {' and '.join(scopes)} answers; read each scope's files separately."
         )
     scope = scopes[0]
-    kpi_names = list(dict.fromkeys(e[0]["kpi_names"][0] for e in entries))
+    # KPIs in catalog order (files have no request order); non-standard names last
+    order = {k.name: i for i, k in enumerate(catalog.kpis(scope))}
+    kpi_names = sorted(
+        dict.fromkeys(e[0]["kpi_names"][0] for e in entries), key=lambda n: order.get(n, 1e9)
+    )
     kpis = [catalog.find_kpi(n, scope) for n in kpi_names]
     groupings = {
         tuple(e[3].index.names) if not isinstance(e[3].index, pd.RangeIndex) else ()
@@ -478,7 +506,9 @@ def _assemble_saved(entries, files: list[str]) -> pd.DataFrame:
     return result
 
 
-def _expand_paths(paths) -> list[Path]:
+def _expand_paths(paths) -> dict[Path, bool]:
+    """Every file to read, in order, and whether it was named explicitly (not found by a folder
+    or glob search)."""
     if isinstance(paths, str | os.PathLike):
         items = [paths]
     elif isinstance(paths, Sequence):
@@ -489,7 +519,7 @@ def _expand_paths(paths) -> list[Path]:
         raise ArgumentTypeError(
             f"paths must be a path, a glob pattern or a list of them, not {type(paths).__name__}."
         )
-    found: list[Path] = []
+    found: dict[Path, bool] = {}
     for item in items:
         if not isinstance(item, str | os.PathLike):
             raise ArgumentTypeError(
@@ -497,10 +527,11 @@ def _expand_paths(paths) -> list[Path]:
             )
         text = os.fspath(item)
         path = Path(text).expanduser()
+        named = False
         if path.is_dir():
             matches = sorted(p for p in path.rglob("*.json") if p.is_file())
         elif path.is_file():
-            matches = [path]
+            matches, named = [path], True
         elif glob.has_magic(text):
             matches = sorted(
                 Path(p)
@@ -515,9 +546,9 @@ def _expand_paths(paths) -> list[Path]:
                 + (" (a folder with no .json files)" if path.is_dir() else "")
                 + "; check the path, or use a glob such as 'exports/**/*.json'."
             )
-        found.extend(matches)
-    unique = list(dict.fromkeys(p.resolve() for p in found))
-    return unique
+        for match in matches:
+            found.setdefault(match.resolve(), named)
+    return found
 
 
 def _load_responses(path: Path) -> list:

@@ -33,15 +33,16 @@ from pathlib import Path
 
 from .dates import format_instant, parse_response_time
 from .errors import InvalidArgumentError
-from .plan import KpiRequest
+from .plan import ID_LEVEL, KpiRequest
 
-__all__ = ["DATA_LATENCY", "ResponseStore", "StoreWarning", "to_cli_shape"]
+__all__ = ["DATA_LATENCY", "PROVISIONAL_SUFFIX", "ResponseStore", "StoreWarning", "to_cli_shape"]
 
 DATA_LATENCY = timedelta(hours=2)
 """Pinpoint's documented data latency: answers for windows ending later than this before the
 service's clock may still change."""
 
-_PROVISIONAL = ".provisional.json"
+PROVISIONAL_SUFFIX = ".provisional.json"
+"""Answers fetched within the data latency of their window's end are stored under this suffix."""
 
 
 class StoreWarning(UserWarning):
@@ -129,7 +130,7 @@ class ResponseStore:
 
     def _provisional_path(self, request: KpiRequest) -> Path:
         final = self.path(request)
-        return final.with_name(final.name[: -len(".json")] + _PROVISIONAL)
+        return final.with_name(final.name[: -len(".json")] + PROVISIONAL_SUFFIX)
 
     def get(self, request: KpiRequest, *, allow_provisional: bool = False) -> dict | None:
         """The stored answer to ``request`` (in AWS CLI shape), or None.
@@ -171,10 +172,7 @@ class ResponseStore:
             matches = (
                 inner["ApplicationId"] == request.application_id
                 and inner["KpiName"] == request.kpi_name
-                and inner.get(
-                    {"campaign": "CampaignId", "journey": "JourneyId"}.get(request.scope, "-"), None
-                )
-                == request.resource_id
+                and inner.get(ID_LEVEL.get(request.scope, "-")) == request.resource_id
                 and parse_response_time(inner["StartTime"]) == request.start_time
                 and parse_response_time(inner["EndTime"]) == request.end_time
                 and isinstance(inner["KpiResult"]["Rows"], list)
@@ -243,8 +241,3 @@ def _atomic_write(target: Path, text: str) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-
-
-def format_window(request: KpiRequest) -> str:
-    """``start/end`` in ISO 8601 interval notation."""
-    return f"{format_instant(request.start_time)}/{format_instant(request.end_time)}"

@@ -35,6 +35,7 @@ def utc(*args):
         ("2026-07-01T09:30:00+02:00", False, utc(2026, 7, 1, 7, 30)),
         ("2026-07-01T09:30:00Z", False, utc(2026, 7, 1, 9, 30)),
         ("2026-07-01T09:30:00.999Z", False, utc(2026, 7, 1, 9, 30)),
+        ("20260731", True, utc(2026, 7, 31, 23, 59, 59)),  # compact date: still a whole day
     ],
 )
 def test_parse_instant(value, end, expected):
@@ -52,6 +53,14 @@ def test_parse_instant_rejects_bad_strings_naming_the_argument(value):
 def test_parse_instant_rejects_other_types(value):
     with pytest.raises(ArgumentTypeError, match="start_time must be a str"):
         parse_instant(value, argument="start_time", end=False)
+
+
+@pytest.mark.parametrize(
+    "value", ["9999-12-31", datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5))), "1066-10-14"]
+)
+def test_parse_instant_rejects_dates_no_pinpoint_data_can_have(value):
+    with pytest.raises(InvalidArgumentError, match="end_time"):
+        parse_instant(value, argument="end_time", end=True)
 
 
 def test_parse_instant_rejects_nat():

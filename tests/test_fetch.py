@@ -490,3 +490,44 @@ def test_a_failed_kpi_takes_the_other_kpis_rows_for_that_id_and_window_with_it(
     assert partial.attrs["pinpoint"]["left_out"] > 0
     assert partial.notna().all().all()  # no row holds one KPI without the other
     pd.testing.assert_frame_equal(partial, complete.loc[partial.index], check_dtype=False)
+
+
+def test_a_store_filled_by_an_all_read_reads_back_whole(tmp_path):
+    with emulator_module.running(seed=0) as emu:
+        app = emu.world.applications[0]
+        online = ppk.read_pinpoint_kpi(
+            app.id, KPI, *RANGE, campaign_id="all", cache=tmp_path, endpoint_url=emu.endpoint_url
+        )
+    assert (tmp_path / app.id / "campaigns.json").exists()  # the listing is saved beside
+    saved = ppk.read_pinpoint_kpi_json(tmp_path)  # ... and skipped when reading the folder
+    pd.testing.assert_frame_equal(
+        saved, online.sort_index(level="CampaignId", sort_remaining=False).reindex(saved.index)
+    )
+    names = ppk.list_campaigns(app.id, cache=tmp_path, offline=True)  # no server needed
+    assert names["Name"].tolist() == [c.name for c in app.campaigns]
+
+
+def test_reading_a_provisional_answer_from_files_warns(tmp_path):
+    with emulator_module.running(seed=0) as emu:
+        app = emu.world.applications[0]
+        ppk.read_pinpoint_kpi(
+            app.id,
+            "txn-emails-sent-grouped-by-date",
+            "2026-10-20",
+            "2026-10-29",
+            cache=tmp_path,
+            endpoint_url=emu.endpoint_url,
+        )
+    with pytest.warns(ppk.store.StoreWarning, match="provisional"):
+        frame = ppk.read_pinpoint_kpi_json(tmp_path)
+    assert frame.index.max() == pd.Timestamp("2026-10-29")
+
+
+def test_listing_failures_name_the_listing_not_a_kpi(tmp_path, pinpoint_client_factory):
+    with emulator_module.running(seed=0) as emu:
+        url = emu.endpoint_url
+    once = pinpoint_client_factory(url, retries={"total_max_attempts": 1})  # the server is gone
+    with pytest.raises(ServiceError, match=r"listing the campaigns of application a1 failed"):
+        ppk.list_campaigns("a1", client=once)
+    with pytest.raises(MissingFromStoreError, match="needs the project's journeys listing"):
+        ppk.list_journeys("a1", cache=tmp_path, offline=True)

@@ -349,7 +349,11 @@ def malformed_responses(draw):
     resp = copy.deepcopy(resp)
     inner = next(iter(resp.values())) if "KpiResult" not in resp else resp
     rows = inner["KpiResult"]["Rows"]
-    target = draw(st.sampled_from(["result", "rows", "row", "entry", "value", "key", "kpiname"]))
+    target = draw(
+        st.sampled_from(
+            ["result", "rows", "row", "entry", "value", "key", "type", "group", "kpiname"]
+        )
+    )
     junk = draw(_mutations())
     if target == "result":
         inner["KpiResult"] = junk if not isinstance(junk, dict) else {"Rows": junk}
@@ -365,6 +369,30 @@ def malformed_responses(draw):
             row.pop("Values")
         elif target == "entry":
             row["Values"][0] = junk
+        elif target == "type":  # any str Type is legal (unknown ones stay strings)
+            row["Values"][0]["Type"] = draw(
+                st.one_of(st.none(), st.integers(), st.lists(st.integers(), max_size=2))
+            )
+        elif target == "group":
+            if row.get("GroupedBys"):
+                row["GroupedBys"][0] = draw(
+                    st.one_of(
+                        st.none(),
+                        st.integers(),
+                        st.fixed_dictionaries({"Key": st.integers(), "Value": st.text()}),
+                        st.fixed_dictionaries(
+                            {
+                                "Key": st.just(row["GroupedBys"][0]["Key"]),
+                                "Type": st.just("String"),
+                                "Value": st.one_of(
+                                    st.none(), st.integers(), st.lists(st.integers())
+                                ),
+                            }
+                        ),
+                    )
+                )
+            else:
+                row["GroupedBys"] = draw(st.one_of(st.integers(1), st.text(min_size=1)))
         elif target == "value":
             row["Values"][0]["Value"] = draw(
                 st.one_of(st.none(), st.integers(), st.text(alphabet="xyz!", min_size=1))

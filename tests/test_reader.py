@@ -482,3 +482,45 @@ def test_keep_windows_reads_any_kpi_month_by_month_under_a_window_level(read, sa
     # without it, the same read is refused, and the message offers keep_windows
     with pytest.raises(InvalidArgumentError, match="keep_windows=True"):
         read(sample_app.id, kpi, "2026-08-10", "2026-10-28", campaign_id=ids)
+
+
+def test_offline_needs_a_store_and_a_closed_range_before_anything_is_looked_up(tmp_path):
+    with pytest.raises(InvalidArgumentError, match="pass cache="):
+        ppk.read_pinpoint_kpi("a1", "txn-emails-sent", "2026-10-01", "2026-10-28", offline=True)
+    with pytest.raises(InvalidArgumentError, match="needs both start_time and end_time"):
+        ppk.read_pinpoint_kpi("a1", "txn-emails-sent", "2026-10-01", cache=tmp_path, offline=True)
+
+
+def test_all_campaigns_of_a_project_without_any_is_an_empty_frame_like_any_other(read, emulator):
+    sandbox = next(a for a in emulator.world.applications if not a.campaigns)
+    df = read(
+        sandbox.id,
+        "unique-deliveries-grouped-by-date",
+        "2026-08-01",
+        "2026-10-28",
+        campaign_id="all",
+    )
+    assert df.empty and df.index.names == ["CampaignId", "Date"]
+    assert df.columns.tolist() == ["UniqueDeliveries"]
+    meta = df.attrs["pinpoint"]
+    assert meta["campaign_ids"] == [] and meta["requests"] == 0
+    assert meta["start_time"] == "2026-08-01T00:00:00Z"
+
+
+def test_saved_kpis_come_back_in_catalog_order(pinpoint_client, sample_app, tmp_path):
+    # file names sort "delivered" first; the catalog lists "with-complaints" first
+    for kpi in [
+        "txn-emails-delivered-grouped-by-date",
+        "txn-emails-with-complaints-grouped-by-date",
+    ]:
+        result = pinpoint_client.get_application_date_range_kpi(
+            ApplicationId=sample_app.id,
+            KpiName=kpi,
+            StartTime="2026-10-01T00:00:00Z",
+            EndTime="2026-10-28T23:59:59Z",
+        )
+        (tmp_path / f"{kpi}.json").write_text(json.dumps(result, default=str))
+    saved = ppk.read_pinpoint_kpi_json(tmp_path)
+    order = [k.value_key for k in catalog.kpis("application")]
+    assert saved.columns.tolist() == sorted(saved.columns, key=order.index)
+    assert saved.columns.tolist() == ["TxnEmailsWithComplaints", "TxnEmailsDelivered"]
