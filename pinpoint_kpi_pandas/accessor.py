@@ -953,6 +953,8 @@ def label(
     names: Any = None,
     *,
     levels: Sequence[str] | None = None,
+    cache: Any = None,
+    offline: bool = False,
     client: Any = None,
     region_name: str | None = None,
     endpoint_url: str | None = None,
@@ -972,9 +974,9 @@ def label(
     levels : str or list of str, optional
         The level (or levels) to relabel. Default: ``CampaignId`` and ``JourneyId`` when
         present (with a mapping, also ``CampaignActivityId`` and ``JourneyActivityId``).
-    client, region_name, endpoint_url, boto3_session
-        As for :func:`~pinpoint_kpi_pandas.read_pinpoint_kpi`, used only when ``names`` is
-        None.
+    cache, offline, client, region_name, endpoint_url, boto3_session
+        As for :func:`~pinpoint_kpi_pandas.list_campaigns`, used only when ``names`` is None:
+        with ``offline=True`` the names come from the listing saved in ``cache``.
 
     Returns
     -------
@@ -1010,6 +1012,8 @@ def label(
         mapping = _fetch_names(
             df,
             levels,
+            cache=cache,
+            offline=offline,
             client=client,
             region_name=region_name,
             endpoint_url=endpoint_url,

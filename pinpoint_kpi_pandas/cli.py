@@ -379,9 +379,21 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
         **_client_kwargs(args),
     )
     if args.names:
-        frame = frame.pinpoint.label(**_client_kwargs(args))
+        frame = frame.pinpoint.label(cache=args.cache, offline=args.offline, **_client_kwargs(args))
     _write_frame(frame, args.output)
     return 0
+
+
+def _needs_windows(kpis, start: str | None, end: str | None) -> bool:
+    """Whether a read must keep calendar-month windows apart: a KPI that cannot be stitched,
+    over more than the API's 31 days."""
+    from .dates import MAX_WINDOW_DAYS, days_spanned, parse_instant
+
+    if start is None or all(k.is_date_grouped for k in kpis):
+        return False
+    first = parse_instant(start, argument="--start", end=False)
+    last = parse_instant(end, argument="--end", end=True) if end else None
+    return last is None or days_spanned(first, last) > MAX_WINDOW_DAYS
 
 
 def _write_frame(frame, output: str | None) -> None:
@@ -492,15 +504,15 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         args.end,
         campaign_id=campaigns,
         journey_id=journeys,
-        # windows of KPIs that cannot be stitched are kept apart; compare() combines them
-        keep_windows=not all(k.is_date_grouped for k in kpis),
+        # windows of KPIs that cannot be stitched are kept apart (compare() adds them up)
+        keep_windows=_needs_windows(kpis, args.start, args.end),
         cache=args.cache,
         offline=args.offline,
         progress=False,
         **_client_kwargs(args),
     )
     if not args.no_names:
-        frame = frame.pinpoint.label(**_client_kwargs(args))
+        frame = frame.pinpoint.label(cache=args.cache, offline=args.offline, **_client_kwargs(args))
     table = frame.pinpoint.compare(args.baseline, args.metric, alpha=args.alpha)
     print(format_comparison(table))
     if args.csv:

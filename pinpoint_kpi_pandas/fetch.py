@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +28,7 @@ from .errors import (
     ServiceError,
 )
 from .plan import KpiRequest
-from .store import ResponseStore
+from .store import ResponseStore, StoreWarning
 
 __all__ = ["DEFAULT_MAX_WORKERS", "FetchOutcome", "RequestPacer", "fetch_responses"]
 
@@ -257,6 +258,17 @@ def fetch_responses(
         else:
             pending.append(i)
 
+    if store is not None and store.served_provisional:
+        listed = "\n  ".join(str(p) for p in store.served_provisional[:5])
+        more = len(store.served_provisional) - 5
+        warnings.warn(
+            f"{len(store.served_provisional)} stored answers are provisional: they were fetched "
+            "within Pinpoint's ~2-hour data latency of their window's end, so their last day may "
+            f"be incomplete; re-run online to refresh them:\n  {listed}"
+            + (f"\n  ... and {more} more" if more > 0 else ""),
+            StoreWarning,
+            stacklevel=3,
+        )
     if offline and pending:
         missing = [requests[i] for i in pending]
         listed = "\n  ".join(r.describe() for r in missing)

@@ -109,6 +109,7 @@ class ResponseStore:
                 f"cache must be a directory path (str or pathlib.Path), not {type(root).__name__}."
             )
         self.root = Path(root)
+        self.served_provisional: list[Path] = []
         if self.root.exists() and not self.root.is_dir():
             raise InvalidArgumentError(
                 f"cache={str(root)!r} is a file; pass a directory path (it is created if needed)."
@@ -137,7 +138,8 @@ class ResponseStore:
 
         A corrupt file, or one that answers another request, is reported with a
         :class:`StoreWarning` and treated as missing. A provisional answer is returned only when
-        ``allow_provisional`` (offline reads), with a warning.
+        ``allow_provisional`` (offline reads), and its path is added to
+        :attr:`served_provisional` so the read can say so once.
         """
         if not self.cacheable(request):
             return None
@@ -149,12 +151,7 @@ class ResponseStore:
             provisional = self._provisional_path(request)
             found = self._load(provisional, request)
             if found is not None:
-                warnings.warn(
-                    f"{provisional} was fetched within Pinpoint's ~2-hour data latency of its "
-                    "window's end, so its last day may be incomplete; re-run online to refresh it.",
-                    StoreWarning,
-                    stacklevel=4,
-                )
+                self.served_provisional.append(provisional)
                 return found
         return None
 

@@ -999,11 +999,13 @@ def compare_campaigns(
         if names is None:
             from .listing import list_campaigns
 
-            client_kwargs = {
+            client_kwargs = {  # offline with a cache: the names come from the saved listing
                 k: reader_kwargs[k]
-                for k in ("client", "region_name", "endpoint_url", "boto3_session")
+                for k in (
+                    "cache", "offline", "client", "region_name", "endpoint_url", "boto3_session"
+                )
                 if k in reader_kwargs
-            }
+            }  # fmt: skip
             listing = list_campaigns(source, **client_kwargs)
             names = listing
         labels = _names_mapping(names)

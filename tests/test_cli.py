@@ -245,3 +245,39 @@ def test_fetch_keep_windows_and_its_refusal_without(capsys, emulator, app):
         "SuccessfulDeliveries",
     ]
     assert got["Window"].nunique() == 3
+
+
+def test_compare_without_dates_and_within_31_days_needs_no_windows(capsys, emulator, app):
+    email = [c.id for c in app.campaigns if c.channel == "EMAIL"]
+    status, out, err = _run(
+        capsys, "compare", app.id, *RUN_COUNTS, "--campaign", *email, "--metric", "EmailOpenRate",
+        "--endpoint-url", emulator.endpoint_url,
+    )  # fmt: skip
+    assert status == 0, err
+    status, out, err = _run(
+        capsys, "compare", app.id, "unique-deliveries", "--start", "2026-09-15",
+        "--end", "2026-10-10", "--campaign", *email, "--endpoint-url", emulator.endpoint_url,
+    )  # fmt: skip
+    assert status == 0, err  # 26 days: one exact answer per campaign, nothing to add up
+    assert "Endpoint deliveries" in out
+
+
+def test_compare_offline_takes_names_from_the_store(capsys, app, tmp_path):
+    from pinpoint_kpi_pandas import emulator as emulator_module
+
+    email = [c.id for c in app.campaigns if c.channel == "EMAIL"]
+    args = ("compare", app.id, *RUN_COUNTS, "--start", "2026-08-01", "--end", "2026-10-29",
+            "--metric", "EmailOpenRate", "--cache", str(tmp_path))  # fmt: skip
+    with emulator_module.running(seed=0) as emu:
+        ppk.list_campaigns(app.id, cache=tmp_path, endpoint_url=emu.endpoint_url)
+        status, online, err = _run(capsys, *args, "--campaign", *email,
+                                   "--endpoint-url", emu.endpoint_url)  # fmt: skip
+        assert status == 0, err
+        url = emu.endpoint_url
+    # the server is gone: everything, names included, comes from the store (October ends on
+    # the emulator's clock day, so those answers are provisional, and said so once)
+    with pytest.warns(ppk.store.StoreWarning, match="12 stored answers are provisional"):
+        status, offline, err = _run(capsys, *args, "--campaign", *email, "--offline",
+                                    "--endpoint-url", url)  # fmt: skip
+    assert status == 0, err
+    assert offline == online and "Welcome Series Email" in offline
