@@ -531,3 +531,18 @@ def test_listing_failures_name_the_listing_not_a_kpi(tmp_path, pinpoint_client_f
         ppk.list_campaigns("a1", client=once)
     with pytest.raises(MissingFromStoreError, match="needs the project's journeys listing"):
         ppk.list_journeys("a1", cache=tmp_path, offline=True)
+
+
+@pytest.mark.parametrize("workers", [1, 5])
+def test_max_workers_bounds_the_requests_in_flight(workers):
+    with emulator_module.running(seed=0, latency_ms=50) as emu:
+        app = emu.world.applications[0]
+        ppk.read_pinpoint_kpi(
+            app.id,
+            KPI,
+            *RANGE,
+            campaign_id="all",
+            max_workers=workers,
+            endpoint_url=emu.endpoint_url,
+        )
+        assert emu.peak_in_flight == workers

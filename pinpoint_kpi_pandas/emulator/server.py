@@ -133,6 +133,9 @@ class Emulator:
     ----------
     world : World
         The data served; ``world.applications[0]`` is the main sample.
+    peak_in_flight : int
+        The most requests the server was handling at once (since the last :meth:`clear_log`):
+        shows a client's real concurrency.
     request_log : RequestLog
         Every request answered, oldest first.
     clock : Clock
@@ -173,6 +176,9 @@ class Emulator:
             latency_ms, rate_limit, burst, error_rate, failing_ids, seed, throttle_rate
         )
         self.request_log = RequestLog()
+        self.peak_in_flight = 0
+        self._in_flight = 0
+        self._in_flight_lock = threading.Lock()
         self.host = host
         self.port = port
         self._server: _Server | None = None
@@ -248,8 +254,19 @@ class Emulator:
         return f"http://{host}:{self.port}"
 
     def clear_log(self) -> None:
-        """Forget the requests logged so far."""
+        """Forget the requests logged so far (and the peak of requests in flight)."""
         self.request_log.clear()
+        with self._in_flight_lock:
+            self.peak_in_flight = self._in_flight
+
+    def _arrived(self) -> None:
+        with self._in_flight_lock:
+            self._in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self._in_flight)
+
+    def _answered(self) -> None:
+        with self._in_flight_lock:
+            self._in_flight -= 1
 
     def __repr__(self) -> str:
         state = self.endpoint_url if self._server is not None else "stopped"
@@ -457,7 +474,12 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def do_GET(self) -> None:
-        self._serve()
+        emu = self.server.emulator
+        emu._arrived()
+        try:
+            self._serve()
+        finally:
+            emu._answered()
 
     do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_GET
 
