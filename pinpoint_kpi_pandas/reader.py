@@ -376,9 +376,11 @@ def read_pinpoint_kpi_json(
         As :func:`read_pinpoint_kpi` returns: answers for several campaigns (journeys) stack
         under a ``CampaignId`` (``JourneyId``) level; windows of a ``-grouped-by-date`` KPI are
         stitched (a day saved twice with the same values is kept once); other KPIs saved for
-        several windows get a leading ``Window`` level (``start/end`` in ISO 8601) so windows
-        are never merged; several KPIs of one grouping are joined side by side.
-        ``df.attrs["pinpoint"]["files"]`` lists the files read.
+        several windows get a ``Window`` level (``start/end`` in ISO 8601; after the id level,
+        as ``keep_windows=True`` gives live) so windows are never merged; several KPIs of one
+        grouping are joined side by side, in catalog order. Ids come in the order of the files.
+        Reading a ``cache=`` folder skips the project listings saved there and warns about
+        provisional answers. ``df.attrs["pinpoint"]["files"]`` lists the files read.
 
     Raises
     ------
