@@ -329,7 +329,8 @@ def service_error(
         message = error.get("Message") or message
         status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
     cls = ServiceError
-    text = f"{what or request.describe()} failed: {code}"
+    subject = what or (request.describe() if request is not None else "a Pinpoint call")
+    text = f"{subject} failed: {code}"
     if status:
         text += f" (HTTP {status})"
     text += f": {message}"

@@ -111,7 +111,7 @@ class KpiRequest:
         where = f"application {self.application_id}"
         if self.resource_id is not None:
             where = f"{self.scope} {self.resource_id}"
-        if self.start_time is None:
+        if self.start_time is None or self.end_time is None:
             window = "for the service's default window"
         else:
             window = f"from {format_instant(self.start_time)} to {format_instant(self.end_time)}"
@@ -183,7 +183,7 @@ def _id_list(value: object, argument: str) -> tuple[tuple[str, ...], bool]:
     if isinstance(value, str):
         return (check_id(value, argument),), False
     if isinstance(value, Sequence) or _is_array_like(value):
-        items = list(value)  # type: ignore[arg-type]
+        items = list(value)  # type: ignore[call-overload]
         if not items:
             raise InvalidArgumentError(
                 f"{argument} is an empty list; pass at least one id, or None for "
@@ -298,21 +298,26 @@ def plan_kpi_requests(
 
     if not isinstance(keep_windows, bool):
         raise ArgumentTypeError(f"keep_windows must be True or False, not {keep_windows!r}.")
-    start, end = _resolve_range(start_time, end_time, now)
-    windows: list[tuple[datetime | None, datetime | None]] = [(start, end)]
-    if keep_windows and start is None:
-        raise InvalidArgumentError(
-            "keep_windows=True needs a range: pass start_time (and end_time)."
-        )
-    if keep_windows:
-        windows = split_windows(start, end)
-    elif start is not None and end is not None:
+    span = _resolve_range(start_time, end_time, now)
+    start: datetime | None = None
+    end: datetime | None = None
+    windows: list[tuple[datetime | None, datetime | None]] = [(None, None)]
+    if span is None:
+        if keep_windows:
+            raise InvalidArgumentError(
+                "keep_windows=True needs a range: pass start_time (and end_time)."
+            )
+    else:
+        start, end = span
         spanned = days_spanned(start, end)
-        if spanned > MAX_WINDOW_DAYS:
+        if not keep_windows and spanned > MAX_WINDOW_DAYS:
             not_stitchable = [k for k in kpis if not k.is_date_grouped]
             if not_stitchable:
                 raise InvalidArgumentError(_too_long_message(not_stitchable, spanned, scope))
-            windows = split_windows(start, end)
+        if keep_windows or spanned > MAX_WINDOW_DAYS:
+            windows = list(split_windows(start, end))
+        else:
+            windows = [(start, end)]
 
     ids: tuple[str | None, ...] = resource_ids if resource_ids else (None,)
     requests = tuple(
@@ -336,23 +341,24 @@ def plan_kpi_requests(
 
 def _resolve_range(
     start_time: DateLike | None, end_time: DateLike | None, now: datetime | None
-) -> tuple[datetime | None, datetime | None]:
-    start = (
-        None if start_time is None else parse_instant(start_time, argument="start_time", end=False)
-    )
-    end = None if end_time is None else parse_instant(end_time, argument="end_time", end=True)
-    if start is None and end is None:
-        return None, None
-    if end is None:
+) -> tuple[datetime, datetime] | None:
+    """The inclusive UTC range asked for, or None for the service's default window."""
+    if start_time is None and end_time is None:
+        return None
+    if end_time is None:
         end = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-        if end < start:
+    else:
+        end = parse_instant(end_time, argument="end_time", end=True)
+    if start_time is None:
+        start = (end - timedelta(days=MAX_WINDOW_DAYS - 1)).replace(hour=0, minute=0, second=0)
+    else:
+        start = parse_instant(start_time, argument="start_time", end=False)
+    if end < start:
+        if end_time is None:
             raise InvalidArgumentError(
                 f"start_time {format_instant(start)} is in the future (now is "
                 f"{format_instant(end)}); pass an earlier start_time, or an end_time too."
             )
-    if start is None:
-        start = (end - timedelta(days=MAX_WINDOW_DAYS - 1)).replace(hour=0, minute=0, second=0)
-    if end < start:
         raise InvalidArgumentError(
             f"end_time {format_instant(end)} is before start_time {format_instant(start)}; "
             "swap them."

@@ -124,7 +124,11 @@ class ResponseStore:
         return request.start_time is not None and request.end_time is not None
 
     def path(self, request: KpiRequest) -> Path:
-        """Where the final answer to ``request`` lives."""
+        """Where the final answer to ``request`` lives (requests with a window only)."""
+        if request.start_time is None or request.end_time is None:
+            raise InvalidArgumentError(
+                f"{request.describe()} has no window, so it is never stored (see cacheable())."
+            )
         folder = self.root / request.application_id / request.scope / (request.resource_id or "app")
         name = f"{_compact(request.start_time)}--{_compact(request.end_time)}.json"
         return folder / request.kpi_name / name
@@ -196,7 +200,7 @@ class ResponseStore:
 
         Answers still within the data latency at fetch time are saved as provisional.
         """
-        if not self.cacheable(request):
+        if request.end_time is None or not self.cacheable(request):
             return None
         shaped = to_cli_shape(response, request.response_key)
         final = self.path(request)
