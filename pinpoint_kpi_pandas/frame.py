@@ -504,15 +504,33 @@ def _describe_key(index: pd.Index, key: Any) -> str:
     return ", ".join(parts)
 
 
-def empty_kpi_frame(kpi: catalog.Kpi | None, id_level: str | None = None) -> pd.DataFrame:
-    """An empty frame with the index names and value column a KPI's answers would have."""
+def empty_kpi_frame(
+    kpi: catalog.Kpi | None, id_level: str | None = None, *, window: bool = False
+) -> pd.DataFrame:
+    """An empty frame with the index names and value column a KPI's answers would have.
+
+    ``id_level`` adds a leading id level, ``window`` a :data:`WINDOW_LEVEL` after it, as
+    :func:`assemble` gives when answers arrive.
+
+    Examples
+    --------
+    >>> kpi = catalog.get_kpi("unique-deliveries-grouped-by-date", "campaign")
+    >>> empty_kpi_frame(kpi, "CampaignId", window=True).index.names
+    FrozenList(['CampaignId', 'Window', 'Date'])
+    """
     frame = _empty_frame(kpi)
-    if id_level is None:
+    levels = []
+    if id_level is not None:
+        levels.append(pd.Index([], dtype="str", name=id_level))
+    if window:
+        levels.append(pd.Index([], dtype="str", name=WINDOW_LEVEL))
+    if not levels:
         return frame
-    ids = pd.Index([], dtype="str", name=id_level)
-    if isinstance(frame.index, pd.RangeIndex):
-        return frame.set_axis(ids, axis=0)
-    index = pd.MultiIndex.from_arrays([ids, frame.index[:0]], names=[id_level, frame.index.name])
+    if not isinstance(frame.index, pd.RangeIndex):
+        levels.append(frame.index[:0])
+    if len(levels) == 1:
+        return frame.set_axis(levels[0], axis=0)
+    index = pd.MultiIndex.from_arrays(levels, names=[level.name for level in levels])
     return frame.set_axis(index, axis=0)
 
 
@@ -549,6 +567,7 @@ def assemble(
     kpi_names: Sequence[str],
     id_level: str | None,
     resource_ids: Sequence[str] | None = None,
+    window: bool = False,
 ) -> pd.DataFrame:
     """Combine converted responses into one frame.
 
@@ -562,6 +581,10 @@ def assemble(
         ``"CampaignId"`` / ``"JourneyId"`` to add a leading id level, else None.
     resource_ids : sequence of str, optional
         The ids in level order (default: order of first appearance).
+    window : bool, default False
+        The frames carry a :data:`WINDOW_LEVEL` (see :func:`with_window_level`); a KPI with no
+        answer then gives an empty frame with that level too, so the index names do not depend
+        on whether anything arrived.
 
     Returns
     -------
@@ -577,7 +600,7 @@ def assemble(
             # the row as missing rather than let the id vanish from the frame.
             mine = [(n, rid, one_row_at_least(f), label) for n, rid, f, label in mine]
         if not mine:
-            per_kpi.append(empty_kpi_frame(kpi, id_level))
+            per_kpi.append(empty_kpi_frame(kpi, id_level, window=window))
             continue
         ids = list(dict.fromkeys(p[1] for p in mine))
         if resource_ids is not None:

@@ -277,6 +277,7 @@ def read_pinpoint_kpi(
         kpi_names=[k.name for k in plan.kpis],
         id_level=plan.id_level,
         resource_ids=plan.resource_ids,
+        window=plan.keep_windows,
     )
     result.attrs["pinpoint"] = _live_attrs(plan, outcome, parts)
     if outcome.failures:
@@ -486,7 +487,7 @@ def _assemble_saved(entries, files: list[str]) -> pd.DataFrame:
         if window_level:
             frame = with_window_level(frame, window_label(meta["start_time"], meta["end_time"]))
         parts.append((meta["kpi_names"][0], resource, frame, label))
-    result = assemble(parts, kpis=kpis, kpi_names=kpi_names, id_level=id_level)
+    result = assemble(parts, kpis=kpis, kpi_names=kpi_names, id_level=id_level, window=window_level)
     if window_level and id_level is not None:
         result = result.sort_index(level=[id_level, WINDOW_LEVEL], sort_remaining=False)
 

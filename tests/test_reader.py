@@ -524,3 +524,25 @@ def test_saved_kpis_come_back_in_catalog_order(pinpoint_client, sample_app, tmp_
     order = [k.value_key for k in catalog.kpis("application")]
     assert saved.columns.tolist() == sorted(saved.columns, key=order.index)
     assert saved.columns.tolist() == ["TxnEmailsWithComplaints", "TxnEmailsDelivered"]
+
+
+@pytest.mark.parametrize(
+    "kpi", ["unique-deliveries", "successful-deliveries-grouped-by-campaign-activity"]
+)
+def test_an_empty_keep_windows_read_has_the_window_level_too(read, emulator, sample_app, kpi):
+    sandbox = next(a for a in emulator.world.applications if not a.campaigns)
+    span = ("2026-08-10", "2026-10-28")
+    some = read(
+        sample_app.id, kpi, *span, campaign_id=[sample_app.campaigns[0].id], keep_windows=True
+    )
+    none = read(sandbox.id, kpi, *span, campaign_id="all", keep_windows=True)
+    assert none.empty and none.index.names == some.index.names
+    assert none.index.names[:2] == ["CampaignId", "Window"]
+    assert none.columns.tolist() == some.columns.tolist()
+    # every request failed (errors="warn"), no id level: the Window level is still there
+    one = read(sample_app.id, kpi, *span, campaign_id=sample_app.campaigns[0].id, keep_windows=True)
+    with pytest.warns(ppk.reader.PartialResultWarning, match="3 of 3"):
+        failed = read(sample_app.id, kpi, *span, campaign_id="f" * 32, keep_windows=True,
+                      errors="warn")  # fmt: skip
+    assert failed.empty and failed.index.names == one.index.names
+    assert failed.index.names[0] == "Window"
