@@ -260,7 +260,7 @@ def project_listing(
     store = cache if isinstance(cache, ResponseStore | None) else ResponseStore(cache)
     member = _LISTINGS[name][1]
     if offline:
-        saved = store.load_listing(application_id, name) if store is not None else None
+        saved = store.load_listing(application_id, name, member) if store is not None else None
         if saved is None:
             raise MissingFromStoreError(
                 f"offline=True needs the project's {name} listing, and "

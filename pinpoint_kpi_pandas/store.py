@@ -15,7 +15,8 @@ Guarantees:
 - files are written to a temporary name in the same directory, flushed to disk, then renamed, so a
   reader (or a second process filling the same store) never sees half a file;
 - a file that does not parse, or does not answer the request its name says, is reported with a
-  :class:`StoreWarning` and treated as missing (and so refetched);
+  :class:`StoreWarning` and treated as missing (and so refetched); so is a saved project listing
+  that does not parse or is not shaped as :meth:`ResponseStore.save_listing` wrote it;
 - an answer whose window ends within :data:`DATA_LATENCY` of the service's clock at fetch time may
   still grow; it is stored as ``<name>.provisional.json``, used only offline, and replaced by the
   next online read.
@@ -218,16 +219,53 @@ class ResponseStore:
         _atomic_write(target, json.dumps(payload, indent=4, ensure_ascii=False, default=str) + "\n")
         return target
 
-    def load_listing(self, application_id: str, name: str) -> dict | None:
-        """A listing saved by :meth:`save_listing`, or None."""
+    def load_listing(self, application_id: str, name: str, member: str) -> dict | None:
+        """A listing saved by :meth:`save_listing`, or None.
+
+        ``member`` is the payload member the listing is wrapped in (``"CampaignsResponse"``). A
+        file that does not parse, or does not hold ``{member: {"Item": [{"Id": str, ...}, ...]}}``,
+        is reported with a :class:`StoreWarning` and treated as missing.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> store = ResponseStore(tempfile.mkdtemp())
+        >>> listing = {"CampaignsResponse": {"Item": [{"Id": "c1"}]}}
+        >>> _ = store.save_listing("a1", "campaigns", listing)
+        >>> store.load_listing("a1", "campaigns", "CampaignsResponse")
+        {'CampaignsResponse': {'Item': [{'Id': 'c1'}]}}
+        """
         target = self.root / application_id / f"{name}.json"
         try:
-            return json.loads(target.read_text("utf-8"))
+            saved = json.loads(target.read_text("utf-8"))
         except FileNotFoundError:
             return None
-        except ValueError as exc:
+        except (OSError, ValueError) as exc:
             warnings.warn(f"{target} is corrupt ({exc}); ignoring it.", StoreWarning, stacklevel=3)
             return None
+        problem = _listing_problem(saved, member)
+        if problem is not None:
+            warnings.warn(
+                f"{target} is corrupt ({problem}); ignoring it.", StoreWarning, stacklevel=3
+            )
+            return None
+        return saved
+
+
+def _listing_problem(saved: object, member: str) -> str | None:
+    """What is wrong with the shape of a saved listing, or None."""
+    if not isinstance(saved, dict):
+        return f"a JSON object was expected, not {type(saved).__name__}"
+    page = saved.get(member)
+    if not isinstance(page, dict):
+        return f"no {member!r} object"
+    items = page.get("Item")
+    if not isinstance(items, list):
+        return f"{member}.Item must be a list, not {type(items).__name__}"
+    for number, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("Id"), str):
+            return f"{member}.Item[{number}] has no string 'Id'"
+    return None
 
 
 def _atomic_write(target: Path, text: str) -> None:

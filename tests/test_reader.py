@@ -546,3 +546,38 @@ def test_an_empty_keep_windows_read_has_the_window_level_too(read, emulator, sam
                       errors="warn")  # fmt: skip
     assert failed.empty and failed.index.names == one.index.names
     assert failed.index.names[0] == "Window"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{}",
+        "[]",
+        '{"CampaignsResponse": {}}',
+        '{"CampaignsResponse": {"Item": {}}}',
+        '{"CampaignsResponse": {"Item": ["c1"]}}',
+        '{"CampaignsResponse": {"Item": [{"Name": "no id"}]}}',
+        '{"CampaignsResponse": {"Item": [{"Id": 7}]}}',
+        "not json",
+    ],
+)
+def test_a_saved_listing_of_the_wrong_shape_is_treated_as_missing(
+    emulator, sample_app, tmp_path, content
+):
+    listing = tmp_path / sample_app.id / "campaigns.json"
+    listing.parent.mkdir()
+    listing.write_text(content)
+    warned = pytest.warns(ppk.store.StoreWarning, match="campaigns.json is corrupt")
+    missing = pytest.raises(ppk.errors.MissingFromStoreError, match="campaigns listing")
+    with warned, missing:
+        ppk.list_campaigns(sample_app.id, cache=tmp_path, offline=True)
+    warned = pytest.warns(ppk.store.StoreWarning, match="campaigns.json is corrupt")
+    missing = pytest.raises(ppk.errors.MissingFromStoreError, match="campaigns listing")
+    with warned, missing:
+        ppk.read_pinpoint_kpi(sample_app.id, "unique-deliveries", **WINDOW, campaign_id="all",
+                              cache=tmp_path, offline=True)  # fmt: skip
+    # online, the listing is fetched again and saved whole
+    online = ppk.list_campaigns(sample_app.id, cache=tmp_path, endpoint_url=emulator.endpoint_url)
+    offline = ppk.list_campaigns(sample_app.id, cache=tmp_path, offline=True)
+    pd.testing.assert_frame_equal(offline, online)
+    assert len(online) == len(sample_app.campaigns)
