@@ -12,10 +12,10 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import ArgumentTypeError, MissingFromStoreError
+from .errors import ArgumentTypeError, InvalidArgumentError, MissingFromStoreError
 from .fetch import service_error
 from .plan import check_id
-from .store import ResponseStore
+from .store import OFFLINE_NEEDS_CACHE, ResponseStore
 
 __all__ = ["LISTING_MEMBERS", "list_applications", "list_campaigns", "list_journeys"]
 
@@ -163,7 +163,9 @@ def list_campaigns(
         A response store (as for :func:`read_pinpoint_kpi`): the listing is saved there, and
         read back from there when ``offline=True``.
     offline : bool, default False
-        Never call the service; read the listing saved in ``cache``.
+        Never call the service; read the listing saved in ``cache`` (which it needs: without
+        one, :class:`~pinpoint_kpi_pandas.errors.InvalidArgumentError`, as for
+        :func:`read_pinpoint_kpi`).
     client, region_name, endpoint_url, boto3_session
         As for :func:`read_pinpoint_kpi`.
 
@@ -212,7 +214,9 @@ def list_journeys(
         A response store (as for :func:`read_pinpoint_kpi`): the listing is saved there, and
         read back from there when ``offline=True``.
     offline : bool, default False
-        Never call the service; read the listing saved in ``cache``.
+        Never call the service; read the listing saved in ``cache`` (which it needs: without
+        one, :class:`~pinpoint_kpi_pandas.errors.InvalidArgumentError`, as for
+        :func:`read_pinpoint_kpi`).
     client, region_name, endpoint_url, boto3_session
         As for :func:`read_pinpoint_kpi`.
 
@@ -252,21 +256,24 @@ def project_listing(
     """The items of a project's ``campaigns`` or ``journeys`` listing, every page.
 
     Online, the listing is fetched and, with a store, saved there (AWS CLI shape); offline it is
-    read back from the store and the service is never called.
+    read back from the store and the service is never called (``offline=True`` without a store is
+    an :class:`InvalidArgumentError`, as in the readers; a store without the listing, or with a
+    corrupt one, is a :class:`MissingFromStoreError`).
     """
     check_id(application_id, "application_id")
     if not isinstance(offline, bool):
         raise ArgumentTypeError(f"offline must be True or False, not {offline!r}.")
+    if offline and cache is None:
+        raise InvalidArgumentError(OFFLINE_NEEDS_CACHE)
     store = cache if isinstance(cache, ResponseStore | None) else ResponseStore(cache)
     member = _LISTINGS[name][1]
-    if offline:
-        saved = store.load_listing(application_id, name, member) if store is not None else None
+    if offline and store is not None:
+        saved = store.load_listing(application_id, name, member)
         if saved is None:
             raise MissingFromStoreError(
-                f"offline=True needs the project's {name} listing, and "
-                f"{'the store at ' + str(store.root) if store else 'no store (cache=None)'} has "
-                f"none; run once online with the same cache= (reading {name[:-1]}_id='all' or "
-                f"list_{name}() saves it), or pass the ids explicitly.",
+                f"offline=True needs the project's {name} listing, and the store at "
+                f"{store.root} has none; run once online with the same cache= (reading "
+                f"{name[:-1]}_id='all' or list_{name}() saves it), or pass the ids explicitly.",
                 missing=[],
             )
         return saved[member]["Item"]

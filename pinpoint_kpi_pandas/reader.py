@@ -41,7 +41,7 @@ from .frame import (
 )
 from .listing import LISTING_MEMBERS, project_listing
 from .plan import ID_LEVEL, KpiPlan, plan_kpi_requests
-from .store import PROVISIONAL_SUFFIX, ResponseStore, StoreWarning
+from .store import OFFLINE_NEEDS_CACHE, PROVISIONAL_SUFFIX, ResponseStore, StoreWarning
 
 __all__ = ["read_pinpoint_kpi", "read_pinpoint_kpi_json"]
 
@@ -184,10 +184,7 @@ def read_pinpoint_kpi(
     """
     _check_options(errors, max_workers, max_rate, offline, progress, dtype_backend)
     if offline and cache is None:
-        raise InvalidArgumentError(
-            "offline=True answers from a response store: pass cache='dir/' (the folder an "
-            "online read with cache= filled)."
-        )
+        raise InvalidArgumentError(OFFLINE_NEEDS_CACHE)
     if offline and (start_time is None or end_time is None):
         raise InvalidArgumentError(
             "offline=True needs both start_time and end_time: an open-ended range moves with "

@@ -46,6 +46,14 @@ PROVISIONAL_SUFFIX = ".provisional.json"
 """Answers fetched within the data latency of their window's end are stored under this suffix."""
 
 
+OFFLINE_NEEDS_CACHE = (
+    "offline=True answers from a response store: pass cache='dir/' (the folder an online read "
+    "with cache= filled)."
+)
+"""The message of the InvalidArgumentError every reader raises for ``offline=True`` without a
+``cache=``."""
+
+
 class StoreWarning(UserWarning):
     """A store file was unreadable or stale and will be refetched (or is provisional)."""
 

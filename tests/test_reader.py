@@ -581,3 +581,12 @@ def test_a_saved_listing_of_the_wrong_shape_is_treated_as_missing(
     offline = ppk.list_campaigns(sample_app.id, cache=tmp_path, offline=True)
     pd.testing.assert_frame_equal(offline, online)
     assert len(online) == len(sample_app.campaigns)
+
+
+@pytest.mark.parametrize("listing", [ppk.list_campaigns, ppk.list_journeys])
+def test_offline_listings_need_a_store_like_the_reader(listing):
+    with pytest.raises(InvalidArgumentError, match="pass cache=") as info:
+        listing("a1", offline=True)
+    with pytest.raises(InvalidArgumentError) as reader:
+        ppk.read_pinpoint_kpi("a1", "txn-emails-sent", "2026-10-01", "2026-10-28", offline=True)
+    assert str(info.value) == str(reader.value)
