@@ -386,14 +386,15 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 
 def _needs_windows(kpis, start: str | None, end: str | None) -> bool:
     """Whether a read must keep calendar-month windows apart: a KPI that cannot be stitched,
-    over more than the API's 31 days."""
-    from .dates import MAX_WINDOW_DAYS, days_spanned, parse_instant
+    over more than the API's 31 days (the range resolved as the reader resolves it: only
+    ``--start`` runs up to now, only ``--end`` is the 31 days ending then)."""
+    from .dates import MAX_WINDOW_DAYS, days_spanned
+    from .plan import resolve_range
 
-    if start is None or all(k.is_date_grouped for k in kpis):
+    if all(k.is_date_grouped for k in kpis):
         return False
-    first = parse_instant(start, argument="--start", end=False)
-    last = parse_instant(end, argument="--end", end=True) if end else None
-    return last is None or days_spanned(first, last) > MAX_WINDOW_DAYS
+    span = resolve_range(start, end)
+    return span is not None and days_spanned(*span) > MAX_WINDOW_DAYS
 
 
 def _write_frame(frame, output: str | None) -> None:

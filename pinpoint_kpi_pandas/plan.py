@@ -22,7 +22,7 @@ from .dates import (
 )
 from .errors import ArgumentTypeError, InvalidArgumentError
 
-__all__ = ["ID_LEVEL", "KpiPlan", "KpiRequest", "check_id", "plan_kpi_requests"]
+__all__ = ["ID_LEVEL", "KpiPlan", "KpiRequest", "check_id", "plan_kpi_requests", "resolve_range"]
 
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
@@ -298,7 +298,7 @@ def plan_kpi_requests(
 
     if not isinstance(keep_windows, bool):
         raise ArgumentTypeError(f"keep_windows must be True or False, not {keep_windows!r}.")
-    span = _resolve_range(start_time, end_time, now)
+    span = resolve_range(start_time, end_time, now)
     start: datetime | None = None
     end: datetime | None = None
     windows: list[tuple[datetime | None, datetime | None]] = [(None, None)]
@@ -339,10 +339,23 @@ def plan_kpi_requests(
     )
 
 
-def _resolve_range(
-    start_time: DateLike | None, end_time: DateLike | None, now: datetime | None
+def resolve_range(
+    start_time: DateLike | None, end_time: DateLike | None, now: datetime | None = None
 ) -> tuple[datetime, datetime] | None:
-    """The inclusive UTC range asked for, or None for the service's default window."""
+    """The inclusive UTC range a read asks for, exactly as :func:`plan_kpi_requests` resolves it.
+
+    Both None: None (the service's default window). Only ``start_time``: up to ``now`` (default:
+    the system clock). Only ``end_time``: the 31 days ending then.
+
+    Examples
+    --------
+    >>> from datetime import datetime, UTC
+    >>> start, end = resolve_range("2026-09-30", None, now=datetime(2026, 10, 27, 9, tzinfo=UTC))
+    >>> format_instant(start), format_instant(end)
+    ('2026-09-30T00:00:00Z', '2026-10-27T09:00:00Z')
+    >>> resolve_range(None, None) is None
+    True
+    """
     if start_time is None and end_time is None:
         return None
     if end_time is None:

@@ -281,3 +281,26 @@ def test_compare_offline_takes_names_from_the_store(capsys, app, tmp_path):
                                     "--endpoint-url", url)  # fmt: skip
     assert status == 0, err
     assert offline == online and "Welcome Series Email" in offline
+
+
+def test_compare_with_only_a_start_within_31_days_needs_no_windows(
+    capsys, emulator, app, monkeypatch
+):
+    from datetime import UTC, datetime
+
+    from pinpoint_kpi_pandas import plan
+
+    class EmulatorClock(datetime):  # "now" is the emulator's frozen clock, for the CLI and reader
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 10, 29, 12, tzinfo=UTC).astimezone(tz)
+
+    monkeypatch.setattr(plan, "datetime", EmulatorClock)
+    email = [c.id for c in app.campaigns if c.channel == "EMAIL"]
+    # 2026-09-30 to now: 30 days across a month boundary; one exact answer per campaign
+    status, out, err = _run(
+        capsys, "compare", app.id, "unique-deliveries", "--start", "2026-09-30",
+        "--campaign", *email, "--endpoint-url", emulator.endpoint_url,
+    )  # fmt: skip
+    assert status == 0, err
+    assert "Endpoint deliveries" in out
