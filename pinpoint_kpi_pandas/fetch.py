@@ -80,16 +80,20 @@ class RequestPacer:
     sending at a quota, a few unlucky requests are throttled again and again and their backoff
     (1, 2, 4, 8 s ...) sets the wall time. The pacer prevents that pile-up under a rate limit:
 
-    - it does nothing until the service has throttled and a full second of answers measures
-      the rate the service sustains; it then spaces attempts at that rate;
-    - without a 429 for a quarter second it climbs 10%; after a 429 (at most one adjustment per
-      quarter second) it returns to the measured rate, never below half the best rate the
-      service sustained during this read;
-    - if 429s keep coming at more than a fifth of attempts while paced, they are not about the
-      rate (pacing cannot help), and it stops pacing for the rest of the read.
+    - it does nothing until the service has throttled and a full second of answers (since the
+      first attempt) measures the rate it answers successfully; it then spaces attempts at
+      that rate;
+    - every quarter second (or once 12 answers have come, if fewer came) it looks at the share
+      of 429s in the answers since its last look:
+      above 5% it slows down by a quarter, at 1% or less it speeds up by 10%, else it holds;
+    - each time slowing down has halved the pace, it checks that the share of 429s fell with
+      it (under a rate limit it does: share = 1 - limit / pace); if it stayed within three
+      quarters of what it was, the 429s are not about the rate, and it stops pacing for the
+      rest of the read.
 
     ``max_rate`` is a fixed ceiling, applied from the first attempt. The pacer hooks the
-    client's ``before-send`` and ``response-received`` events for one read only.
+    client's ``before-send`` and ``response-received`` events for one read only; two reads
+    sharing one ``client=`` at the same time each pace all of its attempts.
 
     Parameters
     ----------
@@ -106,11 +110,12 @@ class RequestPacer:
     1000.0
     """
 
-    _WINDOW = 1.0  # seconds of answers that measure the service's rate
-    _SETTLE = 0.25  # at most one adjustment per this many seconds
-    _CLIMB = 1.10  # per _SETTLE without a 429
-    _FLOOR = 0.5  # never below this share of the best rate sustained in this read
-    _FUTILE = 0.2  # a 429 share above this, while paced, means pacing does not help
+    _WINDOW = 1.0  # seconds of answers that measure the service
+    _SETTLE = 0.25  # seconds between adjustments
+    _SLOWER, _FASTER = 0.75, 1.10
+    _HIGH, _LOW = 0.05, 0.01  # shares of 429s that slow down / allow speeding up
+    _RESPONSIVE = 0.75  # after halving the pace, the share of 429s must fall below this part
+    _SAMPLE = 12  # answers a look needs (at a slow pace, a look waits for them)
 
     def __init__(
         self, max_rate: float | None = None, *, clock: Callable[[], float] = time.monotonic
@@ -127,12 +132,14 @@ class RequestPacer:
         self._next = clock()
         self._first: float | None = None
         self._paced_since: float | None = None
-        self._answers: deque[tuple[float, bool]] = deque()  # (time, throttled) in the window
-        self._peak = 0.0
-        self._last_429 = self._last_change = float("-inf")
+        self._checkpoint: tuple[float, float] | None = None  # (pace, share of 429s) then
+        self._answers: deque[tuple[float, bool]] = deque()  # (time, throttled), last second
+        self._since_look: list[bool] = []  # throttled?, per answer since the last adjustment
+        self._last_look = float("-inf")
         self._lock = threading.Lock()
 
     def _capped(self, rate: float) -> float:
+        rate = max(rate, 1.0)
         return min(rate, self.max_rate) if self.max_rate else rate
 
     def wait(self, **_: Any) -> None:
@@ -143,11 +150,6 @@ class RequestPacer:
                 self._first = now
             if self.rate is None:
                 return
-            if self._paced_since is not None:
-                quiet = now - self._last_429 >= self._SETTLE
-                if quiet and now - self._last_change >= self._SETTLE:
-                    self.rate = self._capped(self.rate * self._CLIMB)
-                    self._last_change = now
             slot = max(now, self._next)
             self._next = slot + 1.0 / self.rate
         if slot > now:
@@ -158,39 +160,48 @@ class RequestPacer:
         status = (response_dict or {}).get("status_code")
         if status is None or (status >= 400 and status != 429):
             return  # transport errors and 5xx say nothing about the rate
-        now = self._clock()
         throttled = status == 429
         with self._lock:
+            now = self._clock()
             answers = self._answers
             answers.append((now, throttled))
             while answers[0][0] < now - self._WINDOW:
                 answers.popleft()
+            self._since_look.append(throttled)
+            self.throttled += throttled
             first = self._first if self._first is not None else now
-            full_window = now - first >= self._WINDOW
-            successes = sum(1 for _, t in answers if not t)
-            if full_window:
-                self._peak = max(self._peak, successes / self._WINDOW)
-            if not throttled:
+            if self.gave_up or now - first < self._WINDOW:
                 return
-            self.throttled += 1
-            self._last_429 = now
-            if self.gave_up or not full_window or now - self._last_change < self._SETTLE:
+            if self._paced_since is None:
+                if throttled:  # start pacing at the rate the service answers successfully
+                    self._paced_since = self._last_look = now
+                    successes = len(answers) - sum(t for _, t in answers)
+                    self.rate = self._capped(successes / self._WINDOW)
+                    self._next = max(self._next, now)
+                    self._since_look = []
                 return
-            paced_long_enough = (
-                self._paced_since is not None and now - self._paced_since >= self._WINDOW
-            )
-            if paced_long_enough and (len(answers) - successes) > self._FUTILE * len(answers):
-                self.gave_up = True  # still throttled while paced: not a rate limit
-                self.rate, self._paced_since = self.max_rate, None
-                return
-            measured = max(successes / self._WINDOW, self._FLOOR * self._peak, 1.0)
-            if self._paced_since is not None and self.rate is not None:
-                measured = min(measured, self.rate)  # a 429 never speeds the pace up
-            else:
-                self._paced_since = now
-            self.rate = self._capped(measured)
-            self._last_change = now
-            self._next = max(self._next, now)
+            if (
+                now - self._last_look < self._SETTLE
+                or len(self._since_look) < self._SAMPLE
+                or self.rate is None
+            ):
+                return  # too soon, or too few answers for a share to mean anything
+            recent = sum(self._since_look) / len(self._since_look)
+            self._since_look, self._last_look = [], now
+            if self._checkpoint is None:
+                self._checkpoint = (self.rate, recent)
+            elif self.rate <= self._checkpoint[0] / 2:
+                if recent > self._HIGH and recent > self._RESPONSIVE * self._checkpoint[1]:
+                    self.gave_up = True  # halving the pace did not cut the 429s
+                    self.rate, self._paced_since = self.max_rate, None
+                    return
+                self._checkpoint = (self.rate, recent)
+            if recent > self._HIGH:
+                self.rate = self._capped(self.rate * self._SLOWER)
+            elif recent <= self._LOW:
+                self.rate = self._capped(self.rate * self._FASTER)
+                if self.rate > self._checkpoint[0]:
+                    self._checkpoint = (self.rate, recent)
 
     @contextmanager
     def attached(self, client: Any) -> Iterator[None]:

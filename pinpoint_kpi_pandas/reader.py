@@ -85,7 +85,10 @@ def read_pinpoint_kpi(
     kpi_name : str or list of str
         A standard KPI name, e.g. ``"successful-delivery-rate-grouped-by-date"``; see
         :func:`pinpoint_kpi_pandas.catalog.kpis`. A list gives one wide frame, joined on the
-        index; the KPIs must share one grouping.
+        index; the KPIs must share one grouping. Columns come in catalog order, whatever the
+        order given (as :func:`pandas.read_csv`'s ``usecols``), so the frame equals
+        :func:`read_pinpoint_kpi_json` of the saved answers; ``df.attrs["pinpoint"]["kpi_names"]``
+        follows the same order.
     start_time, end_time : str, date, datetime or Timestamp, optional
         The inclusive range. Naive datetimes mean UTC, aware ones are converted; a date alone
         means the whole UTC day (a start at 00:00:00, an end at 23:59:59). Both None: the
@@ -131,7 +134,9 @@ def read_pinpoint_kpi(
         Client-side ceiling in requests per second (Pinpoint's quota is 300/s per account and
         Region, shared with your other callers).
     client : botocore client, optional
-        A ready ``boto3.client("pinpoint")``; overrides the next three arguments.
+        A ready ``boto3.client("pinpoint")``; overrides the next three arguments. Its own retry
+        settings apply, including botocore's per-client retry budget, which the clients built
+        here lift (see :mod:`pinpoint_kpi_pandas.client`).
     region_name : str, optional
         AWS Region for the client built here.
     endpoint_url : str, optional
@@ -324,9 +329,15 @@ def _check_options(errors, max_workers, max_rate, offline, progress, dtype_backe
         raise ArgumentTypeError(f"progress must be True, False or None, not {progress!r}.")
 
 
-def _failure_summary(failures, total: int) -> str:
-    lines = "\n  ".join(str(f) for f in failures)
-    return f"{len(failures)} of {total} Pinpoint requests failed:\n  {lines}\n"
+def _failure_summary(failures, total: int, shown: int = 10) -> str:
+    lines = "\n  ".join(str(f) for f in failures[:shown])
+    more = (
+        f"\n  ... and {len(failures) - shown} more (every one is in .failures, or in "
+        "df.attrs['pinpoint']['failed'] with errors='warn')"
+        if len(failures) > shown
+        else ""
+    )
+    return f"{len(failures)} of {total} Pinpoint requests failed:\n  {lines}{more}\n"
 
 
 def _live_attrs(plan: KpiPlan, outcome, parts) -> dict:
@@ -376,7 +387,9 @@ def read_pinpoint_kpi_json(
         stitched (a day saved twice with the same values is kept once); other KPIs saved for
         several windows get a ``Window`` level (``start/end`` in ISO 8601; after the id level,
         as ``keep_windows=True`` gives live) so windows are never merged; several KPIs of one
-        grouping are joined side by side, in catalog order. Ids come in the order of the files.
+        grouping are joined side by side, in catalog order (as a live read orders them). Ids
+        come in the order of the files: files do not record the order a live read asked for, so
+        name (or sort) them in that order to get the live frame back.
         Reading a ``cache=`` folder skips the project listings saved there and warns about
         provisional answers. ``df.attrs["pinpoint"]["files"]`` lists the files read.
 

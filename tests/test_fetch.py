@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import pinpoint_kpi_pandas as ppk
+from pinpoint_kpi_pandas import catalog
 from pinpoint_kpi_pandas import emulator as emulator_module
 from pinpoint_kpi_pandas.errors import FetchError, MissingFromStoreError, ServiceError
 from pinpoint_kpi_pandas.reader import PartialResultWarning
@@ -380,17 +381,74 @@ def test_pacer_waits_for_a_full_second_of_answers_before_pacing():
     assert pacer.rate == pytest.approx(81, abs=1)
 
 
-def test_pacer_never_drops_below_half_the_best_sustained_rate():
+class Bucket:
+    """A token bucket on the fake clock, as a rate-limited service."""
+
+    def __init__(self, rate, burst, clock):
+        self.rate, self.burst, self.tokens, self.clock, self.last = (
+            rate,
+            burst,
+            burst,
+            clock,
+            clock(),
+        )
+
+    def status(self):
+        now = self.clock()
+        self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
+        self.last = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 200
+        return 429
+
+
+def drive(pacer, clock, answer, seconds, capacity=300.0):
+    """A client that could send ``capacity`` attempts/s, paced by ``pacer``; fake time only."""
+    import pinpoint_kpi_pandas.fetch as fetch_module
+
+    end, free, statuses = clock.now + seconds, clock.now, []
+    sleep = fetch_module.time.sleep
+    fetch_module.time.sleep = lambda s: None
+    try:
+        while clock.now < end:
+            clock.now = max(free, pacer._next if pacer.rate else free)
+            pacer.wait()
+            free = clock.now + 1 / capacity
+            statuses.append(answer())
+            pacer.observe(response_dict={"status_code": statuses[-1]})
+    finally:
+        fetch_module.time.sleep = sleep
+    return statuses
+
+
+@pytest.mark.parametrize("burst", [1, 100, 300])
+def test_pacer_settles_near_a_rate_limit_whatever_its_burst(burst):
     from pinpoint_kpi_pandas.fetch import RequestPacer
 
     clock = FakeClock()
     pacer = RequestPacer(clock=clock)
-    pacer.wait()
-    answers(pacer, clock, [200] * 100, 1.0)  # the service sustained 100/s
-    # then two seconds at 25 successes/s, a 429 every 0.2 s (a sixth of the answers)
-    answers(pacer, clock, ([429] + [200] * 5) * 10, 2.0)
+    bucket = Bucket(100, burst, clock)
+    statuses = drive(pacer, clock, bucket.status, seconds=10)
     assert not pacer.gave_up
-    assert pacer.rate == pytest.approx(50, rel=0.1)  # half the best (~100/s), not 25
+    assert 80 <= pacer.rate <= 125  # near the limit
+    last_seconds = statuses[-250:]
+    assert last_seconds.count(429) / len(last_seconds) < 0.2  # few 429s once settled
+
+
+@pytest.mark.parametrize("share", [0.1, 0.3])
+def test_pacer_steps_aside_when_429s_are_not_about_the_rate(share):
+    import random
+
+    from pinpoint_kpi_pandas.fetch import RequestPacer
+
+    clock = FakeClock()
+    pacer = RequestPacer(clock=clock)
+    draw = random.Random(1).random
+    statuses = drive(pacer, clock, lambda: 429 if draw() < share else 200, seconds=10)
+    assert pacer.gave_up and pacer.rate is None
+    successes = statuses.count(200) / 10
+    assert successes > 0.8 * 300 * (1 - share)  # paced only briefly
 
 
 def test_pacer_gives_up_when_throttling_is_not_about_the_rate():
@@ -546,3 +604,27 @@ def test_max_workers_bounds_the_requests_in_flight(workers):
             endpoint_url=emu.endpoint_url,
         )
         assert emu.peak_in_flight == workers
+
+
+def test_our_clients_retry_every_request_fully_however_many_fail(pinpoint_client_factory):
+    # botocore's standard mode shares a retry budget per client (500 units, 14 per retry after
+    # a 500): a read of many failing requests empties it and later requests are not retried.
+    from pinpoint_kpi_pandas.client import make_client
+
+    kpis = [k.name for k in catalog.kpis("application") if k.is_date_grouped]
+    world = emulator_module.build_world(seed=0)
+    app = world.applications[0]
+    with emulator_module.running(seed=0, failing_ids=[app.id]) as emu:
+        attempts = {}
+        for name, client in [
+            ("botocore", pinpoint_client_factory(emu.endpoint_url, retries={
+                "mode": "standard", "total_max_attempts": 3})),
+            ("library", make_client(endpoint_url=emu.endpoint_url, max_attempts=3)),
+        ]:  # fmt: skip
+            emu.clear_log()
+            with pytest.warns(PartialResultWarning):
+                ppk.read_pinpoint_kpi(app.id, kpis, *RANGE, errors="warn", client=client)
+            attempts[name] = len(kpi_calls(emu))
+    requests = len(kpis) * 3
+    assert attempts["library"] == 3 * requests  # every request tried three times
+    assert attempts["botocore"] < 3 * requests  # the shared budget ran out
