@@ -122,7 +122,8 @@ class KpiRequest:
 class KpiPlan:
     """A validated read: its requests, in the order their frames are assembled.
 
-    Requests are ordered KPI by KPI, then id by id, then window by window.
+    Requests are ordered KPI by KPI (in catalog order, whatever the order given), then id by id
+    (as given), then window by window.
 
     Examples
     --------
@@ -130,7 +131,7 @@ class KpiPlan:
     ...                                 "successful-delivery-rate-grouped-by-date"],
     ...                          "2026-08-20", "2026-09-30", campaign_id="c1")
     >>> [(r.kpi_name[:6], r.start_time.day) for r in plan.requests]
-    [('unique', 20), ('unique', 1), ('succes', 20), ('succes', 1)]
+    [('succes', 20), ('succes', 1), ('unique', 20), ('unique', 1)]
     >>> plan.query()["scope"], plan.id_level
     ('campaign', None)
     """
@@ -234,7 +235,8 @@ def plan_kpi_requests(
     application_id : str
         The project id.
     kpi_name : str or list of str
-        Standard KPI names; several must share one grouping.
+        Standard KPI names; several must share one grouping. They are planned in catalog order,
+        whatever the order given (``plan.kpis``, the requests and so the frame's columns).
     start_time, end_time : date-like, optional
         The inclusive range; see :func:`pinpoint_kpi_pandas.dates.parse_instant`. Both None asks
         for the service's default window. Only ``start_time``: up to ``now``. Only ``end_time``:
@@ -281,7 +283,12 @@ def plan_kpi_requests(
         resource_ids, as_list = _id_list(journey_id, "journey_id")
         id_level = ID_LEVEL[scope] if as_list else None
 
-    kpis = tuple(catalog.get_kpi(name, scope) for name in names)
+    # Catalog order, whatever the order given (as read_csv's usecols): requests, columns and
+    # attrs then agree with a read of the saved answers, which carry no request order.
+    order = {k.name: i for i, k in enumerate(catalog.kpis(scope))}
+    kpis = tuple(
+        sorted((catalog.get_kpi(name, scope) for name in names), key=lambda k: order[k.name])
+    )
     groupings = {k.grouped_by for k in kpis}
     if len(groupings) > 1:
         described = ", ".join(f"{k.name} ({k.grouped_by or 'ungrouped'})" for k in kpis)

@@ -167,10 +167,10 @@ def test_multi_kpi_frames_line_up(read, sample_app):
         "successful-delivery-rate-grouped-by-campaign-activity",
     ]
     df = read(sample_app.id, kpis, **WINDOW, campaign_id=email.id)
-    assert df.columns.tolist() == [
-        "AttemptedDeliveries",
-        "SuccessfulDeliveries",
+    assert df.columns.tolist() == [  # catalog order, whatever the order asked
         "SuccessfulDeliveryRate",
+        "SuccessfulDeliveries",
+        "AttemptedDeliveries",
     ]
     assert df.index.name == "CampaignActivityId" and len(df) > 1
     np.testing.assert_allclose(
@@ -590,3 +590,16 @@ def test_offline_listings_need_a_store_like_the_reader(listing):
     with pytest.raises(InvalidArgumentError) as reader:
         ppk.read_pinpoint_kpi("a1", "txn-emails-sent", "2026-10-01", "2026-10-28", offline=True)
     assert str(info.value) == str(reader.value)
+
+
+def test_a_multi_kpi_read_and_its_saved_answers_give_the_same_frame(read, sample_app, tmp_path):
+    kpis = ["unique-deliveries-grouped-by-date", "successful-delivery-rate-grouped-by-date"]
+    order = [k.name for k in catalog.kpis("campaign")]
+    assert kpis != sorted(kpis, key=order.index)  # asked in non-catalog order
+    ids = sorted(c.id for c in sample_app.campaigns[:3])  # files come back in id order
+    live = read(sample_app.id, kpis, "2026-08-20", "2026-10-28", campaign_id=ids, cache=tmp_path)
+    assert live.columns.tolist() == ["SuccessfulDeliveryRate", "UniqueDeliveries"]
+    assert live.attrs["pinpoint"]["kpi_names"] == kpis[::-1]
+    saved = ppk.read_pinpoint_kpi_json(tmp_path)
+    pd.testing.assert_frame_equal(saved, live)
+    assert saved.attrs["pinpoint"]["kpi_names"] == live.attrs["pinpoint"]["kpi_names"]
