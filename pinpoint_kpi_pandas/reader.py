@@ -305,10 +305,6 @@ def _slot(request) -> tuple:
     return (request.resource_id, request.start_time, request.end_time)
 
 
-def _names(kpi_name: str | Sequence[str]) -> list[str]:
-    return [kpi_name] if isinstance(kpi_name, str) else list(kpi_name)
-
-
 def _check_options(errors, max_workers, max_rate, offline, progress, dtype_backend) -> None:
     check_dtype_backend(dtype_backend)
     if errors not in ("raise", "warn"):
