@@ -22,8 +22,6 @@ import contextlib
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,22 +30,20 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from browser_support import (
+    CHROMIUM,
+    CheckFailed,
+    chromium_page,
+    free_port,
+    supervise,
+    wait_for_server,
+)
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 NOTEBOOK_NAME = "dashboard.ipynb"
 SCREENSHOT = ROOT / "artifacts" / "lab-check.png"
 LOG = ROOT / "artifacts" / "jupyterlab.log"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SERVER_READY_S = 30
 LAB_UI_S = 30
 RENDER_S = 40
@@ -75,16 +71,6 @@ TABLE_CHANGED_JS = (
     "old => { const t = document.querySelector('.jp-NotebookPanel table.ppk-table');"
     " return t && t.innerText !== old; }"
 )
-
-
-class CheckFailed(Exception):
-    """The widget did not behave in JupyterLab; the message says what was expected."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def prepare(workdir: Path) -> tuple[Path, dict[str, str]]:
@@ -150,23 +136,6 @@ def start_lab(port: int, root: Path, env: dict[str, str], log) -> subprocess.Pop
     )
 
 
-def wait_for_server(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + SERVER_READY_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise CheckFailed(f"jupyter lab exited early with status {process.returncode}")
-        try:
-            with urllib.request.urlopen(url + "api/status", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except urllib.error.HTTPError:
-            pass
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.3)
-    raise CheckFailed(f"jupyter lab did not answer on {url} within {SERVER_READY_S} s")
-
-
 def wait_for_idle_kernel(url: str) -> None:
     """Wait until the server reports the notebook's kernel started and idle."""
     deadline = time.monotonic() + LAB_UI_S
@@ -186,122 +155,91 @@ def wait_for_idle_kernel(url: str) -> None:
     raise CheckFailed(f"the notebook's kernel was not idle within {LAB_UI_S} s: {states}")
 
 
-def stop(process: subprocess.Popen) -> None:
-    """Stop the server through its own process group (never by name)."""
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-
-
 def drive(url: str) -> list[str]:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    from playwright.sync_api import sync_playwright
 
     steps: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile, sync_playwright() as p:
-        # A fresh profile directory per run (Playwright's way of passing --user-data-dir).
-        browser = p.chromium.launch_persistent_context(
-            profile,
-            executable_path=CHROMIUM,
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport={"width": 1400, "height": 1200},
-            timeout=30_000,
-        )
+    with chromium_page({"width": 1400, "height": 1200}) as page:
+        page.set_default_timeout(LAB_UI_S * 1000)
+        page.goto(f"{url}lab/tree/{NOTEBOOK_NAME}", wait_until="domcontentloaded")
         try:
-            page = browser.pages[0] if browser.pages else browser.new_page()
-            page.set_default_timeout(LAB_UI_S * 1000)
-            page.goto(f"{url}lab/tree/{NOTEBOOK_NAME}", wait_until="domcontentloaded")
-            try:
-                page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=LAB_UI_S * 1000)
-            except PlaywrightTimeout as exc:
-                raise CheckFailed(f"JupyterLab did not open {NOTEBOOK_NAME}: {exc}") from None
-            wait_for_idle_kernel(url)
-            if page.locator(".jp-NotebookPanel .widget-select-multiple").count():
-                raise CheckFailed("the widget is on the page before any cell ran")
-            steps.append(f"JupyterLab opened {NOTEBOOK_NAME} with an idle kernel")
+            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=LAB_UI_S * 1000)
+        except PlaywrightTimeout as exc:
+            raise CheckFailed(f"JupyterLab did not open {NOTEBOOK_NAME}: {exc}") from None
+        wait_for_idle_kernel(url)
+        if page.locator(".jp-NotebookPanel .widget-select-multiple").count():
+            raise CheckFailed("the widget is on the page before any cell ran")
+        steps.append(f"JupyterLab opened {NOTEBOOK_NAME} with an idle kernel")
 
-            try:
-                page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-                page.locator(
-                    ".lm-Menu-content .lm-Menu-item[data-command='runmenu:run-all']"
-                ).click()
-            except PlaywrightTimeout as exc:
-                raise CheckFailed(f"could not choose Run > Run All Cells: {exc}") from None
-            try:
-                page.wait_for_selector(
-                    ".jp-NotebookPanel .widget-select-multiple select", timeout=RENDER_S * 1000
-                )
-                page.wait_for_selector(".jp-NotebookPanel table.ppk-table", timeout=RENDER_S * 1000)
-                page.wait_for_function(IMAGE_READY_JS, timeout=RENDER_S * 1000)
-            except PlaywrightTimeout:
-                errors = page.locator(
-                    ".jp-NotebookPanel [data-mime-type='application/vnd.jupyter.error']"
-                )
-                detail = errors.first.inner_text()[-1500:] if errors.count() else "no error shown"
-                raise CheckFailed(
-                    f"after Run All Cells the dashboard did not render ({detail})"
-                ) from None
-            steps.append("Run > Run All Cells: dashboard rendered (selector, chart, table)")
-
-            select = page.locator(".jp-NotebookPanel .widget-select-multiple select")
-            options = select.locator("option").all_inner_texts()
-            chosen = select.locator("option:checked").all_inner_texts()
-            if len(options) < 6 or len(chosen) != 3:
-                raise CheckFailed(
-                    f"expected a dozen campaigns with three selected, got {len(options)} "
-                    f"options and {chosen}"
-                )
-            before_src = page.eval_on_selector(".jp-NotebookPanel .widget-image", "i => i.src")
-            before_table = page.inner_text(".jp-NotebookPanel table.ppk-table")
-            before_caption = page.inner_text(".jp-NotebookPanel .ppk-caption")
-            steps.append(f"initial selection: {', '.join(chosen)}".replace("\xa0", " "))
-
-            new = [options[4], options[7]]
-            select.select_option(label=new)
-            try:
-                page.wait_for_function(IMAGE_CHANGED_JS, arg=before_src, timeout=UPDATE_S * 1000)
-                page.wait_for_function(TABLE_CHANGED_JS, arg=before_table, timeout=UPDATE_S * 1000)
-            except PlaywrightTimeout:
-                raise CheckFailed(
-                    "after selecting other campaigns the chart image or the table did not change"
-                ) from None
-            table = page.inner_text(".jp-NotebookPanel table.ppk-table")
-            caption = page.inner_text(".jp-NotebookPanel .ppk-caption")
-            # ipywidgets renders option labels with non-breaking spaces.
-            missing = [
-                name for name in new if name.replace("\xa0", " ").split(" (")[0] not in table
-            ]
-            if missing:
-                raise CheckFailed(f"the table does not list the new campaigns {missing}:\n{table}")
-            if "2 campaigns" not in caption or caption == before_caption:
-                raise CheckFailed(f"the caption did not follow the selection: {caption!r}")
-            shown = page.locator(".jp-NotebookPanel .ppk-error")
-            if shown.count() and shown.first.is_visible():
-                raise CheckFailed(f"the dashboard shows an error: {shown.first.inner_text()}")
-            tracebacks = page.locator(
+        try:
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+            page.locator(".lm-Menu-content .lm-Menu-item[data-command='runmenu:run-all']").click()
+        except PlaywrightTimeout as exc:
+            raise CheckFailed(f"could not choose Run > Run All Cells: {exc}") from None
+        try:
+            page.wait_for_selector(
+                ".jp-NotebookPanel .widget-select-multiple select", timeout=RENDER_S * 1000
+            )
+            page.wait_for_selector(".jp-NotebookPanel table.ppk-table", timeout=RENDER_S * 1000)
+            page.wait_for_function(IMAGE_READY_JS, timeout=RENDER_S * 1000)
+        except PlaywrightTimeout:
+            errors = page.locator(
                 ".jp-NotebookPanel [data-mime-type='application/vnd.jupyter.error']"
             )
-            if tracebacks.count():
-                raise CheckFailed(f"a cell raised: {tracebacks.first.inner_text()[-1500:]}")
-            steps.append(f"selected {', '.join(new)}: chart and table updated".replace("\xa0", " "))
+            detail = errors.first.inner_text()[-1500:] if errors.count() else "no error shown"
+            raise CheckFailed(
+                f"after Run All Cells the dashboard did not render ({detail})"
+            ) from None
+        steps.append("Run > Run All Cells: dashboard rendered (selector, chart, table)")
 
-            # The dashboard from its header down: selector, chart and table in one picture.
-            page.eval_on_selector(
-                ".jp-NotebookPanel .ppk-head", "h => h.scrollIntoView({block: 'start'})"
+        select = page.locator(".jp-NotebookPanel .widget-select-multiple select")
+        options = select.locator("option").all_inner_texts()
+        chosen = select.locator("option:checked").all_inner_texts()
+        if len(options) < 6 or len(chosen) != 3:
+            raise CheckFailed(
+                f"expected a dozen campaigns with three selected, got {len(options)} "
+                f"options and {chosen}"
             )
-            page.wait_for_timeout(300)
-            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT))
-            steps.append(f"screenshot: {SCREENSHOT.relative_to(ROOT)}")
-        finally:
-            browser.close()
+        before_src = page.eval_on_selector(".jp-NotebookPanel .widget-image", "i => i.src")
+        before_table = page.inner_text(".jp-NotebookPanel table.ppk-table")
+        before_caption = page.inner_text(".jp-NotebookPanel .ppk-caption")
+        steps.append(f"initial selection: {', '.join(chosen)}".replace("\xa0", " "))
+
+        new = [options[4], options[7]]
+        select.select_option(label=new)
+        try:
+            page.wait_for_function(IMAGE_CHANGED_JS, arg=before_src, timeout=UPDATE_S * 1000)
+            page.wait_for_function(TABLE_CHANGED_JS, arg=before_table, timeout=UPDATE_S * 1000)
+        except PlaywrightTimeout:
+            raise CheckFailed(
+                "after selecting other campaigns the chart image or the table did not change"
+            ) from None
+        table = page.inner_text(".jp-NotebookPanel table.ppk-table")
+        caption = page.inner_text(".jp-NotebookPanel .ppk-caption")
+        # ipywidgets renders option labels with non-breaking spaces.
+        missing = [name for name in new if name.replace("\xa0", " ").split(" (")[0] not in table]
+        if missing:
+            raise CheckFailed(f"the table does not list the new campaigns {missing}:\n{table}")
+        if "2 campaigns" not in caption or caption == before_caption:
+            raise CheckFailed(f"the caption did not follow the selection: {caption!r}")
+        shown = page.locator(".jp-NotebookPanel .ppk-error")
+        if shown.count() and shown.first.is_visible():
+            raise CheckFailed(f"the dashboard shows an error: {shown.first.inner_text()}")
+        tracebacks = page.locator(
+            ".jp-NotebookPanel [data-mime-type='application/vnd.jupyter.error']"
+        )
+        if tracebacks.count():
+            raise CheckFailed(f"a cell raised: {tracebacks.first.inner_text()[-1500:]}")
+        steps.append(f"selected {', '.join(new)}: chart and table updated".replace("\xa0", " "))
+
+        # The dashboard from its header down: selector, chart and table in one picture.
+        page.eval_on_selector(
+            ".jp-NotebookPanel .ppk-head", "h => h.scrollIntoView({block: 'start'})"
+        )
+        page.wait_for_timeout(300)
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT))
+        steps.append(f"screenshot: {SCREENSHOT.relative_to(ROOT)}")
     return steps
 
 
@@ -321,21 +259,20 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="lab-check-") as workdir, open(LOG, "w") as log:
         root, env = prepare(Path(workdir))
         lab = start_lab(port, root, env, log)
-        # A hard ceiling: whatever hangs, the check ends within TOTAL_S.
-        signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(CheckFailed("timed out")))
-        signal.alarm(TOTAL_S)
-        try:
-            wait_for_server(url, lab)
-            steps = drive(url)
-        except Exception as exc:  # CheckFailed, or Playwright / Chromium failing to start
-            what = str(exc) if isinstance(exc, CheckFailed) else f"{type(exc).__name__}: {exc}"
-            print(f"lab check FAILED: {what}\n(jupyter lab's log: {LOG.relative_to(ROOT)})")
-            return 1
-        finally:
-            signal.alarm(0)
-            # On SIGTERM the server shuts its kernels down (each has a session of its own); a
-            # kernel whose server died anyway exits by itself (ipykernel watches its parent).
-            stop(lab)
+        # On SIGTERM the server shuts its kernels down (each has a session of its own); a
+        # kernel whose server died anyway exits by itself (ipykernel watches its parent).
+        steps = supervise(
+            "lab check",
+            lab,
+            lambda: drive(url),
+            ready=lambda: wait_for_server(
+                url + "api/status", lab, name="jupyter lab", seconds=SERVER_READY_S
+            ),
+            total_s=TOTAL_S,
+            log_hint=f"jupyter lab's log: {LOG.relative_to(ROOT)}",
+        )
+    if steps is None:
+        return 1
     for step in steps:
         print(f"  ok  {step}")
     print(
