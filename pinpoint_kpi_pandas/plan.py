@@ -285,10 +285,19 @@ def plan_kpi_requests(
 
     # Catalog order, whatever the order given (as read_csv's usecols): requests, columns and
     # attrs then agree with a read of the saved answers, which carry no request order.
-    order = {k.name: i for i, k in enumerate(catalog.kpis(scope))}
+    order = {k.name: i for i, k in enumerate(catalog.kpis(scope, include_events_only=True))}
     kpis = tuple(
         sorted((catalog.get_kpi(name, scope) for name in names), key=lambda k: order[k.name])
     )
+    events_only = [k.name for k in kpis if k.events_only]
+    if events_only:
+        raise InvalidArgumentError(
+            f"kpi_name {', '.join(map(repr, events_only))}: Pinpoint's API never served "
+            f"{'this KPI' if len(events_only) == 1 else 'these KPIs'}; only raw event archives "
+            "give it. Read it with pinpoint_kpi_pandas.read_pinpoint_events(source, "
+            "application_id, kpi_name, ...), where source is your Firehose archive (a folder, "
+            "a glob or an s3:// URI)."
+        )
     groupings = {k.grouped_by for k in kpis}
     if len(groupings) > 1:
         described = ", ".join(f"{k.name} ({k.grouped_by or 'ungrouped'})" for k in kpis)
