@@ -13,6 +13,7 @@ import pandas as pd
 
 from . import accessor, catalog  # noqa: F401  (accessor registers DataFrame.pinpoint)
 from .errors import PinpointKpiError
+from .events import read_pinpoint_events
 from .frame import kpi_frame
 from .listing import list_applications, list_campaigns, list_journeys
 from .reader import read_pinpoint_kpi, read_pinpoint_kpi_json
@@ -28,6 +29,7 @@ __all__ = [
     "list_applications",
     "list_campaigns",
     "list_journeys",
+    "read_pinpoint_events",
     "read_pinpoint_kpi",
     "read_pinpoint_kpi_json",
 ]
@@ -46,7 +48,7 @@ def _register_pandas_reader() -> None:
     existing = getattr(pd, "read_pinpoint_kpi", None)
     ours = existing is None or getattr(existing, "__module__", "").startswith(__name__)
     if ours:
-        pd.read_pinpoint_kpi = read_pinpoint_kpi
+        pd.read_pinpoint_kpi = read_pinpoint_kpi  # type: ignore[attr-defined]
     else:
         warnings.warn(
             f"pandas already has a read_pinpoint_kpi from {getattr(existing, '__module__', '?')}; "

@@ -12,6 +12,7 @@ __all__ = [
     "AccessDeniedError",
     "ArgumentTypeError",
     "ConflictingDataError",
+    "EventArchiveError",
     "FetchError",
     "InvalidArgumentError",
     "KpiScopeError",
@@ -127,3 +128,18 @@ class MissingFromStoreError(PinpointKpiError):
     def __init__(self, message: str, *, missing: list[Any]):
         super().__init__(message)
         self.missing = missing
+
+
+class EventArchiveError(PinpointKpiError, ValueError):
+    """Objects of an event archive cannot be read (``read_pinpoint_events``,
+    ``on_bad_file="raise"``); the message names every one and why.
+
+    Attributes
+    ----------
+    bad_files : dict
+        ``{path: reason}`` for every object that failed.
+    """
+
+    def __init__(self, message: str, *, bad_files: dict[str, str]):
+        super().__init__(message)
+        self.bad_files = bad_files

@@ -1,0 +1,511 @@
+"""The KPI definitions, written once as ibis expressions: every engine runs these very ones.
+
+Three steps, each one table expression over the one before, so a read of several KPIs is one
+query and one scan of the archive:
+
+1. :func:`event_table`: the raw records of one project, narrowed to the fields the KPIs read
+   (ids from ``attributes``, the message id from the email facets or the SMS attributes, prices,
+   send statuses), only the event types that count;
+2. :func:`message_table`: one row per **message** (email and SMS by message id; a push or voice
+   ``_campaign.send`` and a push open are their own message), in its **final state**: Firehose's
+   duplicate deliveries fall together because every aggregate ignores repeats (any, max, min,
+   distinct click instants); an email's state is its latest outcome by arrival (delivered, soft
+   or hard bounce, rejected: a soft bounce delivered later counts as delivered), an SMS's is its
+   final receipt (SUCCESS or FAILURE over BUFFERED), its price the one price it carries;
+3. :func:`kpi_table`: the KPIs' numerators and denominators per group (date, campaign, run,
+   treatment, journey activity, country, error code) and per campaign or journey, over the
+   messages **sent** in the range.
+
+Days are UTC calendar days of a message's send time (its earliest ``event_timestamp``: for email
+the send time every event of the message carries). Only integer arithmetic on epoch
+milliseconds is used, so no engine's time zone or timestamp type can shift a day.
+
+The choices behind each measure, and what is unverified, are in :data:`MEASURES` and the docs
+page "From event archives".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+
+from .. import catalog
+from .query import Window
+
+__all__ = [
+    "ATTEMPTED_STATUSES",
+    "DAY_MS",
+    "MEASURES",
+    "PUSH_DELIVERY_TYPES",
+    "Measure",
+    "event_table",
+    "group_column",
+    "kpi_table",
+    "measure_of",
+    "message_table",
+]
+
+DAY_MS = 86_400_000
+
+PUSH_DELIVERY_TYPES = (
+    "ADM",
+    "APNS",
+    "APNS_SANDBOX",
+    "APNS_VOIP",
+    "APNS_VOIP_SANDBOX",
+    "BAIDU",
+    "GCM",
+    "PUSH",
+)
+"""``delivery_type`` values of push notifications."""
+
+ATTEMPTED_STATUSES = (
+    "SUCCESS",
+    "FAILURE",
+    "FAILURE_PERMANENT",
+    "TRANSIENT_FAILURE",
+    "THROTTLED",
+    "UNKNOWN",
+    "CUSTOM_DELIVERY_FAILURE",
+)
+"""``campaign_send_status`` values of a delivery that was attempted *(unverified: AWS does not
+say which statuses count as sent)*. The others (``DAILY_CAP``, ``QUIET_TIME``, ``HOLDOUT``,
+``DUPLICATE_ADDRESS``, ``CAMPAIGN_CAP``, ``EXPIRED``, ``HOOK_FAILURE``,
+``RECOMMENDATION_FAILURE``, ``UNSUPPORTED_CHANNEL``) stopped the message before any attempt."""
+
+# Every event type that counts, as a small integer (one CASE per record; the rest compares ints).
+_CODES = {
+    "_email.send": 1,
+    "_email.delivered": 2,
+    "_email.softbounce": 3,
+    "_email.hardbounce": 4,
+    "_email.rejected": 5,
+    "_email.open": 6,
+    "_email.click": 7,
+    "_email.complaint": 8,
+    "_email.unsubscribe": 9,
+    "_SMS.BUFFERED": 10,
+    "_SMS.SEND": 11,
+    "_SMS.SUCCESS": 12,
+    "_SMS.FAILURE": 13,
+    "_campaign.send": 14,
+    "_campaign.opened_notification": 15,
+}
+# An email's outcome (delivered, soft / hard bounce, rejected: codes 2..5 minus 1), ranked so
+# that at equal arrival times the worse one wins; an SMS's state (0 in progress, 1 delivered,
+# 2 failed), a final receipt outranking BUFFERED whenever it arrived.
+_DELIVERED, _SOFT, _HARD, _REJECTED = 1, 2, 3, 4
+_SMS_FINAL = 2**44  # above any arrival_timestamp * 4
+_NOT_SEND_EVENT_CHANNELS = ("EMAIL", "SMS")  # their _campaign.send duplicates the channel events
+
+
+@dataclass(frozen=True)
+class Measure:
+    """How one value key is computed from the message table, for one family of KPIs.
+
+    Attributes
+    ----------
+    how : {"sum", "ratio", "unique"}
+        ``sum`` adds ``numerator``; ``ratio`` divides the sums of ``numerator`` and
+        ``denominator`` (rates and averages); ``unique`` counts distinct endpoints of the
+        messages where ``numerator`` is 1.
+    numerator, denominator : str
+        Columns of :func:`message_table`.
+    channel : str or None
+        Count only messages of this channel (``"EMAIL"``, ``"SMS"``, ``"PUSH"``).
+
+    Examples
+    --------
+    >>> measure_of(catalog.get_kpi("email-open-rate", "campaign"))
+    Measure(how='ratio', numerator='opened', denominator='delivered', channel='EMAIL')
+    """
+
+    how: str
+    numerator: str
+    denominator: str | None = None
+    channel: str | None = None
+
+
+def _sum(column: str, channel: str | None = None) -> Measure:
+    return Measure("sum", column, None, channel)
+
+
+def _ratio(numerator: str, denominator: str, channel: str | None = None) -> Measure:
+    return Measure("ratio", numerator, denominator, channel)
+
+
+_CAMPAIGN = {
+    "AttemptedDeliveries": _sum("attempted"),
+    "SuccessfulDeliveries": _sum("delivered"),
+    "SuccessfulDeliveryRate": _ratio("delivered", "attempted"),
+    "UniqueDeliveries": Measure("unique", "delivered"),
+    "DirectEmailOpens": _sum("opened", "EMAIL"),
+    "EmailOpenRate": _ratio("opened", "delivered", "EMAIL"),
+    "DirectPushOpens": _sum("push_opened", "PUSH"),
+    "PushOpenRate": _ratio("push_opened", "delivered", "PUSH"),
+    "Clicks": _sum("clicks"),
+    "HardBounces": _sum("hard", "EMAIL"),
+    "HardBounceRate": _ratio("hard", "attempted", "EMAIL"),
+    "SmsSpend": _sum("price", "SMS"),
+}
+_TXN_EMAIL = {
+    "TxnEmailsSent": _sum("attempted"),
+    "TxnEmailsDelivered": _sum("delivered"),
+    "TxnEmailsHardBounced": _sum("hard"),
+    "TxnEmailsSoftBounced": _sum("soft"),
+    "TxnEmailsWithComplaints": _sum("complained"),
+    "TxnEmailsOpened": _sum("opened"),
+    "TxnEmailsClicked": _sum("clicks"),
+    "TxnEmailsUniqueOpens": Measure("unique", "opened"),
+    "TxnEmailsUniqueClicks": Measure("unique", "clicked"),
+    "TxnEmailsDeliveryRate": _ratio("delivered", "attempted"),
+    "TxnEmailsComplaintRate": _ratio("complained", "attempted"),
+}
+_TXN_SMS = {
+    "TxnSmsSent": _sum("attempted"),
+    "TxnSmsDelivered": _sum("delivered"),
+    "TxnSmsSentByParts": _sum("parts"),
+    "TxnSmsDeliveredByParts": _sum("delivered_parts"),
+    "TxnSmsTotalPrice": _sum("price"),
+    "TxnSmsAveragePrice": _ratio("price", "attempted"),
+    "TxnSmsAveragePriceByParts": _ratio("price", "parts"),
+    "TxnSmsDeliveryRate": _ratio("delivered", "attempted"),
+    "TxnSmsErrorDistribution": _sum("failed"),
+}
+_JOURNEY = {
+    "Sent": _sum("attempted"),
+    "Delivered": _sum("delivered"),
+    "Rejected": _sum("rejected"),
+    "Hardbounced": _sum("hard"),
+    "Softbounced": _sum("soft"),
+    "Opened": _sum("opened"),
+    "Clicked": _sum("clicks"),
+    "Complained": _sum("complained"),
+    "Unsubscribed": _sum("unsubscribed"),
+}
+
+MEASURES = {
+    "campaign": _CAMPAIGN,
+    "txn-email": _TXN_EMAIL,
+    "txn-sms": _TXN_SMS,
+    "journey": _JOURNEY,
+}
+"""Value key -> :class:`Measure`, per family (journey keys without their ``JourneyEmails`` /
+``Emails`` prefix)."""
+
+# Which messages each family counts: (family column value, channel).
+_FAMILY_FILTER = {
+    "campaign": ("campaign", None),
+    "txn-email": ("txn", "EMAIL"),
+    "txn-sms": ("txn", "SMS"),
+    "journey": ("journey", "EMAIL"),
+}
+
+_GROUP_COLUMNS = {
+    "Date": "day",
+    "CampaignId": "campaign_id",
+    "CampaignActivityId": "activity_id",
+    "TreatmentId": "treatment_id",
+    "JourneyActivityId": "journey_activity_id",
+    "CountryCode": "country",
+    "ErrorCode": "error",
+}
+
+
+def family_of(kpi: catalog.Kpi) -> str:
+    """The definitions' family of a catalog KPI (``campaign``, ``txn-email``, ...).
+
+    Examples
+    --------
+    >>> family_of(catalog.get_kpi("unique-deliveries", "application"))
+    'campaign'
+    """
+    return "campaign" if kpi.family in ("campaign", "campaigns") else kpi.family
+
+
+def measure_of(kpi: catalog.Kpi) -> Measure:
+    """The measure behind a catalog KPI.
+
+    Examples
+    --------
+    >>> measure_of(catalog.get_kpi("emails-opened-grouped-by-journey-activity", "journey"))
+    Measure(how='sum', numerator='opened', denominator=None, channel=None)
+    """
+    family = family_of(kpi)
+    key = kpi.value_key
+    if family == "journey":
+        key = key.removeprefix("Journey").removeprefix("Emails")
+    return MEASURES[family][key]
+
+
+def group_column(key: str) -> str:
+    """The message-table column behind a GroupedBys key.
+
+    Examples
+    --------
+    >>> group_column("CampaignActivityId")
+    'activity_id'
+    """
+    return _GROUP_COLUMNS[key]
+
+
+def event_table(raw: ibis.Table, application_id: str) -> ibis.Table:
+    """One project's events, narrowed to what the KPIs read, one row per (duplicate) record.
+
+    ``raw`` has the columns of :data:`~pinpoint_kpi_pandas.events.schema.FIREHOSE_JSON` (or of
+    the DUE Parquet table, whose ``metrics`` is a struct: the same lookup reads both).
+
+    Examples
+    --------
+    >>> import ibis
+    >>> from pinpoint_kpi_pandas.events.schema import FIREHOSE_JSON, ibis_schema
+    >>> events = event_table(ibis.table(ibis_schema(FIREHOSE_JSON), name="raw"), "a1")
+    >>> events.columns[:4]
+    ('kind', 'key', 'event_ms', 'endpoint')
+    """
+    coded = raw.mutate(code=raw.event_type.cases(*_CODES.items(), else_=None))
+    delivery_type = coded.attributes["delivery_type"]
+    kept = coded.filter(
+        (coded.application.app_id == application_id)
+        & coded.code.notnull()
+        & (
+            (coded.code != 14)
+            | (delivery_type.notnull() & ~delivery_type.isin(_NOT_SEND_EVENT_CHANNELS))
+        )
+    )
+    attrs, code, arrival = kept.attributes, kept.code, kept.arrival_timestamp
+    endpoint = kept.client.client_id
+    kind = ibis.cases(
+        (code <= 9, "email"), (code <= 13, "sms"), (code == 14, "send"), else_="push_open"
+    )
+    # A push or voice send, and a push open, carry no message id: each record is its own
+    # message, keyed by everything that tells two records apart (duplicates share it all).
+    own_key = kept.event_type.concat(
+        "|",
+        endpoint.fill_null(""),
+        "|",
+        kept.event_timestamp.cast("string"),
+        "|",
+        arrival.cast("string"),
+    )
+    message_id = ibis.cases(
+        (code <= 9, kept.facets.email_channel.mail_event.mail.message_id),
+        (code <= 13, attrs["message_id"]),
+        else_=own_key,
+    )
+    outcome = ibis.ifelse(code.between(2, 5), code - 1, None)
+    sms_state = code.cases((10, 0), (11, 0), (12, 1), (13, 2), else_=None)
+    return kept.select(
+        kind=kind,
+        key=message_id,
+        event_ms=kept.event_timestamp,
+        endpoint=endpoint,
+        send_endpoint=ibis.ifelse(code == 1, endpoint, None),
+        campaign_id=attrs["campaign_id"].nullif(""),
+        activity_id=attrs["campaign_activity_id"],
+        treatment_id=attrs["treatment_id"],
+        journey_id=attrs["journey_id"].nullif(""),
+        journey_activity_id=attrs["journey_activity_id"],
+        country=attrs["iso_country_code"],
+        delivery_type=attrs["delivery_type"],
+        send_status=attrs["campaign_send_status"],
+        email_sent=ibis.ifelse(code == 1, 1, 0),
+        outcome_key=arrival * 8 + outcome,
+        opened=ibis.ifelse(code == 6, 1, 0),
+        click_at=ibis.ifelse(code == 7, arrival, None),
+        complained=ibis.ifelse(code == 8, 1, 0),
+        unsubscribed=ibis.ifelse(code == 9, 1, 0),
+        sms_key=ibis.ifelse(sms_state > 0, _SMS_FINAL, 0) + arrival * 4 + sms_state,
+        failure=ibis.ifelse(code == 13, attrs["record_status"], None),
+        price=kept.metrics["price_in_millicents_usd"],
+        parts=attrs["number_of_message_parts"].try_cast("int64"),
+    )
+
+
+def message_table(events: ibis.Table) -> ibis.Table:
+    """One row per message in its final state, from :func:`event_table`.
+
+    Columns: ``family`` (campaign, journey or txn: a record with a ``campaign_id`` is a
+    campaign's, else one with a ``journey_id`` a journey's, else transactional, as AWS's samples
+    decide), ``channel``, the ids, ``send_ms`` and ``day``, ``endpoint``, and 0/1 flags or
+    amounts: ``attempted``, ``delivered``, ``hard``, ``soft``, ``rejected``, ``opened``,
+    ``clicks``, ``clicked``, ``complained``, ``unsubscribed``, ``push_opened``, ``price``,
+    ``parts``, ``delivered_parts``, ``failed`` and ``error`` (the failed SMS's record status).
+
+    Examples
+    --------
+    >>> import ibis
+    >>> from pinpoint_kpi_pandas.events.schema import FIREHOSE_JSON, ibis_schema
+    >>> raw = ibis.table(ibis_schema(FIREHOSE_JSON), name="raw")
+    >>> message_table(event_table(raw, "a1")).columns[:3]
+    ('family', 'channel', 'campaign_id')
+    """
+    e = events
+    per = e.group_by(["kind", "key"]).aggregate(
+        campaign_id=e.campaign_id.max(),
+        activity_id=e.activity_id.max(),
+        treatment_id=e.treatment_id.max(),
+        journey_id=e.journey_id.max(),
+        journey_activity_id=e.journey_activity_id.max(),
+        country=e.country.max(),
+        delivery_type=e.delivery_type.max(),
+        send_status=e.send_status.max(),
+        send_ms=e.event_ms.min(),
+        send_endpoint=e.send_endpoint.max(),
+        any_endpoint=e.endpoint.max(),
+        email_sent=e.email_sent.max(),
+        outcome_key=e.outcome_key.max(),
+        opened=e.opened.max(),
+        clicks=e.click_at.nunique(),
+        complained=e.complained.max(),
+        unsubscribed=e.unsubscribed.max(),
+        sms_key=e.sms_key.max(),
+        failure=e.failure.max(),
+        price=e.price.max(),
+        parts=e.parts.max(),
+    )
+    kind = per.kind
+    email_state = per.outcome_key % 8
+    sms_state = per.sms_key % 4
+    send_channel = ibis.ifelse(
+        per.delivery_type.isin(PUSH_DELIVERY_TYPES), "PUSH", per.delivery_type
+    )
+    channel = kind.cases(
+        ("email", "EMAIL"), ("sms", "SMS"), ("push_open", "PUSH"), else_=send_channel
+    )
+    sent = per.email_sent == 1
+    attempted = kind.cases(
+        ("email", sent),
+        ("sms", ibis.literal(True)),
+        ("send", per.send_status.isin(ATTEMPTED_STATUSES)),
+        else_=ibis.literal(False),
+    )
+    # Sent minus the messages whose latest outcome is a bounce or a rejection.
+    email_delivered = sent & (per.outcome_key.isnull() | (email_state == _DELIVERED))
+    delivered = kind.cases(
+        ("email", email_delivered),
+        ("sms", sms_state == 1),
+        ("send", per.send_status == "SUCCESS"),
+        else_=ibis.literal(False),
+    )
+    failed = (kind == "sms") & (sms_state == 2)
+    as_int = lambda condition: ibis.ifelse(condition, 1, 0)  # noqa: E731
+    return per.select(
+        family=ibis.cases(
+            (per.campaign_id.notnull(), "campaign"),
+            (per.journey_id.notnull(), "journey"),
+            else_="txn",
+        ),
+        channel=channel,
+        campaign_id=per.campaign_id,
+        activity_id=per.activity_id,
+        treatment_id=per.treatment_id,
+        journey_id=per.journey_id,
+        journey_activity_id=per.journey_activity_id,
+        country=per.country,
+        send_ms=per.send_ms,
+        day=per.send_ms // DAY_MS,
+        endpoint=per.send_endpoint.coalesce(per.any_endpoint),
+        attempted=as_int(attempted),
+        delivered=as_int(delivered),
+        hard=as_int(sent & (email_state == _HARD)),
+        soft=as_int(sent & (email_state == _SOFT)),
+        rejected=as_int(sent & (email_state == _REJECTED)),
+        opened=per.opened.fill_null(0),
+        clicks=per.clicks.fill_null(0),
+        clicked=as_int(per.clicks > 0),
+        complained=per.complained.fill_null(0),
+        unsubscribed=per.unsubscribed.fill_null(0),
+        push_opened=as_int(kind == "push_open"),
+        price=per.price,
+        parts=per.parts,
+        delivered_parts=ibis.ifelse(delivered, per.parts, 0),
+        failed=as_int(failed),
+        error=ibis.ifelse(failed, per.failure, None),
+    )
+
+
+def kpi_table(
+    messages: ibis.Table,
+    kpis: Sequence[catalog.Kpi],
+    *,
+    resource: str | None = None,
+    resource_ids: Sequence[str] | None = None,
+    send_range: tuple[int, int] | None = None,
+    windows: Sequence[Window] | None = None,
+) -> ibis.Table:
+    """The numerators and denominators of ``kpis`` (one grouping) per group, in one aggregate.
+
+    Parameters
+    ----------
+    messages : ibis.Table
+        From :func:`message_table`.
+    kpis : sequence of Kpi
+        KPIs of one scope and one grouping.
+    resource : {"campaign_id", "journey_id"}, optional
+        Group by campaign or journey too (campaign and journey scopes).
+    resource_ids : sequence of str, optional
+        Keep only these campaigns or journeys (None: all of them).
+    send_range : (int, int), optional
+        Keep messages sent in this inclusive span of epoch milliseconds.
+    windows : sequence of Window, optional
+        Group by window too; messages outside every window are left out.
+
+    Returns
+    -------
+    ibis.Table
+        Columns ``resource``, ``window`` and ``group`` where they apply, ``first_ms`` (the
+        group's first send, for row order), then per KPI ``n__<value key>`` and, for ratios,
+        ``d__<value key>``.
+
+    Examples
+    --------
+    >>> import ibis
+    >>> from pinpoint_kpi_pandas.events.schema import FIREHOSE_JSON, ibis_schema
+    >>> raw = ibis.table(ibis_schema(FIREHOSE_JSON), name="raw")
+    >>> rate = catalog.get_kpi("successful-delivery-rate-grouped-by-date", "campaign")
+    >>> kpi_table(message_table(event_table(raw, "a1")), [rate], resource="campaign_id").columns
+    ('resource', 'group', 'first_ms', 'n__SuccessfulDeliveryRate', 'd__SuccessfulDeliveryRate')
+    """
+    m = messages
+    families = {family_of(k) for k in kpis}
+    keep = m.family.isin(sorted({_FAMILY_FILTER[f][0] for f in families}))
+    if resource is not None and resource_ids is not None:
+        keep &= m[resource].isin(list(resource_ids))
+    if send_range is not None:
+        keep &= m.send_ms.between(*send_range)
+    if windows:
+        keep &= ibis.or_(*(m.send_ms.between(w.first_ms, w.last_ms) for w in windows))
+    m = m.filter(keep)
+    keys: dict[str, Any] = {}
+    if resource is not None:
+        keys["resource"] = m[resource]
+    if windows:
+        keys["window"] = ibis.cases(
+            *((m.send_ms.between(w.first_ms, w.last_ms), w.label) for w in windows)
+        )
+    grouped_by = {k.grouped_by for k in kpis}.pop()
+    if grouped_by is not None:
+        keys["group"] = m[group_column(grouped_by)]
+    values: dict[str, Any] = {"first_ms": m.send_ms.min()}
+    for kpi in kpis:
+        measure = measure_of(kpi)
+        family, channel = _FAMILY_FILTER[family_of(kpi)]
+        where = m.family == family
+        channel = measure.channel or channel
+        if channel is not None:
+            where &= m.channel == channel
+        if measure.how == "unique":
+            values[f"n__{kpi.value_key}"] = m.endpoint.nunique(
+                where=where & (m[measure.numerator] == 1)
+            )
+            continue
+        values[f"n__{kpi.value_key}"] = m[measure.numerator].sum(where=where)
+        if measure.denominator is not None:
+            values[f"d__{kpi.value_key}"] = m[measure.denominator].sum(where=where)
+    if not keys:
+        return m.aggregate(**values)
+    return m.group_by(**keys).aggregate(**values)
