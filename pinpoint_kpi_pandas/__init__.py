@@ -15,7 +15,8 @@ from . import accessor, catalog  # noqa: F401  (accessor registers DataFrame.pin
 from .errors import PinpointKpiError
 from .frame import kpi_frame
 from .listing import list_applications, list_campaigns, list_journeys
-from .reader import read_pinpoint_kpi, read_pinpoint_kpi_json
+from .reader import read_pinpoint_kpi
+from .saved import inventory, read_pinpoint_kpi_json
 
 __version__ = "0.1.0"
 
@@ -24,6 +25,7 @@ __all__ = [
     "__version__",
     "catalog",
     "emulator",
+    "inventory",
     "kpi_frame",
     "list_applications",
     "list_campaigns",
