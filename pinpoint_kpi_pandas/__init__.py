@@ -16,7 +16,8 @@ from .errors import PinpointKpiError
 from .events import read_pinpoint_events
 from .frame import kpi_frame
 from .listing import list_applications, list_campaigns, list_journeys
-from .reader import read_pinpoint_kpi, read_pinpoint_kpi_json
+from .reader import read_pinpoint_kpi
+from .saved import inventory, read_pinpoint_kpi_json
 
 __version__ = "0.1.0"
 
@@ -25,6 +26,7 @@ __all__ = [
     "__version__",
     "catalog",
     "emulator",
+    "inventory",
     "kpi_frame",
     "list_applications",
     "list_campaigns",

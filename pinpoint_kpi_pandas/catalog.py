@@ -310,18 +310,23 @@ def date_variant(kpi_name: str, scope: str, *, include_events_only: bool = False
     return candidate if include_events_only or not candidate.events_only else None
 
 
-def kpis_with_value_key(value_key: str, scope: str | None = None) -> tuple[Kpi, ...]:
-    """The KPIs whose Values key is ``value_key`` (one column can come from several groupings),
-    the API's first, then the event-only ones.
+def kpis_with_value_key(
+    value_key: str, scope: str | None = None, *, include_events_only: bool = False
+) -> tuple[Kpi, ...]:
+    """The KPIs whose Values key is ``value_key`` (one column can come from several groupings);
+    with ``include_events_only``, the event-only ones too, after the API's.
 
     Examples
     --------
     >>> from pinpoint_kpi_pandas import catalog
-    >>> [k.name for k in catalog.kpis_with_value_key("DirectEmailOpens", "campaign")][:2]
-    ['direct-email-opens-grouped-by-campaign-activity', 'direct-email-opens-grouped-by-date']
+    >>> [k.name for k in catalog.kpis_with_value_key("DirectEmailOpens", "campaign")]
+    ['direct-email-opens-grouped-by-campaign-activity']
+    >>> [k.name for k in catalog.kpis_with_value_key("DirectEmailOpens", "campaign",
+    ...                                              include_events_only=True)][1:3]
+    ['direct-email-opens-grouped-by-date', 'direct-email-opens-grouped-by-treatment']
     """
-    found = [k for k in kpis(scope, include_events_only=True) if k.value_key == value_key]
-    return tuple(sorted(found, key=lambda k: k.events_only))
+    found = kpis(scope, include_events_only=include_events_only)
+    return tuple(k for k in found if k.value_key == value_key)
 
 
 def catalog_frame():

@@ -13,12 +13,12 @@ from __future__ import annotations
 import sys
 import threading
 import time
-import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from .errors import (
@@ -27,8 +27,9 @@ from .errors import (
     MissingFromStoreError,
     ServiceError,
 )
+from .parse import answer_clock
 from .plan import KpiRequest
-from .store import ResponseStore, StoreWarning
+from .store import ResponseStore
 
 __all__ = ["DEFAULT_MAX_WORKERS", "FetchOutcome", "RequestPacer", "fetch_responses"]
 
@@ -54,6 +55,10 @@ class FetchOutcome:
         ``"api"`` or ``"cache"`` per request; None where it failed.
     failures : list of ServiceError
         The failed requests' errors, in plan order.
+    clocks : list of datetime or None
+        The service's clock when each answer was given, where its days may not all be final:
+        the HTTP ``Date`` of a live answer (the local clock if it had none), the recorded clock
+        of a provisional stored answer; None for final stored answers and failed requests.
 
     Examples
     --------
@@ -66,6 +71,11 @@ class FetchOutcome:
     responses: list[dict | None]
     sources: list[str | None]
     failures: list[ServiceError] = field(default_factory=list)
+    clocks: list[datetime | None] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.clocks:
+            self.clocks = [None] * len(self.responses)
 
     @property
     def calls(self) -> int:
@@ -261,25 +271,15 @@ def fetch_responses(
     n = len(requests)
     responses: list[dict | None] = [None] * n
     sources: list[str | None] = [None] * n
+    clocks: list[datetime | None] = [None] * n
     pending: list[int] = []
     for i, request in enumerate(requests):
-        saved = store.get(request, allow_provisional=offline) if store is not None else None
-        if saved is not None:
-            responses[i], sources[i] = saved, "cache"
+        found = store.lookup(request, allow_provisional=offline) if store is not None else None
+        if found is not None:
+            responses[i], sources[i], clocks[i] = found.document, "cache", found.as_of
         else:
             pending.append(i)
 
-    if store is not None and store.served_provisional:
-        listed = "\n  ".join(str(p) for p in store.served_provisional[:5])
-        more = len(store.served_provisional) - 5
-        warnings.warn(
-            f"{len(store.served_provisional)} stored answers are provisional: they were fetched "
-            "within Pinpoint's ~2-hour data latency of their window's end, so their last day may "
-            f"be incomplete; re-run online to refresh them:\n  {listed}"
-            + (f"\n  ... and {more} more" if more > 0 else ""),
-            StoreWarning,
-            stacklevel=3,
-        )
     if offline and pending:
         missing = [requests[i] for i in pending]
         listed = "\n  ".join(r.describe() for r in missing)
@@ -290,7 +290,7 @@ def fetch_responses(
             missing=missing,
         )
     if not pending:
-        return FetchOutcome(responses, sources)
+        return FetchOutcome(responses, sources, clocks=clocks)
 
     client = client_factory()
     pacer = RequestPacer(max_rate)
@@ -304,6 +304,7 @@ def fetch_responses(
             failures[i] = service_error(request, exc)
             return
         responses[i], sources[i] = response, "api"
+        clocks[i] = answer_clock(response) or datetime.now(UTC)
         if store is not None:
             store.put(request, response)
 
@@ -322,7 +323,7 @@ def fetch_responses(
     finally:
         if bar is not None:
             bar.close()
-    return FetchOutcome(responses, sources, [failures[i] for i in sorted(failures)])
+    return FetchOutcome(responses, sources, [failures[i] for i in sorted(failures)], clocks)
 
 
 def service_error(

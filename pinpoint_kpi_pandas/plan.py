@@ -21,6 +21,7 @@ from .dates import (
     split_windows,
 )
 from .errors import ArgumentTypeError, InvalidArgumentError
+from .meta import FrameContract
 
 __all__ = ["ID_LEVEL", "KpiPlan", "KpiRequest", "check_id", "plan_kpi_requests", "resolve_range"]
 
@@ -132,7 +133,7 @@ class KpiPlan:
     ...                          "2026-08-20", "2026-09-30", campaign_id="c1")
     >>> [(r.kpi_name[:6], r.start_time.day) for r in plan.requests]
     [('succes', 20), ('succes', 1), ('unique', 20), ('unique', 1)]
-    >>> plan.query()["scope"], plan.id_level
+    >>> plan.contract().scope, plan.id_level
     ('campaign', None)
     """
 
@@ -146,19 +147,33 @@ class KpiPlan:
     requests: tuple[KpiRequest, ...] = field(repr=False)
     keep_windows: bool = False
 
+    def contract(self) -> FrameContract:
+        """What was asked, as the frame contract the assembly completes.
+
+        Examples
+        --------
+        >>> plan = plan_kpi_requests("a1", "txn-emails-sent", "2026-08-01", "2026-08-31")
+        >>> plan.contract().start_time, plan.contract().requests
+        ('2026-08-01T00:00:00Z', 1)
+        """
+        ids = tuple(self.resource_ids or ())
+        return FrameContract(
+            application_id=self.application_id,
+            kpi_names=tuple(k.name for k in self.kpis),
+            scope=self.scope,
+            campaign_ids=ids if self.scope == "campaign" else None,
+            journey_ids=ids if self.scope == "journey" else None,
+            id_level=self.id_level,
+            start_time=format_instant(self.start_time) if self.start_time else None,
+            end_time=format_instant(self.end_time) if self.end_time else None,
+            columns={k.value_key: k.name for k in self.kpis},
+            keep_windows=self.keep_windows,
+            requests=len(self.requests),
+        )
+
     def query(self) -> dict:
-        """What was asked, as plain JSON-friendly values for ``df.attrs["pinpoint"]``."""
-        return {
-            "application_id": self.application_id,
-            "kpi_names": [k.name for k in self.kpis],
-            "scope": self.scope,
-            "keep_windows": self.keep_windows,
-            "campaign_ids": list(self.resource_ids or []) if self.scope == "campaign" else None,
-            "journey_ids": list(self.resource_ids or []) if self.scope == "journey" else None,
-            "start_time": format_instant(self.start_time) if self.start_time else None,
-            "end_time": format_instant(self.end_time) if self.end_time else None,
-            "columns": {k.value_key: k.name for k in self.kpis},
-        }
+        """What was asked, as plain JSON-friendly values (:meth:`contract`'s serialised form)."""
+        return self.contract().to_attrs()
 
 
 def check_id(value: object, argument: str) -> str:

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 import pinpoint_kpi_pandas as ppk
 from pinpoint_kpi_pandas import catalog
 from pinpoint_kpi_pandas.errors import InvalidArgumentError, PinpointKpiError, ResponseFormatError
-from pinpoint_kpi_pandas.frame import concat_windows
 
 WRAPPER = {
     "application": "ApplicationDateRangeKpiResponse",
@@ -210,7 +209,7 @@ def test_bad_dtype_backend_is_refused():
         ),
         (
             lambda r: r["KpiResult"]["Rows"][0]["GroupedBys"][0].__setitem__("Value", "soon"),
-            "dates like",
+            "calendar day like",
         ),
         (lambda r: r.__setitem__("KpiName", 7), "KpiName"),
         (lambda r: r.__setitem__("StartTime", "whenever"), "StartTime"),
@@ -235,32 +234,28 @@ def test_not_a_response_at_all():
         ppk.kpi_frame([1, 2])
 
 
-def test_concat_windows_keeps_identical_repeats_once_and_refuses_conflicts():
-    a = ppk.kpi_frame(
-        response(
+def test_overlapping_windows_keep_identical_days_once_and_refuse_conflicts():
+    from pinpoint_kpi_pandas.frame import assemble_kpi_frame
+    from pinpoint_kpi_pandas.meta import FrameContract
+    from pinpoint_kpi_pandas.parse import parse_answer
+
+    def rows(values, start, label):
+        answer = response(
             "txn-emails-sent-grouped-by-date",
             "application",
-            date_rows("TxnEmailsSent", ["1.0", "2.0"]),
+            date_rows("TxnEmailsSent", values, start=start),
+            start=f"{start}T00:00:00Z",
         )
-    )
-    b = ppk.kpi_frame(
-        response(
-            "txn-emails-sent-grouped-by-date",
-            "application",
-            date_rows("TxnEmailsSent", ["2.0", "3.0"], start="2026-08-02"),
-        )
-    )
-    stitched = concat_windows([b, a], labels=["b.json", "a.json"])
+        return parse_answer(answer, source=label)[1]
+
+    asked = FrameContract(scope="application", kpi_names=("txn-emails-sent-grouped-by-date",))
+    a = rows(["1.0", "2.0"], "2026-08-01", "a.json")
+    b = rows(["2.0", "3.0"], "2026-08-02", "b.json")
+    stitched = assemble_kpi_frame([b, a], asked)
     assert stitched["TxnEmailsSent"].tolist() == [1, 2, 3]
-    c = ppk.kpi_frame(
-        response(
-            "txn-emails-sent-grouped-by-date",
-            "application",
-            date_rows("TxnEmailsSent", ["9.0"], start="2026-08-02"),
-        )
-    )
+    c = rows(["9.0"], "2026-08-02", "c.json")
     with pytest.raises(ppk.errors.ConflictingDataError, match=r"a.json and c.json"):
-        concat_windows([a, c], labels=["a.json", "c.json"])
+        assemble_kpi_frame([a, c], asked)
 
 
 # --- property-based ------------------------------------------------------------------------
@@ -427,15 +422,23 @@ def test_read_json_of_malformed_files_raises_only_library_errors(tmp_path_factor
 @settings(max_examples=60, deadline=None)
 @given(valid_responses())
 def test_read_json_of_valid_files_equals_kpi_frame(tmp_path_factory, case):
-    _, _, _, resp = case
+    kpi, _, _, resp = case
     path = tmp_path_factory.mktemp("ok") / "saved.json"
     path.write_text(json.dumps(resp, indent=4, default=str))
-    pd.testing.assert_frame_equal(ppk.read_pinpoint_kpi_json(path), ppk.kpi_frame(resp))
+    saved = ppk.read_pinpoint_kpi_json(path)
+    if kpi.scope != "application":  # saved answers always carry their id level
+        level, resource = {"campaign": ("CampaignId", "camp1"), "journey": ("JourneyId", "jour1")}[
+            kpi.scope
+        ]
+        assert saved.index.names[0] == level
+        assert set(saved.index.get_level_values(level)) <= {resource}
+        saved = saved.droplevel(0) if saved.index.nlevels > 1 else saved.reset_index(drop=True)
+    pd.testing.assert_frame_equal(saved, ppk.kpi_frame(resp))
 
 
 def test_arrow_and_numpy_parsing_paths_agree(monkeypatch):
     pytest.importorskip("pyarrow")
-    from pinpoint_kpi_pandas import frame as frame_module
+    from pinpoint_kpi_pandas import casting as frame_module
 
     values = [f"{v}.0" for v in range(700)]
     rows = date_rows("UniqueDeliveries", values, start="2024-01-01")

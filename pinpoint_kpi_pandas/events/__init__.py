@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from .athena import athena_sql
 from .examples import email_engagement_records, example_records
-from .reader import BadEventFileWarning, read_pinpoint_events
+from .reader import read_pinpoint_events
 from .sources import DEFAULT_LATENESS
 
 __all__ = [
     "DEFAULT_LATENESS",
-    "BadEventFileWarning",
     "athena_sql",
     "email_engagement_records",
     "example_records",

@@ -457,9 +457,9 @@ def kpi_table(
     Returns
     -------
     ibis.Table
-        Columns ``resource``, ``window`` and ``group`` where they apply, ``first_ms`` (the
-        group's first send, for row order), then per KPI ``n__<value key>`` and, for ratios,
-        ``d__<value key>``.
+        Columns ``resource``, ``window`` and ``group`` where they apply, ``first_ms`` and
+        ``last_ms`` (the group's first and last sends: row order, the span read), then per KPI
+        ``n__<value key>`` and, for ratios, ``d__<value key>``.
 
     Examples
     --------
@@ -467,8 +467,9 @@ def kpi_table(
     >>> from pinpoint_kpi_pandas.events.schema import FIREHOSE_JSON, ibis_schema
     >>> raw = ibis.table(ibis_schema(FIREHOSE_JSON), name="raw")
     >>> rate = catalog.get_kpi("successful-delivery-rate-grouped-by-date", "campaign")
-    >>> kpi_table(message_table(event_table(raw, "a1")), [rate], resource="campaign_id").columns
-    ('resource', 'group', 'first_ms', 'n__SuccessfulDeliveryRate', 'd__SuccessfulDeliveryRate')
+    >>> table = kpi_table(message_table(event_table(raw, "a1")), [rate], resource="campaign_id")
+    >>> table.columns[4:]
+    ('n__SuccessfulDeliveryRate', 'd__SuccessfulDeliveryRate')
     """
     m = messages
     families = {family_of(k) for k in kpis}
@@ -490,7 +491,7 @@ def kpi_table(
     grouped_by = {k.grouped_by for k in kpis}.pop()
     if grouped_by is not None:
         keys["group"] = m[group_column(grouped_by)]
-    values: dict[str, Any] = {"first_ms": m.send_ms.min()}
+    values: dict[str, Any] = {"first_ms": m.send_ms.min(), "last_ms": m.send_ms.max()}
     for kpi in kpis:
         measure = measure_of(kpi)
         family, channel = _FAMILY_FILTER[family_of(kpi)]

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from .. import catalog
 from ..dates import DateLike, format_instant, parse_instant, split_windows
 from ..errors import ArgumentTypeError, InvalidArgumentError
+from ..meta import FrameContract
 from ..plan import ID_LEVEL, check_id
 from .sources import DEFAULT_LATENESS, EARLY_MARGIN
 
@@ -159,19 +160,29 @@ class EventQuery:
             for first, last in split_windows(self.start, self.end)
         ]
 
-    def query(self) -> dict:
-        """What was asked, as JSON-friendly values (the live reader's ``plan.query()`` keys)."""
-        return {
-            "application_id": self.application_id,
-            "kpi_names": [k.name for k in self.kpis],
-            "scope": self.scope,
-            "keep_windows": self.keep_windows,
-            "campaign_ids": list(self.resource_ids or []) if self.scope == "campaign" else None,
-            "journey_ids": list(self.resource_ids or []) if self.scope == "journey" else None,
-            "start_time": format_instant(self.start) if self.start else None,
-            "end_time": format_instant(self.end) if self.end else None,
-            "columns": {k.value_key: k.name for k in self.kpis},
-        }
+    def contract(self) -> FrameContract:
+        """What was asked, as the frame contract the assembly completes (source ``events``).
+
+        Examples
+        --------
+        >>> plan_event_query("a1", "txn-emails-sent", "2026-08-01").contract().start_time
+        '2026-08-01T00:00:00Z'
+        """
+        ids = tuple(self.resource_ids or ())
+        return FrameContract(
+            application_id=self.application_id,
+            kpi_names=tuple(k.name for k in self.kpis),
+            scope=self.scope,
+            campaign_ids=ids if self.scope == "campaign" else None,
+            journey_ids=ids if self.scope == "journey" else None,
+            id_level=self.id_level,
+            start_time=format_instant(self.start) if self.start else None,
+            end_time=format_instant(self.end) if self.end else None,
+            columns={k.value_key: k.name for k in self.kpis},
+            keep_windows=self.keep_windows,
+            source="events",
+            requests=1,
+        )
 
 
 def plan_event_query(

@@ -10,7 +10,6 @@ Data flows one way: arguments -> :func:`~.query.plan_event_query` -> :func:`~.so
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -18,17 +17,14 @@ from typing import Any, Literal
 import pandas as pd
 
 from ..dates import DateLike, format_instant
-from ..errors import EventArchiveError, InvalidArgumentError
+from ..errors import BadFileWarning, InvalidArgumentError, warn_user
 from ..frame import DtypeBackend, check_dtype_backend
-from .query import EventQuery, plan_event_query
+from .query import plan_event_query
 from .rows import frame_from_rows
-from .sources import DEFAULT_LATENESS, Archive, ArchiveObject, find_archive
+from .run import bad_files_text
+from .sources import DEFAULT_LATENESS, find_archive
 
-__all__ = ["BadEventFileWarning", "read_pinpoint_events"]
-
-
-class BadEventFileWarning(UserWarning):
-    """``on_bad_file="warn"``: some archive objects could not be read and were left out."""
+__all__ = ["read_pinpoint_events"]
 
 
 def read_pinpoint_events(
@@ -99,8 +95,8 @@ def read_pinpoint_events(
     on_bad_file : {"raise", "warn", "skip"}, default "raise"
         An object that cannot be read (corrupt gzip, truncated JSON): ``"raise"`` names every
         such object; ``"warn"`` leaves them out and warns naming them; ``"skip"`` leaves them
-        out silently. Either way they are listed in ``attrs["pinpoint"]["bad_files"]``, and no
-        record of a bad object is counted.
+        out silently. Either way they are listed in ``attrs["pinpoint"]["skipped_files"]``,
+        and no record of a bad object is counted.
     dtype_backend : {None, "numpy_nullable", "pyarrow"}, default None
         As in :func:`pandas.read_csv`.
     progress : bool, optional
@@ -109,15 +105,15 @@ def read_pinpoint_events(
     Returns
     -------
     pandas.DataFrame
-        As :func:`~pinpoint_kpi_pandas.read_pinpoint_kpi` returns; ``attrs["pinpoint"]`` adds
-        ``engine``, ``archive`` (the source), ``objects`` (the number scanned) and
-        ``bad_files``.
+        As :func:`~pinpoint_kpi_pandas.read_pinpoint_kpi` returns; ``attrs["pinpoint"]`` (the
+        frame contract, source ``"events"``) adds ``engine``, ``archive`` (the source) and
+        ``objects`` (the number scanned).
 
     Raises
     ------
     InvalidArgumentError, ArgumentTypeError, UnknownKpiError, KpiScopeError
         Bad arguments, before any file is listed.
-    EventArchiveError
+    BadFileError
         ``on_bad_file="raise"`` and some objects cannot be read: every one is named.
 
     See Also
@@ -177,10 +173,18 @@ def read_pinpoint_events(
     show = _show_progress(progress)
     result, bad = run_query(runner, query, archive, table, on_bad_file=on_bad_file, progress=show)
     if bad and on_bad_file == "warn":
-        warnings.warn(_bad_text(bad, left_out=True), BadEventFileWarning, stacklevel=2)
-    frame = frame_from_rows(result, query, dtype_backend=dtype_backend)
-    frame.attrs["pinpoint"] = _attrs(query, frame, runner.name, source, archive, bad)
-    return frame
+        warn_user(bad_files_text(bad, left_out=True), BadFileWarning)
+    extra = {
+        "engine": runner.name,
+        "archive": archive.source if archive is not None else str(source),
+        "objects": len(archive.objects) - len(bad) if archive is not None else None,
+    }
+    contract = {
+        "skipped_files": tuple(sorted(bad.items())),
+        "retrieved_at": format_instant(datetime.now(UTC)),
+        "extra": extra,
+    }
+    return frame_from_rows(result, query, dtype_backend=dtype_backend, contract=contract)
 
 
 def _show_progress(progress: bool | None) -> bool:
@@ -193,56 +197,3 @@ def _show_progress(progress: bool | None) -> bool:
     if shell is not None and type(shell).__name__ == "ZMQInteractiveShell":
         return True
     return bool(getattr(sys.stderr, "isatty", lambda: False)())
-
-
-def _bad_text(bad: dict[str, str], *, left_out: bool) -> str:
-    shown = list(bad.items())[:20]
-    lines = "\n  ".join(f"{path}: {reason}" for path, reason in shown)
-    more = f"\n  ... and {len(bad) - len(shown)} more" if len(bad) > len(shown) else ""
-    if left_out:
-        return (
-            f"{len(bad)} archive objects cannot be read and were left out (none of their "
-            f"records is counted):\n  {lines}{more}"
-        )
-    return (
-        f"{len(bad)} archive objects cannot be read:\n  {lines}{more}\nRepair or remove them, "
-        "or pass on_bad_file='warn' (or 'skip') to read the rest."
-    )
-
-
-def _attrs(
-    query: EventQuery,
-    frame: pd.DataFrame,
-    engine: str,
-    source: Any,
-    archive: Archive | None,
-    bad: dict[str, str],
-) -> dict:
-    attrs = query.query()
-    if query.every:
-        found = _found_ids(frame, query)
-        key = "campaign_ids" if query.scope == "campaign" else "journey_ids"
-        attrs[key] = found
-    attrs["source"] = "events"
-    attrs["engine"] = engine
-    attrs["archive"] = archive.source if archive is not None else str(source)
-    attrs["objects"] = len(archive.objects) - len(bad) if archive is not None else None
-    attrs["bad_files"] = sorted(bad)
-    attrs["retrieved_at"] = format_instant(datetime.now(UTC))
-    return attrs
-
-
-def _found_ids(frame: pd.DataFrame, query: EventQuery) -> list[str]:
-    if query.id_level is None or query.id_level not in frame.index.names:
-        return []
-    return list(dict.fromkeys(frame.index.get_level_values(query.id_level).astype(str)))
-
-
-def bad_files_error(bad: dict[str, str]) -> EventArchiveError:
-    """The error ``on_bad_file="raise"`` raises, naming every bad object."""
-    return EventArchiveError(_bad_text(bad, left_out=False), bad_files=bad)
-
-
-def objects_without(objects: Sequence[ArchiveObject], bad: dict[str, str]) -> list[ArchiveObject]:
-    """``objects`` minus the bad ones."""
-    return [o for o in objects if o.path not in bad]

@@ -11,11 +11,18 @@ import os
 from datetime import UTC
 from typing import Any
 
-from ..errors import EventArchiveError, InvalidArgumentError
+from ..errors import BadFileError, InvalidArgumentError
 from .query import EventQuery
 from .sources import Archive, ArchiveObject
 
-__all__ = ["build_expression", "find_bad_objects", "prune_partitions", "run_query", "table_source"]
+__all__ = [
+    "bad_files_text",
+    "build_expression",
+    "find_bad_objects",
+    "prune_partitions",
+    "run_query",
+    "table_source",
+]
 
 _MAX_BAD = 1000  # beyond this many unreadable objects, the archive is not what it seems
 
@@ -31,7 +38,7 @@ def build_expression(query: EventQuery, raw_tables: list[Any]) -> Any:
     >>> raw = ibis.table(ibis_schema(FIREHOSE_JSON), name="events")
     >>> q = plan_event_query("a1", "clicks-grouped-by-date", campaign_id="c1")
     >>> build_expression(q, [raw]).columns
-    ('resource', 'group', 'first_ms', 'n__Clicks')
+    ('resource', 'group', 'first_ms', 'last_ms', 'n__Clicks')
     """
     from .definitions import event_table, kpi_table, message_table
 
@@ -152,15 +159,33 @@ def run_query(
             if not found:
                 raise
             bad.update(found)
-            if on_bad_file == "raise":
-                from .reader import bad_files_error
-
-                raise bad_files_error(bad) from None
             objects = [o for o in objects if o.path not in bad]
-            if not objects:
-                raise EventArchiveError(
-                    f"no object of {archive.source!r} can be read.", bad_files=bad
-                ) from None
+            if on_bad_file == "raise" or not objects:
+                raise BadFileError(bad_files_text(bad), bad_files=sorted(bad.items())) from None
+
+
+def bad_files_text(bad: dict[str, str], *, left_out: bool = False) -> str:
+    """The message naming every unreadable object (the first 20, and how many more).
+
+    Examples
+    --------
+    >>> print(bad_files_text({"a/x.gz": "Input is not a GZIP stream"}))
+    1 archive objects cannot be read:
+      a/x.gz: Input is not a GZIP stream
+    Repair or remove them, or pass on_bad_file='warn' (or 'skip') to read the rest.
+    """
+    shown = sorted(bad.items())[:20]
+    lines = "\n  ".join(f"{path}: {reason}" for path, reason in shown)
+    more = f"\n  ... and {len(bad) - len(shown)} more" if len(bad) > len(shown) else ""
+    if left_out:
+        return (
+            f"{len(bad)} archive objects cannot be read and were left out (none of their "
+            f"records is counted):\n  {lines}{more}"
+        )
+    return (
+        f"{len(bad)} archive objects cannot be read:\n  {lines}{more}\nRepair or remove them, "
+        "or pass on_bad_file='warn' (or 'skip') to read the rest."
+    )
 
 
 def find_bad_objects(objects: list[ArchiveObject], archive: Archive) -> dict[str, str]:

@@ -367,7 +367,9 @@ def test_all_campaigns_are_those_found_in_the_events(archive):
         (CAMPAIGN, pd.Timestamp(DAY)): 2,
     }
     assert df.attrs["pinpoint"]["campaign_ids"] == [OTHER_CAMPAIGN, CAMPAIGN]
-    assert df.attrs["pinpoint"]["start_time"] is None  # the whole archive
+    # the whole archive: the span it answered for
+    assert df.attrs["pinpoint"]["start_time"] == "2026-10-01T00:00:00Z"
+    assert df.attrs["pinpoint"]["end_time"] == "2026-10-01T23:59:59Z"
 
 
 def test_any_range_without_the_apis_limits(archive):
