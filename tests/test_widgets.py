@@ -134,7 +134,7 @@ def test_compare_is_the_accessors_comparison_against_the_first_campaign(dash, ap
         "Delivery rate (unweighted mean of daily values) vs "
     )
     assert ax.get_xlabel() == "Delivery rate (%), unweighted mean of daily values"
-    assert "table: unweighted mean of daily values" in dash._caption.value
+    assert "table: unweighted mean of daily values" in dash.views["caption"].value
     rows = [t.get_text() for t in dash.figure.axes[0].get_yticklabels()]
     assert len(rows) == 2  # no bar (or dot) for the campaign without data
     assert f"{label(app.campaigns[1])} (baseline)" in rows
@@ -147,8 +147,8 @@ def test_compare_of_counts_totals_them(dash, app):
     totals = dash.frame["AttemptedDeliveries"].groupby(level="CampaignId").sum()
     for campaign in app.campaigns[1:3]:
         assert dash.table.loc[label(campaign), "AttemptedDeliveries"] == totals[campaign.id]
-    assert "95% interval" not in dash._table_html.value
-    assert f"{int(totals[app.campaigns[1].id]):,}" in dash._table_html.value
+    assert "95% interval" not in dash.views["table"].value
+    assert f"{int(totals[app.campaigns[1].id]):,}" in dash.views["table"].value
 
 
 def test_funnel_reads_the_run_counts_and_disables_the_kpi_picker(dash):
@@ -180,10 +180,10 @@ def test_errors_are_shown_in_the_widget_and_it_recovers(dash):
     dash.controls["start"].value = dt.date(2026, 8, 1)
     assert dash.error is not None and "31" in dash.error
     assert dash.figure is None and dash.table is None
-    assert dash._message.layout.display == "block"
+    assert dash.views["message"].layout.display == "block"
     dash.controls["start"].value = dt.date(2026, 10, 1)
     assert dash.error is None
-    assert dash._message.layout.display == "none"
+    assert dash.views["message"].layout.display == "none"
 
 
 def test_charts_that_need_dates_say_which_kpi_to_pick(dash):
@@ -410,7 +410,7 @@ def test_a_frame_with_failed_requests_shows_one_notice_and_no_stray_warning(emu,
         warnings.simplefilter("error")  # nothing escapes to the notebook
         dash = widgets.compare_campaigns(frame, chart="compare")
     assert dash.error is None
-    notices = [w for w in dash._state.warnings if "failed request" in w]
+    notices = [w for w in dash.state.warnings if "failed request" in w]
     assert len(notices) == 1 and "df.attrs['pinpoint']['failed']" in notices[0]
 
 
@@ -438,7 +438,8 @@ def test_a_frame_without_dates_keeps_its_range_and_opens_on_compare(emu, app):
     assert dash.error is None
     pd.testing.assert_frame_equal(dash.table, table)
     assert dash.figure.axes[0].get_title(loc="left") == title
-    assert "01 Oct 2026 – 28 Oct 2026 (UTC) (the data has no days to pick)" in dash._caption.value
+    caption = dash.views["caption"].value
+    assert "01 Oct 2026 – 28 Oct 2026 (UTC) (the data has no days to pick)" in caption
     assert "2026-10-01..2026-10-28" in repr(dash)
     # A frame with days keeps its pickers.
     daily = widgets.compare_campaigns(
