@@ -67,6 +67,13 @@ def add_parser(subparsers: Subparsers) -> None:
         metavar="ID",
         help="application/campaign/journey id whose KPI requests always answer 500",
     )
+    p.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        metavar="FRACTION",
+        help="shrink every audience and volume of the world, 0 < FRACTION <= 1 (default 1)",
+    )
     p.add_argument("--quiet", action="store_true", help="print only the URL, not the world's ids")
     p.set_defaults(func=run)
 
@@ -77,8 +84,10 @@ def run(args: argparse.Namespace) -> int:
     import threading
 
     from ..emulator import Emulator
+    from ..emulator.options import CLI_FLAGS, check_scale
 
     try:
+        check_scale(args.scale, CLI_FLAGS)
         emu = Emulator(
             seed=args.seed,
             now=args.now,
@@ -91,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
             campaigns_per_project=args.campaigns,
             host=args.host,
             port=args.port,
+            scale=args.scale,
         ).start()
     except (ValueError, TypeError, OSError) as exc:
         print(f"pinpoint-kpi emulator: {exc}", file=sys.stderr)

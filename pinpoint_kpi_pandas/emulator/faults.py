@@ -168,6 +168,6 @@ class Faults:
         if bucket is None:
             with self._lock:
                 bucket = self._buckets.setdefault(
-                    operation, TokenBucket(self.rate_limit, self.burst)
+                    operation, TokenBucket(self.rate_limit or 0.0, self.burst)
                 )
         return bucket

@@ -6,8 +6,9 @@ A KPI is one of four computations over the counters of the days in a window, per
 - ``ratio``: a rate, numerator over denominator summed over the same rows, present when the
   denominator is above zero (so a rate always equals its count KPIs divided);
 - ``average``: a total over a count (``txn-sms-average-price``), present like a ratio;
-- ``unique``: distinct endpoints, with the audience model of :mod:`.world`, present when above
-  zero (never additive: a window's value is at most the sum of its days).
+- ``unique``: distinct endpoints, the size of the union of the endpoints each slot reached
+  (opened, clicked) in the window (:mod:`.audiences`), present when above zero (never additive:
+  a window's value is at most the sum of its days, at least their maximum).
 
 The group is the catalog's grouping key (``Date``, ``CampaignId``, ``CampaignActivityId``,
 ``JourneyActivityId``, ``CountryCode``, ``ErrorCode``); a single-value KPI has one group and its
@@ -21,6 +22,7 @@ import functools
 from dataclasses import dataclass
 
 from .. import catalog
+from .audiences import Sending, Span, union_size
 from .counters import SMS_ERROR_CODES
 from .world import Application, World
 
@@ -118,8 +120,15 @@ def metric_of(kpi: catalog.Kpi) -> Metric:
     return _sum(kpi.value_key.removeprefix("Journey").removeprefix("Emails").lower())
 
 
-# A record: (grouping values, day, counters, audience of the sender).
-_Record = tuple[dict[str, str], dt.date, dict[str, int], int]
+# A record: (grouping values, day, counters, the sending slot it comes from).
+_Record = tuple[dict[str, str], dt.date, dict[str, int], Sending]
+
+# Which endpoints a unique KPI counts, by its counter: see Sending.spans.
+_UNIQUE_SPANS = {
+    "unique_deliveries": "reached",
+    "unique_opens": "opened",
+    "unique_clicks": "clicked",
+}
 
 
 class KpiEngine:
@@ -192,10 +201,10 @@ class KpiEngine:
             days.append((day, 1.0 if day < today else permille / 1000))
             day += dt.timedelta(days=1)
         records = self._records(kpi, app, entity_id, days)
-        return _aggregate(kpi, metric_of(kpi), records, self._audience(kpi, app))
+        return _aggregate(kpi, metric_of(kpi), records)
 
     def _records(self, kpi, app, entity_id, days) -> list[_Record]:
-        counters = self.world.counters
+        sendings = self.world.sendings
         out: list[_Record] = []
         if kpi.family in ("campaign", "campaigns"):
             campaigns = app.campaigns
@@ -203,59 +212,44 @@ class KpiEngine:
                 campaigns = [app.campaign(entity_id)]
             for campaign in campaigns:
                 for day, fraction in days:
-                    for activity_id, c in counters(campaign.id, day, fraction):
-                        groups = {"CampaignId": campaign.id, "CampaignActivityId": activity_id}
-                        out.append((groups, day, c, campaign.audience))
+                    for s in sendings(campaign.id, day, fraction):
+                        groups = {"CampaignId": campaign.id, "CampaignActivityId": s.label}
+                        out.append((groups, day, s.counters, s))
         elif kpi.family == "journey":
             for day, fraction in days:
-                for activity_id, c in counters(entity_id, day, fraction):
-                    out.append(({"JourneyActivityId": activity_id}, day, c, 0))
+                for s in sendings(entity_id, day, fraction):
+                    out.append(({"JourneyActivityId": s.label}, day, s.counters, s))
         elif kpi.family == "txn-email":
             for day, fraction in days:
-                for _, c in counters(f"{app.id}/txn-email", day, fraction):
-                    out.append(({}, day, c, app.txn_audience))
+                for s in sendings(app.txn_email_key, day, fraction):
+                    out.append(({}, day, s.counters, s))
         else:  # txn-sms
             for day, fraction in days:
-                for country, c in counters(f"{app.id}/txn-sms", day, fraction):
+                for s in sendings(app.txn_sms_key, day, fraction):
                     if kpi.grouped_by == "ErrorCode":
                         for code in SMS_ERROR_CODES:
-                            per_code = {"error": c[f"error:{code}"]}
-                            out.append(
-                                ({"ErrorCode": code, "CountryCode": country}, day, per_code, 0)
-                            )
+                            per_code = {"error": s.counters[f"error:{code}"]}
+                            out.append(({"ErrorCode": code, "CountryCode": s.label}, day,
+                                        per_code, s))  # fmt: skip
                     else:
-                        out.append(({"CountryCode": country}, day, c, 0))
+                        out.append(({"CountryCode": s.label}, day, s.counters, s))
         return out
 
-    @staticmethod
-    def _audience(kpi: catalog.Kpi, app: Application) -> int | None:
-        """The audience of a unique count, when one audience holds for every group."""
-        if kpi.family == "txn-email":
-            return app.txn_audience
-        if kpi.family == "campaigns" and kpi.grouped_by != "CampaignId":
-            return app.audience
-        return None  # per campaign: each record carries its campaign's audience
 
-
-def _aggregate(
-    kpi: catalog.Kpi, metric: Metric, records: list[_Record], audience: int | None
-) -> list[dict]:
+def _aggregate(kpi: catalog.Kpi, metric: Metric, records: list[_Record]) -> list[dict]:
     key = kpi.grouped_by
     totals: dict[str | None, list] = {}
-    for groups, day, c, record_audience in records:
+    for groups, day, c, sending in records:
         group = day.isoformat() if key == "Date" else (groups[key] if key else None)
         if metric.how == "unique":
-            # Per group and day, the product of (1 - u/N) over the day's senders.
-            n = audience or record_audience
-            entry = totals.setdefault(group, [n, {}])
-            per_day = entry[1]
-            per_day[day] = per_day.get(day, 1.0) * (1 - min(c[metric.numerator], n) / n)
+            spans: list[Span] = totals.setdefault(group, [])
+            spans += sending.spans(_UNIQUE_SPANS[metric.numerator])
         else:
             entry = totals.setdefault(group, [0, 0])
             entry[0] += c[metric.numerator]
             if metric.denominator:
                 entry[1] += c[metric.denominator]
-    groups_in_order = sorted(totals) if key == "Date" else list(totals)
+    groups_in_order = sorted(totals, key=str) if key == "Date" else list(totals)
     rows = []
     for group in groups_in_order:
         value = _value(metric, totals[group])
@@ -274,11 +268,5 @@ def _value(metric: Metric, entry: list) -> float | int | None:
         return entry[0] if entry[0] > 0 else None
     if metric.how in ("ratio", "average"):
         return entry[0] / entry[1] if entry[1] > 0 else None
-    # unique: round per day first (a day's value is the grouped-by-date value), then combine.
-    n, per_day = entry
-    remaining = 1.0
-    for product in per_day.values():
-        reached = round(n * (1 - product))
-        remaining *= 1 - reached / n
-    value = round(n * (1 - remaining))
+    value = union_size(entry)  # unique: the endpoints reached (opened, clicked), counted once
     return value if value > 0 else None

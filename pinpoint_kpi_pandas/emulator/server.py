@@ -58,7 +58,7 @@ _ROUTES = (
 OPERATIONS = tuple(op for _, op in _ROUTES)
 """The operations the emulator serves, all ``GET``."""
 
-_ROUTE_TABLE = {
+_ROUTE_TABLE: dict[int, list[tuple[tuple[str, ...], str]]] = {
     len(template.strip("/").split("/")): [] for template, _ in _ROUTES
 }  # segment count -> [(segments, operation)]
 for _template, _op in _ROUTES:
@@ -124,6 +124,10 @@ class Emulator:
         Seeded share of requests answered 429 TooManyRequestsException, independent of timing.
     campaigns_per_project : int
         Campaigns in the main sample project.
+    scale : float
+        A fraction above 0 and at most 1 that shrinks every audience and volume of the world
+        (:func:`~.world.build_world`); an event archive written with the same seed, clock and
+        scale describes the same world.
     host : str
         Address to bind; loopback by default.
     port : int
@@ -167,10 +171,11 @@ class Emulator:
         host: str = "127.0.0.1",
         port: int = 0,
         throttle_rate: float = 0.0,
+        scale: float = 1.0,
     ):
         self.seed = seed
         self.clock = Clock(now)
-        self.world: World = build_world(seed, self.clock.today(), campaigns_per_project)
+        self.world: World = build_world(seed, self.clock.today(), campaigns_per_project, scale)
         self.engine = KpiEngine(self.world)
         self.faults = Faults(
             latency_ms, rate_limit, burst, error_rate, failing_ids, seed, throttle_rate
@@ -369,6 +374,7 @@ def running(
     host: str = "127.0.0.1",
     port: int = 0,
     throttle_rate: float = 0.0,
+    scale: float = 1.0,
 ) -> Iterator[Emulator]:
     """Run an :class:`Emulator` for the duration of a ``with`` block.
 
@@ -410,6 +416,7 @@ def running(
         host=host,
         port=port,
         throttle_rate=throttle_rate,
+        scale=scale,
     ).start()
     try:
         yield emu

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 import pinpoint_kpi_pandas as ppk
-from tests.events.conftest import (
+
+from .records import (
     APP,
     CAMPAIGN,
     JOURNEY,
