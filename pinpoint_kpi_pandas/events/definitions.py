@@ -157,7 +157,7 @@ _TXN_EMAIL = {
     "TxnEmailsHardBounced": _sum("hard"),
     "TxnEmailsSoftBounced": _sum("soft"),
     "TxnEmailsWithComplaints": _sum("complained"),
-    "TxnEmailsOpened": _sum("opened"),
+    "TxnEmailsOpened": _sum("opens"),  # opens, repeats included: unique opens say who
     "TxnEmailsClicked": _sum("clicks"),
     "TxnEmailsUniqueOpens": Measure("unique", "opened"),
     "TxnEmailsUniqueClicks": Measure("unique", "clicked"),
@@ -314,7 +314,7 @@ def event_table(raw: ibis.Table, application_id: str) -> ibis.Table:
         send_status=attrs["campaign_send_status"],
         email_sent=ibis.ifelse(code == 1, 1, 0),
         outcome_key=arrival * 8 + outcome,
-        opened=ibis.ifelse(code == 6, 1, 0),
+        open_at=ibis.ifelse(code == 6, arrival, None),
         click_at=ibis.ifelse(code == 7, arrival, None),
         complained=ibis.ifelse(code == 8, 1, 0),
         unsubscribed=ibis.ifelse(code == 9, 1, 0),
@@ -332,8 +332,9 @@ def message_table(events: ibis.Table) -> ibis.Table:
     campaign's, else one with a ``journey_id`` a journey's, else transactional, as AWS's samples
     decide), ``channel``, the ids, ``send_ms`` and ``day``, ``endpoint``, and 0/1 flags or
     amounts: ``attempted``, ``delivered``, ``hard``, ``soft``, ``rejected``, ``opened``,
-    ``clicks``, ``clicked``, ``complained``, ``unsubscribed``, ``push_opened``, ``price``,
-    ``parts``, ``delivered_parts``, ``failed`` and ``error`` (the failed SMS's record status).
+    ``opens``, ``clicks``, ``clicked``, ``complained``, ``unsubscribed``, ``push_opened``,
+    ``price``, ``parts``, ``delivered_parts``, ``failed`` and ``error`` (the failed SMS's record
+    status).
 
     Examples
     --------
@@ -358,7 +359,7 @@ def message_table(events: ibis.Table) -> ibis.Table:
         any_endpoint=e.endpoint.max(),
         email_sent=e.email_sent.max(),
         outcome_key=e.outcome_key.max(),
-        opened=e.opened.max(),
+        opens=e.open_at.nunique(),
         clicks=e.click_at.nunique(),
         complained=e.complained.max(),
         unsubscribed=e.unsubscribed.max(),
@@ -414,7 +415,8 @@ def message_table(events: ibis.Table) -> ibis.Table:
         hard=as_int(sent & (email_state == _HARD)),
         soft=as_int(sent & (email_state == _SOFT)),
         rejected=as_int(sent & (email_state == _REJECTED)),
-        opened=per.opened.fill_null(0),
+        opened=as_int(per.opens > 0),
+        opens=per.opens.fill_null(0),
         clicks=per.clicks.fill_null(0),
         clicked=as_int(per.clicks > 0),
         complained=per.complained.fill_null(0),

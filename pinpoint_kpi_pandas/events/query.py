@@ -109,7 +109,7 @@ class EventQuery:
     >>> q.scope, q.id_level, q.every, [k.value_key for k in q.kpis]
     ('campaign', 'CampaignId', True, ['Clicks'])
     >>> [t.isoformat() for t in q.scan_span()]
-    ['2025-12-31T23:00:00+00:00', '2026-07-03T23:59:59+00:00']
+    ['2025-12-28T23:00:00+00:00', '2026-07-03T23:59:59+00:00']
     """
 
     application_id: str
@@ -133,11 +133,17 @@ class EventQuery:
         return {"campaign": "campaign_id", "journey": "journey_id"}.get(self.scope)
 
     def scan_span(self) -> tuple[datetime | None, datetime | None]:
-        """The arrival hours to scan: the range, an hour earlier, ``lateness`` later."""
-        scan_from = None if self.start is None else self.start - EARLY_MARGIN
-        if self.end is None or self.lateness is None:
-            return scan_from, None
-        return scan_from, self.end + self.lateness
+        """The arrival hours to scan: ``lateness`` (and an hour) around the range.
+
+        After the range, for the records of its messages that arrive late (SMS receipts,
+        opens); before it too, so that a late receipt of a message sent *before* the range is
+        matched with the message's first record, and never taken for a message sent in it.
+        """
+        if self.lateness is None:
+            return None, None
+        scan_from = None if self.start is None else self.start - self.lateness - EARLY_MARGIN
+        scan_to = None if self.end is None else self.end + self.lateness
+        return scan_from, scan_to
 
     def send_range(self) -> tuple[int, int] | None:
         """The range as inclusive epoch milliseconds (the end's whole second included)."""

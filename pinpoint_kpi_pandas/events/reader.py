@@ -184,7 +184,10 @@ def read_pinpoint_events(
         "retrieved_at": format_instant(datetime.now(UTC)),
         "extra": extra,
     }
-    return frame_from_rows(result, query, dtype_backend=dtype_backend, contract=contract)
+    as_of = archive.as_of if archive is not None else None
+    return frame_from_rows(
+        result, query, dtype_backend=dtype_backend, contract=contract, as_of=as_of
+    )
 
 
 def _show_progress(progress: bool | None) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..dates import provisional_days
 from ..errors import PinpointKpiWarning, warn_user
 from ..frame import assemble_kpi_frame
 from ..rows import KpiRows
@@ -40,10 +41,13 @@ def frame_from_rows(
     *,
     dtype_backend: str | None = None,
     contract: Mapping[str, Any] | None = None,
+    as_of: datetime | None = None,
 ) -> pd.DataFrame:
     """The read's frame from the engine's result (see :func:`~.definitions.kpi_table`).
 
-    ``contract`` adds fields to the frame contract (``source``, ``skipped_files``, ``extra``).
+    ``contract`` adds fields to the frame contract (``source``, ``skipped_files``, ``extra``);
+    ``as_of`` is the archive's clock (:attr:`~.sources.Archive.as_of`): the days whose end, plus
+    Pinpoint's data latency, it had not reached are provisional, as the API said of them.
 
     Examples
     --------
@@ -69,6 +73,7 @@ def frame_from_rows(
             for label, start, end in spans:
                 selected = _select(result, rid, label)
                 groups, values = kpi_rows(selected, kpi)
+                days = provisional_days(start, end, as_of)
                 parts.append(
                     KpiRows(
                         kpi.name,
@@ -79,6 +84,7 @@ def frame_from_rows(
                         values=values,
                         source=f"events: {kpi.name} for {rid or 'the project'}",
                         origin="events",
+                        provisional_days=tuple(day.isoformat() for day in days),
                     )
                 )
     asked = query.contract()

@@ -103,6 +103,13 @@ class Archive:
     source: str
     protocol: str = field(default="file")
 
+    @property
+    def as_of(self) -> datetime | None:
+        """The archive's clock, as far as its prefixes tell: the end of its newest arrival hour
+        (None without hour prefixes). Days it cannot have seen the end of are provisional."""
+        hours = [o.hour for o in self.objects if o.hour is not None]
+        return max(hours) + timedelta(hours=1) if hours else None
+
 
 def open_filesystem(url: str, storage_options: dict | None = None):
     """The fsspec filesystem for a URL (``s3://...``), built from ``storage_options``.
