@@ -78,6 +78,7 @@ class DuckDBEngine(Engine):
     def __init__(self, backend: Any = None):
         import ibis
 
+        self.owned = backend is None  # settings are ours to choose only on our own database
         if backend is None:
             backend = ibis.duckdb.connect()
         elif not hasattr(backend, "con"):  # a bare duckdb connection
@@ -131,6 +132,9 @@ class DuckDBEngine(Engine):
                 connection.unregister_filesystem(name)
         connection.register_filesystem(fs)
         self._filesystems.append(fs)
+        if self.owned:  # remote objects: more reads in flight than cores (DuckDB's advice)
+            threads = connection.execute("select current_setting('threads')").fetchone()[0]
+            connection.execute(f"SET threads = {max(int(threads), 8)}")
 
 
 def _duckdb_scan(kind: str, compression: str | None, paths: list[str]) -> str:
@@ -215,6 +219,8 @@ def local_session():
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "8")
+        # Firehose objects are small: at Spark's default open cost every one is its own task.
+        .config("spark.sql.files.openCostInBytes", str(64 * 1024))
         .getOrCreate()
     )
 
