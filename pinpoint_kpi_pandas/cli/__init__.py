@@ -1,6 +1,6 @@
 """The ``pinpoint-kpi`` command line.
 
-One subcommand per module: each private module here (``_emulator``, ``_fetch``,
+One subcommand per module: each private module here (``_emulator``, ``_fetch``, ``_events``,
 ``_campaigns``, ``_compare``, ``_demo``) has an ``add_parser(subparsers)`` that registers its
 parser with ``func=run``, and :data:`COMMANDS` lists them in ``--help`` order; what they share
 (the parser class, errors as one line, the connection, range, target and store options) is in
@@ -20,12 +20,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import _campaigns, _compare, _demo, _emulator, _fetch
+from . import _campaigns, _compare, _demo, _emulator, _events, _fetch
 from ._common import Parser, run_command
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
-COMMANDS = (_emulator, _fetch, _campaigns, _compare, _demo)
+COMMANDS = (_emulator, _fetch, _events, _campaigns, _compare, _demo)
 """The modules that each add one subcommand, in ``--help`` order."""
 
 

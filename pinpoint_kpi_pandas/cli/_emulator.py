@@ -74,14 +74,38 @@ def add_parser(subparsers: Subparsers) -> None:
         metavar="FRACTION",
         help="shrink every audience and volume of the world, 0 < FRACTION <= 1 (default 1)",
     )
+    p.add_argument(
+        "--events",
+        metavar="DIR",
+        default=None,
+        help="write the world's event archive to DIR (Firehose layout) and exit, instead of "
+        "serving: the same --seed, --now, --scale give the same world",
+    )
+    p.add_argument(
+        "--events-format",
+        choices=("json", "parquet"),
+        default="json",
+        help="gzip NDJSON as Firehose writes it (default), or DUE Parquet",
+    )
+    p.add_argument(
+        "--events-from",
+        metavar="DATE",
+        default=None,
+        help="with --events: the first UTC day to write (default: the world's first, 100 days "
+        "before the clock)",
+    )
     p.add_argument("--quiet", action="store_true", help="print only the URL, not the world's ids")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Serve until Ctrl-C / SIGTERM, printing the URL first (and the world's ids)."""
+    """Serve until Ctrl-C / SIGTERM, printing the URL first (and the world's ids); or, with
+    ``--events DIR``, write the world's event archive and exit."""
     import signal
     import threading
+
+    if args.events is not None:
+        return _write_events(args)
 
     from ..emulator import Emulator
     from ..emulator.options import CLI_FLAGS, check_scale
@@ -146,3 +170,38 @@ def _describe(emu: Any) -> str:
         f"--application-id {sample.id} --kpi-name txn-emails-sent-grouped-by-date"
     )
     return "\n".join(lines)
+
+
+def _write_events(args: argparse.Namespace) -> int:
+    from ..dates import parse_instant
+    from ..emulator.archive import write_event_archive
+    from ..emulator.options import CLI_FLAGS, check_scale
+
+    try:
+        check_scale(args.scale, CLI_FLAGS)
+        first = args.events_from
+        first_day = (
+            None
+            if first is None
+            else parse_instant(first, argument="--events-from", end=False).date()
+        )
+        summary = write_event_archive(
+            args.events,
+            seed=args.seed,
+            now=args.now,
+            scale=args.scale,
+            campaigns_per_project=args.campaigns,
+            format=args.events_format,
+            first_day=first_day,
+            progress=not args.quiet,
+        )
+    except (ValueError, TypeError, OSError) as exc:
+        print(f"pinpoint-kpi emulator: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"wrote {summary.events} events ({summary.duplicates} delivered twice) in "
+        f"{summary.objects} objects, {summary.bytes / 1e6:.1f} MB, {summary.first_day} to "
+        f"{summary.last_day}, to {summary.directory}",
+        flush=True,
+    )
+    return 0
