@@ -100,6 +100,12 @@ _CODES = {
 _DELIVERED, _SOFT, _HARD, _REJECTED = 1, 2, 3, 4
 _SMS_FINAL = 2**44  # above any arrival_timestamp * 4
 _NOT_SEND_EVENT_CHANNELS = ("EMAIL", "SMS")  # their _campaign.send duplicates the channel events
+# A message's class (its records' event types): email, SMS, a send record (push, voice, custom),
+# a push open.
+_EMAIL, _SMS, _SEND, _OPEN = 1, 2, 3, 4
+_SEND_CHANNEL_CODES = {**dict.fromkeys(PUSH_DELIVERY_TYPES, 1), "VOICE": 2, "CUSTOM": 3}
+_SEND_CHANNEL_NAMES = {1: "PUSH", 2: "VOICE", 3: "CUSTOM"}
+_SEND_STATUS_CODES = {"SUCCESS": 2, **dict.fromkeys(ATTEMPTED_STATUSES[1:], 1)}
 
 
 @dataclass(frozen=True)
@@ -252,11 +258,21 @@ def group_column(key: str) -> str:
     return _GROUP_COLUMNS[key]
 
 
-def event_table(raw: ibis.Table, application_id: str) -> ibis.Table:
+def event_table(
+    raw: ibis.Table,
+    application_id: str,
+    *,
+    families: Sequence[str] | None = None,
+    resource: str | None = None,
+    resource_ids: Sequence[str] | None = None,
+) -> ibis.Table:
     """One project's events, narrowed to what the KPIs read, one row per (duplicate) record.
 
     ``raw`` has the columns of :data:`~pinpoint_kpi_pandas.events.schema.FIREHOSE_JSON` (or of
     the DUE Parquet table, whose ``metrics`` is a struct: the same lookup reads both).
+    ``families`` (``campaign``, ``journey``, ``txn-email``, ``txn-sms``) and ``resource_ids``
+    (of ``resource``, ``campaign_id`` or ``journey_id``) keep only the records those KPIs count,
+    before any message is put together: every record of a message carries the same ids.
 
     Examples
     --------
@@ -264,11 +280,11 @@ def event_table(raw: ibis.Table, application_id: str) -> ibis.Table:
     >>> from pinpoint_kpi_pandas.events.schema import FIREHOSE_JSON, ibis_schema
     >>> events = event_table(ibis.table(ibis_schema(FIREHOSE_JSON), name="raw"), "a1")
     >>> events.columns[:4]
-    ('kind', 'key', 'event_ms', 'endpoint')
+    ('key', 'klass', 'event_ms', 'endpoint')
     """
     coded = raw.mutate(code=raw.event_type.cases(*_CODES.items(), else_=None))
     delivery_type = coded.attributes["delivery_type"]
-    kept = coded.filter(
+    keep = (
         (coded.application.app_id == application_id)
         & coded.code.notnull()
         & (
@@ -276,11 +292,13 @@ def event_table(raw: ibis.Table, application_id: str) -> ibis.Table:
             | (delivery_type.notnull() & ~delivery_type.isin(_NOT_SEND_EVENT_CHANNELS))
         )
     )
+    if families is not None:
+        keep &= _families(coded, families)
+    if resource is not None and resource_ids is not None:
+        keep &= coded.attributes[resource].isin(list(resource_ids))
+    kept = coded.filter(keep)
     attrs, code, arrival = kept.attributes, kept.code, kept.arrival_timestamp
     endpoint = kept.client.client_id
-    kind = ibis.cases(
-        (code <= 9, "email"), (code <= 13, "sms"), (code == 14, "send"), else_="push_open"
-    )
     # A push or voice send, and a push open, carry no message id: each record is its own
     # message, keyed by everything that tells two records apart (duplicates share it all).
     own_key = kept.event_type.concat(
@@ -298,9 +316,12 @@ def event_table(raw: ibis.Table, application_id: str) -> ibis.Table:
     )
     outcome = ibis.ifelse(code.between(2, 5), code - 1, None)
     sms_state = code.cases((10, 0), (11, 0), (12, 1), (13, 2), else_=None)
+    # A send record's channel and status as one small integer: channel * 4 + status.
+    send_channel = attrs["delivery_type"].cases(*_SEND_CHANNEL_CODES.items(), else_=0)
+    send_status = attrs["campaign_send_status"].cases(*_SEND_STATUS_CODES.items(), else_=0)
     return kept.select(
-        kind=kind,
         key=message_id,
+        klass=ibis.cases((code <= 9, _EMAIL), (code <= 13, _SMS), (code == 14, _SEND), else_=_OPEN),
         event_ms=kept.event_timestamp,
         endpoint=endpoint,
         send_endpoint=ibis.ifelse(code == 1, endpoint, None),
@@ -310,8 +331,7 @@ def event_table(raw: ibis.Table, application_id: str) -> ibis.Table:
         journey_id=attrs["journey_id"].nullif(""),
         journey_activity_id=attrs["journey_activity_id"],
         country=attrs["iso_country_code"],
-        delivery_type=attrs["delivery_type"],
-        send_status=attrs["campaign_send_status"],
+        send_state=ibis.ifelse(code == 14, send_channel * 4 + send_status, None),
         email_sent=ibis.ifelse(code == 1, 1, 0),
         outcome_key=arrival * 8 + outcome,
         open_at=ibis.ifelse(code == 6, arrival, None),
@@ -325,7 +345,23 @@ def event_table(raw: ibis.Table, application_id: str) -> ibis.Table:
     )
 
 
-def message_table(events: ibis.Table) -> ibis.Table:
+def _families(coded: ibis.Table, families: Sequence[str]) -> Any:
+    """The records of these families: campaign ids first, then journey ids, else transactional
+    (email or SMS by event type); the same rule :func:`message_table` names ``family`` by."""
+    campaign = coded.attributes["campaign_id"].nullif("").notnull()
+    journey = ~campaign & coded.attributes["journey_id"].nullif("").notnull()
+    txn = ~campaign & ~journey
+    code = coded.code
+    parts = {
+        "campaign": campaign,
+        "journey": journey,
+        "txn-email": txn & (code <= 9),
+        "txn-sms": txn & code.between(10, 13),
+    }
+    return ibis.or_(*(parts[f] for f in sorted(set(families))))
+
+
+def message_table(events: ibis.Table, families: Sequence[str] | None = None) -> ibis.Table:
     """One row per message in its final state, from :func:`event_table`.
 
     Columns: ``family`` (campaign, journey or txn: a record with a ``campaign_id`` is a
@@ -345,15 +381,15 @@ def message_table(events: ibis.Table) -> ibis.Table:
     ('family', 'channel', 'campaign_id')
     """
     e = events
-    per = e.group_by(["kind", "key"]).aggregate(
+    per = e.group_by("key").aggregate(
+        klass=e.klass.max(),
         campaign_id=e.campaign_id.max(),
         activity_id=e.activity_id.max(),
         treatment_id=e.treatment_id.max(),
         journey_id=e.journey_id.max(),
         journey_activity_id=e.journey_activity_id.max(),
         country=e.country.max(),
-        delivery_type=e.delivery_type.max(),
-        send_status=e.send_status.max(),
+        send_state=e.send_state.max(),
         send_ms=e.event_ms.min(),
         send_endpoint=e.send_endpoint.max(),
         any_endpoint=e.endpoint.max(),
@@ -368,38 +404,45 @@ def message_table(events: ibis.Table) -> ibis.Table:
         price=e.price.max(),
         parts=e.parts.max(),
     )
-    kind = per.kind
+    klass = per.klass
     email_state = per.outcome_key % 8
     sms_state = per.sms_key % 4
-    send_channel = ibis.ifelse(
-        per.delivery_type.isin(PUSH_DELIVERY_TYPES), "PUSH", per.delivery_type
-    )
-    channel = kind.cases(
-        ("email", "EMAIL"), ("sms", "SMS"), ("push_open", "PUSH"), else_=send_channel
+    send_status = per.send_state % 4
+    channel = klass.cases(
+        (_EMAIL, "EMAIL"),
+        (_SMS, "SMS"),
+        (_OPEN, "PUSH"),
+        else_=(per.send_state // 4).cases(*_SEND_CHANNEL_NAMES.items(), else_="OTHER"),
     )
     sent = per.email_sent == 1
-    attempted = kind.cases(
-        ("email", sent),
-        ("sms", ibis.literal(True)),
-        ("send", per.send_status.isin(ATTEMPTED_STATUSES)),
+    attempted = klass.cases(
+        (_EMAIL, sent),
+        (_SMS, ibis.literal(True)),
+        (_SEND, send_status >= 1),
         else_=ibis.literal(False),
     )
     # Sent minus the messages whose latest outcome is a bounce or a rejection.
     email_delivered = sent & (per.outcome_key.isnull() | (email_state == _DELIVERED))
-    delivered = kind.cases(
-        ("email", email_delivered),
-        ("sms", sms_state == 1),
-        ("send", per.send_status == "SUCCESS"),
+    delivered = klass.cases(
+        (_EMAIL, email_delivered),
+        (_SMS, sms_state == 1),
+        (_SEND, send_status == 2),
         else_=ibis.literal(False),
     )
-    failed = (kind == "sms") & (sms_state == 2)
-    as_int = lambda condition: ibis.ifelse(condition, 1, 0)  # noqa: E731
-    return per.select(
-        family=ibis.cases(
+    failed = (klass == _SMS) & (sms_state == 2)
+    named = {_FAMILY_FILTER[f][0] for f in families or ()}
+    family = (
+        ibis.literal(named.pop())
+        if len(named) == 1  # every record kept is of this family (event_table's families=)
+        else ibis.cases(
             (per.campaign_id.notnull(), "campaign"),
             (per.journey_id.notnull(), "journey"),
             else_="txn",
-        ),
+        )
+    )
+    as_int = lambda condition: ibis.ifelse(condition, 1, 0)  # noqa: E731
+    return per.select(
+        family=family,
         channel=channel,
         campaign_id=per.campaign_id,
         activity_id=per.activity_id,
@@ -421,7 +464,7 @@ def message_table(events: ibis.Table) -> ibis.Table:
         clicked=as_int(per.clicks > 0),
         complained=per.complained.fill_null(0),
         unsubscribed=per.unsubscribed.fill_null(0),
-        push_opened=as_int(kind == "push_open"),
+        push_opened=as_int(klass == _OPEN),
         price=per.price,
         parts=per.parts,
         delivered_parts=ibis.ifelse(delivered, per.parts, 0),

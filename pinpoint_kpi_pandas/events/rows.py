@@ -171,9 +171,10 @@ def _spans(result: pd.DataFrame, query: EventQuery) -> list[tuple[str | None, An
     if windows:
         return [(w.label, *_bounds(w.label)) for w in windows]
     start, end = query.start, query.end
-    if (start is None or end is None) and len(result):
+    sent = result["first_ms"].dropna()  # an ungrouped read of no message has one empty row
+    if (start is None or end is None) and len(sent):
         if start is None:
-            start = _day_start(int(result["first_ms"].min()))
+            start = _day_start(int(sent.min()))
         if end is None:
             end = _day_start(int(result["last_ms"].max())) + timedelta(days=1, seconds=-1)
     return [(None, start, end)]  # None bounds only for an empty read of the whole archive

@@ -40,15 +40,25 @@ def build_expression(query: EventQuery, raw_tables: list[Any]) -> Any:
     >>> build_expression(q, [raw]).columns
     ('resource', 'group', 'first_ms', 'last_ms', 'n__Clicks')
     """
-    from .definitions import event_table, kpi_table, message_table
+    from .definitions import event_table, family_of, kpi_table, message_table
 
-    events = [event_table(raw, query.application_id) for raw in raw_tables]
+    families = sorted({family_of(k) for k in query.kpis})
+    events = [
+        event_table(
+            raw,
+            query.application_id,
+            families=families,
+            resource=query.resource,
+            resource_ids=query.resource_ids,
+        )
+        for raw in raw_tables
+    ]
     union = events[0] if len(events) == 1 else events[0].union(*events[1:])
     from .query import Window
 
     windows: list[Window] = query.windows()
     return kpi_table(
-        message_table(union),
+        message_table(union, families),
         query.kpis,
         resource=query.resource,
         resource_ids=query.resource_ids,
