@@ -18,6 +18,7 @@ reaches pandas), and name the objects it cannot read. The KPI definitions themse
 from __future__ import annotations
 
 import itertools
+import os
 import threading
 import warnings
 from collections.abc import Callable
@@ -87,6 +88,13 @@ class DuckDBEngine(Engine):
         self._filesystems: list[Any] = []
         # Insertion order is never needed here, and keeping it costs memory on large scans.
         backend.con.execute("SET preserve_insertion_order = false")
+        if self.owned:
+            # Past its memory limit (80% of RAM by default) DuckDB spills the aggregation to disk;
+            # an in-memory database needs a place for that.
+            import tempfile
+
+            spill = os.path.join(tempfile.gettempdir(), "pinpoint-kpi-duckdb")
+            backend.con.execute(f"SET temp_directory = '{spill}'")
 
     def raw_tables(self, objects: list[ArchiveObject], archive: Archive) -> list[Any]:
         self._register(archive)
@@ -145,7 +153,7 @@ def _duckdb_scan(kind: str, compression: str | None, paths: list[str]) -> str:
     # as fast as 'newline_delimited' (measured); 'unstructured' was 3x slower.
     return (
         f"select * from read_json({paths!r}, columns = {duckdb_columns()!r}, format = 'auto', "
-        f"compression = '{compression or 'uncompressed'}', maximum_object_size = 67108864)"
+        f"compression = '{compression or 'uncompressed'}')"
     )
 
 
@@ -244,7 +252,7 @@ def resolve_engine(engine: Any) -> Engine:
             f"engine={engine!r} is not an engine; pass None or 'duckdb' (embedded, the default), "
             "'spark', a SparkSession, a duckdb connection or an ibis DuckDB / PySpark backend."
         )
-    module = type(engine).__module__
+    module = type(engine).__module__.lstrip("_")  # duckdb's connection class lives in _duckdb
     name = getattr(engine, "name", None)
     if module.startswith("duckdb") or (module.startswith("ibis") and name == "duckdb"):
         return DuckDBEngine(engine)

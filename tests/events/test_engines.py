@@ -217,6 +217,23 @@ def test_spark_gives_the_apis_frames(small_emulator, emulator_archive, spark, sc
 # --- other engines' tables, Athena --------------------------------------------------------------
 
 
+def test_a_duckdb_connection_of_ones_own_runs_the_read(small_emulator, emulator_archive):
+    import duckdb
+
+    connection = duckdb.connect()
+    connection.execute("SET memory_limit = '400MB'")
+    app = small_emulator.world.applications[0]
+    mine = ppk.read_pinpoint_events(
+        emulator_archive, app.id, "txn-emails-sent", *SPAN, engine=connection
+    )
+    default = ppk.read_pinpoint_events(emulator_archive, app.id, "txn-emails-sent", *SPAN)
+    pd.testing.assert_frame_equal(mine, default)
+    assert connection.execute("select current_setting('memory_limit')").fetchone()[0] in (
+        "400.0 MB",
+        "381.4 MiB",
+    )
+
+
 def test_a_table_of_the_engine_is_a_source(small_emulator, parquet_archive):
     import ibis
 
