@@ -345,7 +345,7 @@ def catalog_frame():
     >>> frame.loc[("journey", "journey-emails-sent"), "value_key"]
     'JourneyEmailsSent'
     >>> int(frame["events_only"].sum())
-    24
+    31
     """
     from dataclasses import asdict
 

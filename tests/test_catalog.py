@@ -96,13 +96,13 @@ def test_axis_labels():
 
 def test_catalog_frame():
     frame = catalog.catalog_frame()
-    assert frame.shape[0] == 84 + 24
+    assert frame.shape[0] == 84 + 31
     assert frame.loc[("campaign", "sms-spend"), "kind"] == "amount"
 
 
 def test_event_only_kpis_are_marked_and_listed_only_on_request():
     names = {(k.scope, k.name) for k in catalog.kpis(include_events_only=True) if k.events_only}
-    assert len(names) == 24
+    assert len(names) == 31
     assert not any(k.events_only for k in catalog.kpis())
     # the list, at campaign scope, and the same counts per A/B treatment
     for base in (

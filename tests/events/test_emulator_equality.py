@@ -158,5 +158,29 @@ def test_the_event_only_kpis_add_up_to_the_apis(small_emulator, emulator_archive
             emulator_archive, app.id, names, *RANGES[0], campaign_id=campaign.id
         )
         assert events.sum().to_dict() == api.to_dict()
-    weekly = events.pinpoint.compare(metric="EmailOpenRate", by="TreatmentId")
-    assert set(weekly.index) == {"0", "1"}
+    ab = events.pinpoint.compare(metric="EmailOpenRate")  # by treatment: an entity level
+    assert set(ab.index) == {"0", "1"} and ab["ci_low"].notna().all()
+
+
+def test_weekly_rates_are_recomputed_from_daily_counts_exactly(small_emulator, emulator_archive):
+    app = small_emulator.world.applications[0]
+    names = [
+        "email-open-rate-grouped-by-date",
+        "direct-email-opens-grouped-by-date",
+        "successful-deliveries-grouped-by-date",
+    ]
+    daily = ppk.read_pinpoint_events(
+        emulator_archive,
+        app.id,
+        names,
+        *RANGES[0],
+        campaign_id=app.campaign("Welcome Series Email").id,
+    )
+    assert (
+        daily["EmailOpenRate"] == daily["DirectEmailOpens"] / daily["SuccessfulDeliveries"]
+    ).all()
+    weekly = daily.pinpoint.resample("W")
+    assert (
+        weekly["EmailOpenRate"] == weekly["DirectEmailOpens"] / weekly["SuccessfulDeliveries"]
+    ).all()
+    assert weekly["SuccessfulDeliveries"].sum() == daily["SuccessfulDeliveries"].sum()
