@@ -89,6 +89,10 @@ class DuckDBEngine(Engine):
         # Insertion order is never needed here, and keeping it costs memory on large scans.
         backend.con.execute("SET preserve_insertion_order = false")
         if self.owned:
+            # DuckDB tracks the scan's progress (our tqdm bar reads it) but never draws its own
+            # bar, in a notebook or a terminal.
+            backend.con.execute("SET enable_progress_bar = true")
+            backend.con.execute("SET enable_progress_bar_print = false")
             # Past its memory limit (80% of RAM by default) DuckDB spills the aggregation to disk;
             # an in-memory database needs a place for that.
             import tempfile
@@ -229,6 +233,10 @@ def local_session():
         .config("spark.sql.shuffle.partitions", "8")
         # Firehose objects are small: at Spark's default open cost every one is its own task.
         .config("spark.sql.files.openCostInBytes", str(64 * 1024))
+        # ... and listing thousands of them is the driver's job, not a job of its own.
+        .config("spark.sql.sources.parallelPartitionDiscovery.threshold", "100000")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.log.level", "ERROR")
         .getOrCreate()
     )
 

@@ -164,6 +164,7 @@ def spark():
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.files.openCostInBytes", str(64 * 1024))
+        .config("spark.sql.sources.parallelPartitionDiscovery.threshold", "100000")
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
