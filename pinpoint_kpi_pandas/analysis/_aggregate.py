@@ -249,8 +249,8 @@ def _dates_sorted(result: pd.DataFrame) -> pd.DataFrame:
         return result
     index = result.index
     keys = []
-    for name in index.names:
-        values = index.get_level_values(name)
+    for position, name in enumerate(index.names):
+        values = index.get_level_values(position)
         keys.append(pd.factorize(values, sort=name == "Date", use_na_sentinel=False)[0])
     # np.lexsort sorts by the last key first.
     return result.iloc[np.lexsort(keys[::-1])]
@@ -326,7 +326,8 @@ def resample(df: pd.DataFrame, rule: str, *, unweighted_mean: bool = False) -> p
     keys = [*(pd.Grouper(level=n) for n in others), pd.Grouper(level="Date", freq=rule)]
     result = aggregate(df, keys, unweighted_mean=unweighted_mean, what=f"resample({rule!r})")
     if others:
-        result = result.reorder_levels(names)
+        now = list(result.index.names)
+        result = result.reorder_levels([now.index(n) for n in names])
     return result
 
 

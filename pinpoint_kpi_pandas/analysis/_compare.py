@@ -41,7 +41,7 @@ def _resolve_baseline(
     if baseline is None:
         # the first in frame order that has the metric (an SMS campaign has no open rate)
         present = metric_values.notna().to_numpy()
-        return values[present.argmax()] if present.any() else values[0]
+        return values[int(present.argmax())] if present.any() else values[0]
     if baseline in values:
         return baseline
     labels = (meta.get("labels") or {}).get(level) or {}

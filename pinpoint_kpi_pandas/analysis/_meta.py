@@ -17,7 +17,7 @@ import copy
 import inspect
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -48,7 +48,7 @@ def frame_meta(df: pd.DataFrame) -> Mapping[str, Any]:
     return meta if isinstance(meta, dict) else {}
 
 
-def replace_attrs(frame: pd.DataFrame, attrs: Mapping[str, Any]) -> pd.DataFrame:
+def replace_attrs(frame: pd.DataFrame, attrs: Mapping[Any, Any]) -> pd.DataFrame:
     """Give ``frame`` a deep copy of ``attrs`` as its attrs (the one writer); returns ``frame``.
 
     Examples
@@ -78,7 +78,8 @@ def with_meta(result: pd.DataFrame, source: pd.DataFrame, **updates: Any) -> pd.
     """
     meta = dict(frame_meta(source))
     meta.update(updates)
-    return replace_attrs(result, {**source.attrs, "pinpoint": meta})
+    attrs: dict[Hashable, Any] = {**source.attrs, "pinpoint": meta}
+    return replace_attrs(result, attrs)
 
 
 def _user_stacklevel() -> int:

@@ -77,6 +77,7 @@ def plot_funnel(
     n, k = len(totals), len(present)
     ax = axes_for(ax, (9.5, max(3.0, 0.17 * n * k + 1.6)))
     height = 0.8 / k
+    first = totals.iloc[:, 0].to_numpy(dtype=float)
     for j, (label, _) in enumerate(present):
         # Top campaign first: y decreases with the row number; stages top-down within a group.
         y = -np.arange(n) - j * height
@@ -88,7 +89,7 @@ def plot_funnel(
             ax.text(
                 0.01 if np.isnan(width) else width + 0.01,
                 y[i],
-                _stage_text(j, label, totals.iloc[i, 0], width),
+                _stage_text(j, label, first[i], width),
                 va="center",
                 ha="left",
                 fontsize="x-small",
