@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from pinpoint_kpi_pandas.analysis import name_map
 from pinpoint_kpi_pandas.errors import InvalidArgumentError
 
 
@@ -50,3 +51,18 @@ def test_label_levels_may_be_one_level_name(runs):
     labelled = runs.pinpoint.label({"a1": "First run"}, levels="CampaignActivityId")
     assert labelled.index.get_level_values("CampaignActivityId")[0] == "First run"
     assert labelled.index.get_level_values("CampaignId")[0] == "A"  # only the level named
+
+
+def test_one_rule_turns_names_into_a_mapping():
+    listing = pd.DataFrame(
+        {"Name": ["Welcome", None]}, index=pd.Index(["c1", "c2"], name="Id", dtype="str")
+    )
+    assert name_map(listing) == {"c1": "Welcome"}
+    assert name_map(listing.reset_index()) == {"c1": "Welcome"}  # an Id column
+    assert name_map(listing["Name"]) == {"c1": "Welcome"}
+    assert name_map({"c1": "Welcome", "c2": None, 3: "Three"}) == {"c1": "Welcome", "3": "Three"}
+    assert name_map(None) == {}
+    with pytest.raises(InvalidArgumentError, match="needs a 'Name' column"):
+        name_map(pd.DataFrame({"Title": ["x"]}))
+    with pytest.raises(InvalidArgumentError, match="names= must be a mapping"):
+        name_map(["Welcome"])

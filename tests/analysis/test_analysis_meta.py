@@ -7,6 +7,8 @@ import warnings
 import pandas as pd
 import pytest
 
+from pinpoint_kpi_pandas.analysis import frame_meta, replace_attrs, with_meta
+
 
 def _with_failures(frame, n=2):
     partial = frame.copy()
@@ -37,3 +39,18 @@ def test_results_of_a_frame_with_failed_requests_warn(daily, call, what):
         warnings.simplefilter("error")
         call(frame)  # a complete frame: no warning
         call(_with_failures(frame, n=0))
+
+
+def test_the_contract_is_read_and_written_in_one_place_without_sharing(daily):
+    assert frame_meta(daily)["scope"] == "campaign"
+    assert dict(frame_meta(pd.DataFrame())) == {}
+    odd = pd.DataFrame()
+    odd.attrs["pinpoint"] = "not a mapping"
+    assert dict(frame_meta(odd)) == {}
+    result = with_meta(daily.copy(), daily, aggregated=["total"])
+    assert frame_meta(result)["aggregated"] == ["total"]
+    assert "aggregated" not in frame_meta(daily)
+    result.attrs["pinpoint"]["columns"]["x"] = "y"  # a deep copy: the source is untouched
+    assert "x" not in daily.attrs["pinpoint"]["columns"]
+    copied = replace_attrs(pd.DataFrame(), daily.attrs)
+    assert copied.attrs == daily.attrs and copied.attrs["pinpoint"] is not daily.attrs["pinpoint"]

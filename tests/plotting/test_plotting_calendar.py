@@ -31,3 +31,9 @@ def test_calendar_masks_missing_days(three_campaigns):
     sparse = three_campaigns.drop(index=[("c1", pd.Timestamp("2026-08-04"))])
     array = plotting.plot_calendar(sparse).images[0].get_array()
     assert array.mask[0, 3] and not array.mask[1, 3]
+
+
+def test_calendar_passes_matplotlib_arguments_to_the_image(three_campaigns):
+    ax = plotting.plot_calendar(three_campaigns, interpolation="bilinear", alpha=0.7)
+    image = ax.images[0]
+    assert image.get_interpolation() == "bilinear" and image.get_alpha() == 0.7

@@ -81,3 +81,10 @@ def test_compare_of_an_unweighted_mean_says_so_in_title_and_axis(three_campaigns
         "Delivery rate (unweighted mean of daily values) vs c1"
     )
     assert ax.get_xlabel() == "Delivery rate (%), unweighted mean of daily values"
+
+
+def test_compare_passes_matplotlib_arguments_to_the_bars_or_dots(runs):
+    bars = plotting.plot_compare(runs, "EmailOpenRate", style="bar", edgecolor="red", hatch="//")
+    assert {p.get_hatch() for p in bars.patches} == {"//"}
+    dots = plotting.plot_compare(runs, "EmailOpenRate", style="dot", markersize=11)
+    assert {line.get_markersize() for line in dots.lines if line.get_marker() == "o"} == {11.0}

@@ -40,3 +40,8 @@ def test_funnel_totals_are_kind_aware(runs):
     unique = runs.rename(columns={"DirectEmailOpens": "UniqueDeliveries"})
     with pytest.raises(InvalidArgumentError, match="distinct endpoints"):
         plotting.funnel_totals(unique, "CampaignId", [("Opened", ["UniqueDeliveries"])])
+
+
+def test_funnel_passes_matplotlib_arguments_to_every_stage(runs):
+    ax = plotting.plot_funnel(runs, alpha=0.4)
+    assert {p.get_alpha() for p in ax.patches} == {0.4}

@@ -8,6 +8,7 @@ matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
 import pinpoint_kpi_pandas as ppk  # noqa: E402
+from pinpoint_kpi_pandas import plotting  # noqa: E402
 
 
 def test_plots_from_the_emulator(emulator):
@@ -26,3 +27,10 @@ def test_plots_from_the_emulator(emulator):
         c.name for c in app.campaigns[:3]
     ]
     assert len(ax.lines) == 3
+
+
+def test_series_cycle_colours_first_then_line_styles():
+    styles = [plotting.style(i) for i in range(len(plotting.PALETTE) * 2)]
+    assert [s["color"] for s in styles[: len(plotting.PALETTE)]] == list(plotting.PALETTE)
+    assert {s["linestyle"] for s in styles[: len(plotting.PALETTE)]} == {"-"}
+    assert {s["linestyle"] for s in styles[len(plotting.PALETTE) :]} == {"--"}

@@ -89,3 +89,10 @@ def test_trend_of_an_unweighted_mean_says_so(three_campaigns):
         "Delivery rate (unweighted mean of daily values), weekly"
     )
     assert ax.get_ylabel() == "Delivery rate (%), unweighted mean of daily values"
+
+
+def test_trend_passes_matplotlib_arguments_to_every_line(three_campaigns):
+    ax = plotting.plot_trend(three_campaigns, linewidth=3, alpha=0.5, marker=None)
+    assert {line.get_linewidth() for line in ax.lines} == {3.0}
+    assert {line.get_alpha() for line in ax.lines} == {0.5}
+    assert {line.get_marker() for line in ax.lines} == {"None"}
