@@ -16,13 +16,16 @@ row has no ``GroupedBys`` at all, as the service sends it.
 
 Speed: counts come from the prefix sums of :mod:`.tables` (one subtraction per group, whatever
 the window's length); unique counts merge the window's endpoint spans; every computed answer is
-cached by (KPI, project, campaign or journey, window, clock day, visible share of that day).
+cached, as JSON text, by (KPI, project, campaign or journey, window, clock day, visible share of
+that day). Text, not dicts: thousands of cached answers made of dicts and lists made every full
+garbage collection walk millions of objects, which cost more than computing the answers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -190,7 +193,7 @@ class KpiEngine:
         today: dt.date,
         fraction: float,
     ) -> list[dict]:
-        """The ``Rows`` of a KPI answer (a shared list: do not modify it).
+        """The ``Rows`` of a KPI answer.
 
         Parameters
         ----------
@@ -206,6 +209,34 @@ class KpiEngine:
             The clock's date: later days have no data.
         fraction : float
             The share of ``today`` whose data is visible.
+        """
+        return json.loads(
+            self.rows_json(kpi, app, entity_id, first_day, last_day, today=today, fraction=fraction)
+        )
+
+    def rows_json(
+        self,
+        kpi: catalog.Kpi,
+        app: Application,
+        entity_id: str | None,
+        first_day: dt.date,
+        last_day: dt.date,
+        *,
+        today: dt.date,
+        fraction: float,
+    ) -> str:
+        """The ``Rows`` of a KPI answer as JSON text (what the server sends); as :meth:`rows`.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from pinpoint_kpi_pandas import catalog
+        >>> from pinpoint_kpi_pandas.emulator import build_world
+        >>> world = build_world(0)
+        >>> day = dt.date(2026, 10, 1)
+        >>> KpiEngine(world).rows_json(catalog.get_kpi("txn-sms-sent", "application"),
+        ...     world.applications[2], None, day, day, today=day, fraction=1.0)
+        '[]'
         """
         # When the clock's partial day is outside the window, the answer cannot change.
         permille = 1000 if last_day < today else max(0, min(1000, round(fraction * 1000)))
@@ -229,7 +260,7 @@ class KpiEngine:
             values = _unique_values(kpi.grouped_by, metric, table, window)
         else:
             values = _values(kpi.grouped_by, metric, table, window)
-        return _render(kpi, values)
+        return json.dumps(_render(kpi, values), separators=(",", ":"))
 
 
 _Values = list[tuple[str | None, float]]

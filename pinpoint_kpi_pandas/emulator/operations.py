@@ -2,12 +2,14 @@
 
 Nothing here knows about HTTP: :class:`Operations` takes an operation name, its path parameters
 and its query parameters, applies the faults and the service's rules, and returns the answer's
-body (the *inner* object, as on the wire) or raises :class:`~.rules.ApiError`.
+body (the *inner* object, as on the wire), encoded, or raises :class:`~.rules.ApiError`. KPI
+rows arrive from the engine as JSON text and are spliced in as they are.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from .clock import Clock
 from .faults import Faults
@@ -17,7 +19,7 @@ from .payloads import activity_payload, app_payload, campaign_payload, journey_p
 from .rules import not_found, page, resolve_kpi, resolve_window
 from .world import World
 
-__all__ = ["KPI_SCOPES", "Operations"]
+__all__ = ["KPI_SCOPES", "Operations", "RawJson", "encode"]
 
 KPI_SCOPES = {
     "GetApplicationDateRangeKpi": "application",
@@ -56,6 +58,20 @@ class Operations:
 
     def handle(self, operation: str, params: dict[str, str], query: dict[str, str]) -> dict:
         """Answer one operation: the body of a 200 answer, or raise :class:`~.rules.ApiError`."""
+        return json.loads(self.body(operation, params, query))
+
+    def body(self, operation: str, params: dict[str, str], query: dict[str, str]) -> bytes:
+        """Answer one operation: the JSON bytes of a 200 answer, or raise ``ApiError``.
+
+        Examples
+        --------
+        >>> from pinpoint_kpi_pandas.emulator import Clock, Faults, build_world
+        >>> Operations(build_world(0), Clock(), Faults()).body("GetApps", {}, {})[:9]
+        b'{"Item":['
+        """
+        return encode(self._answer(operation, params, query))
+
+    def _answer(self, operation: str, params: dict[str, str], query: dict[str, str]) -> dict:
         self.faults.before(operation)
         if operation == "GetApps":
             items, token = page(list(self.world.applications), query.get("token"),
@@ -97,7 +113,7 @@ class Operations:
         kpi = resolve_kpi(params["kpi_name"], scope)
         now = self.clock.now()
         window = resolve_window(query.get("start-time"), query.get("end-time"), now)
-        rows = self.engine.rows(
+        rows = self.engine.rows_json(
             kpi,
             app,
             entity_id,
@@ -110,7 +126,7 @@ class Operations:
         if scope == "journey":
             body["JourneyId"] = entity_id
         body["KpiName"] = kpi.name
-        body["KpiResult"] = {"Rows": rows}
+        body["KpiResult"] = RawJson(f'{{"Rows":{rows}}}')
         body["NextToken"] = None
         body["StartTime"] = wire_time(window.start)
         return body
@@ -120,6 +136,37 @@ class Operations:
         if app is None:
             raise not_found("application", application_id)
         return app
+
+
+class RawJson(str):
+    """Text that is already JSON: :func:`encode` puts it in as it is.
+
+    Examples
+    --------
+    >>> encode({"A": 1, "B": RawJson('{"Rows":[]}')})
+    b'{"A":1,"B":{"Rows":[]}}'
+    """
+
+
+def encode(body: dict) -> bytes:
+    """A body as compact JSON bytes; top-level :class:`RawJson` values go in unchanged."""
+    if not any(isinstance(value, RawJson) for value in body.values()):
+        return json.dumps(body, separators=(",", ":")).encode()
+    parts = [_QUOTE(key) + ":" + _dumps(value) for key, value in body.items()]
+    return ("{" + ",".join(parts) + "}").encode()
+
+
+_QUOTE = json.encoder.encode_basestring_ascii  # what json.dumps does with a str, in C
+
+
+def _dumps(value: object) -> str:
+    if isinstance(value, RawJson):
+        return value
+    if isinstance(value, str):
+        return _QUOTE(value)
+    if value is None:
+        return "null"
+    return json.dumps(value, separators=(",", ":"))
 
 
 def wire_time(value: dt.datetime) -> str:

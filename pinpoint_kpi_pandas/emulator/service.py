@@ -11,7 +11,6 @@ framing, an undecodable path or query) answer 400 BadRequestException in the sam
 from __future__ import annotations
 
 import itertools
-import json
 import re
 import sys
 import threading
@@ -21,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from .clock import Clock
 from .httpcore import Answer, Malformed, Request
-from .operations import Operations
+from .operations import Operations, encode
 from .requestlog import LoggedRequest, RequestLog
 from .rules import ApiError, bad_request
 
@@ -243,7 +242,7 @@ class Service:
                     f"{method} is not allowed on {path} (operation {operation} is a GET; this "
                     "emulator serves read-only analytics operations)",
                 )
-            body = self.operations.handle(operation, params, query)
+            body = self.operations.body(operation, params, query)
         except ApiError as err:
             return self._finish(operation, method, path, query, params, err)
         except Exception as exc:  # a bug in the emulator: answer like the service would
@@ -257,10 +256,10 @@ class Service:
         headers: tuple[tuple[str, str], ...] = (("x-amzn-RequestId", request_id),)
         if isinstance(outcome, ApiError):
             status, error_code = outcome.status, outcome.code
-            body = {"Message": outcome.message, "RequestID": request_id}
+            data = encode({"Message": outcome.message, "RequestID": request_id})
             headers += (("x-amzn-ErrorType", error_code),)
         else:
-            status, error_code, body = 200, None, outcome
+            status, error_code, data = 200, None, outcome
         # Logged before answering, so a client that has its answer finds it in the log.
         self.request_log.append(
             LoggedRequest(
@@ -277,5 +276,4 @@ class Service:
                 request_id=request_id,
             )
         )
-        data = json.dumps(body, separators=(",", ":")).encode()
         return Answer(status, data, headers, close)
