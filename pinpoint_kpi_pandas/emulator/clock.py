@@ -9,6 +9,7 @@ decides which days have data (none after its date; its own date only partly, see
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from email.utils import formatdate
 
@@ -26,6 +27,7 @@ _ISO = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)  # requests repeat the same few timestamps
 def parse_timestamp(text: str) -> dt.datetime:
     """Parse an ISO 8601 timestamp as Pinpoint accepts it, returning an aware UTC datetime.
 

@@ -276,7 +276,8 @@ def _values(grouped_by, metric, table: DayTable, window: _Window) -> _Values:
     if grouped_by is None:
         return _present(metric, table, window, [(None, num, den, None)])
     if grouped_by in _BY_LABEL:  # every label is in the table, which holds every day in full
-        return _present(metric, table, window, [(x, num, den, x) for x in table.labels])
+        labels = [x for x in table.labels if _overlaps(table.label_days[x], window)]
+        return _present(metric, table, window, [(x, num, den, x) for x in labels])
     out: _Values = []  # by date, one day at a time
     for index in window.indices():
         day = (table.first_day + dt.timedelta(days=index)).isoformat()
@@ -285,6 +286,14 @@ def _values(grouped_by, metric, table: DayTable, window: _Window) -> _Values:
             one_day = _Window(0, 0, index, window.partial)
         out += _present(metric, table, one_day, [(day, num, den, None)])
     return out
+
+
+def _overlaps(days: tuple[int, int], window: _Window) -> bool:
+    """Whether a label's days meet the window's full days or its partial day."""
+    first, last = days
+    if window.today is not None and first <= window.today <= last:
+        return True
+    return first < window.stop and last >= window.first
 
 
 def _present(metric, table, window, groups) -> _Values:

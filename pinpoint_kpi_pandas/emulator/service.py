@@ -70,7 +70,7 @@ def route(path: str) -> tuple[str, dict[str, str]] | None:
     >>> route("/v2/anything") is None
     True
     """  # noqa: E501
-    parts = [unquote(p) for p in path.strip("/").split("/")]
+    parts = [unquote(p) if "%" in p else p for p in path.strip("/").split("/")]
     for segments, operation in _ROUTE_TABLE.get(len(parts), ()):
         params = {}
         for want, got in zip(segments, parts, strict=True):
@@ -112,7 +112,7 @@ def split_target(target: str) -> tuple[str, dict[str, str]]:
         raise bad_request(f"Malformed request target {target[:80]!r}: it must start with '/'.")
     if _BAD_ESCAPE.search(path):
         raise bad_request(f"Malformed path {path[:80]!r}: bad percent-encoding.")
-    if not _utf8(path):
+    if "%" in path and not _utf8(path):
         raise bad_request(f"Malformed path {path[:80]!r}: it does not decode as UTF-8.")
     pairs = _query_pairs(query)
     params = dict(pairs)

@@ -63,6 +63,8 @@ class DayTable:
         self.first_day = first_day
         self.days = days
         self.labels: list[str] = []
+        self.label_days: dict[str, tuple[int, int]] = {}
+        """The first and last day index each label has slots on."""
         self._by_label: dict[str, dict[str, list[int]]] = {}
         self._all: dict[str, list[int]] = {}
         self._spans: list[list[tuple[str, dict[str, list[Span]]]]] = [[] for _ in range(days)]
@@ -75,6 +77,9 @@ class DayTable:
         if per_label is None:
             self.labels.append(label)
             per_label = self._by_label[label] = {}
+            self.label_days[label] = (index, index)
+        first, last = self.label_days[label]
+        self.label_days[label] = (min(first, index), max(last, index))
         for name, value in counters.items():
             row = per_label.get(name)
             if row is None:
