@@ -120,9 +120,14 @@ BANK_JOURNEYS = (
                                    ("Keep your account open", 200)]),
 )  # fmt: skip
 
+# (journey name, start offset, [(email step description, daily volume)])
+JourneyPlan = tuple[str, int, list[tuple[str, int]]]
 # (project, campaign plans, journeys, audience, txn email per day, txn audience,
 #  {country: txn SMS per day})
-PROJECTS = (
+ProjectPlan = tuple[
+    str, tuple[CampaignPlan, ...], tuple[JourneyPlan, ...], int, int, int, dict[str, int]
+]
+PROJECTS: tuple[ProjectPlan, ...] = (
     ("Acme Retail", RETAIL, RETAIL_JOURNEYS, 150_000, 6_200, 120_000,
      {"US": 1_800, "CA": 260, "GB": 420, "DE": 230, "FR": 160, "IN": 610, "BR": 300, "AU": 120}),
     ("Acme Bank", BANK, BANK_JOURNEYS, 80_000, 3_400, 70_000,
