@@ -66,7 +66,7 @@ class RowLocator:
     --------
     >>> locate = RowLocator(["a.json", "b.json"], [2, 3])
     >>> locate(3)
-    'b.json, row 1'
+    'b.json: row 1'
     """
 
     def __init__(self, sources: Sequence[str], lengths: Sequence[int]):
@@ -80,7 +80,7 @@ class RowLocator:
     def __call__(self, position: int) -> str:
         part = self.part(position)
         source = self.sources[part] if part < len(self.sources) else "response"
-        return f"{source}, row {position - int(self.offsets[part])}"
+        return f"{source}: row {position - int(self.offsets[part])}"
 
 
 def check_dtype_backend(dtype_backend: object) -> None:
@@ -136,7 +136,7 @@ def date_column(pieces: Sequence[Any], locate: RowLocator, key: str = "Date") ->
     >>> date_column([["2026-08-01T10:00:00"]], RowLocator(["a.json"], [1]))
     Traceback (most recent call last):
     ...
-    pinpoint_kpi_pandas.errors.ResponseFormatError: a.json, row 0: GroupedBys Date must be a ...
+    pinpoint_kpi_pandas.errors.ResponseFormatError: a.json: row 0: GroupedBys Date must be a ...
     """
     if all(_is_text_piece(p) for p in pieces):
         return _parse_days(_flatten(pieces), locate, key)
@@ -353,7 +353,7 @@ def check_rows(rows: KpiRows) -> None:
     ...                    value_types={"TxnEmailsSent": "Double"}, source="a.json"))
     Traceback (most recent call last):
     ...
-    pinpoint_kpi_pandas.errors.ResponseFormatError: a.json, row 0: Values TxnEmailsSent: 'x' ...
+    pinpoint_kpi_pandas.errors.ResponseFormatError: a.json: row 0: Values TxnEmailsSent: 'x' ...
     """
     locate = RowLocator([rows.source], [rows.n_rows])
     for key, column in rows.groups.items():

@@ -33,6 +33,7 @@ frames pandas derives from it (pandas deep-copies ``attrs`` on every operation; 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -121,12 +122,12 @@ class KpiWindow:
     origin: str = "response"
     provisional_days: tuple[str, ...] = ()
 
-    @property
+    @functools.cached_property
     def first_day(self) -> date | None:
         """The window's first UTC day."""
         return date.fromisoformat(self.start_time[:10]) if self.start_time else None
 
-    @property
+    @functools.cached_property
     def last_day(self) -> date | None:
         """The window's last UTC day (inclusive)."""
         return date.fromisoformat(self.end_time[:10]) if self.end_time else None
@@ -149,14 +150,13 @@ class KpiWindow:
 
     def to_record(self) -> dict:
         """The JSON record stored in ``attrs["pinpoint"]["coverage"]``."""
-        first, last = self.first_day, self.last_day
         return {
             "kpi_name": self.kpi_name,
             "id": self.id,
             "start_time": self.start_time,
             "end_time": self.end_time,
-            "first_day": first.isoformat() if first else None,
-            "last_day": last.isoformat() if last else None,
+            "first_day": self.start_time[:10] if self.start_time else None,
+            "last_day": self.end_time[:10] if self.end_time else None,
             "rows": self.rows,
             "source": self.source,
             "origin": self.origin,
@@ -417,9 +417,10 @@ class FrameContract:
         pairs = []
         for series in _series(self.coverage).values():
             for i, first in enumerate(series):
+                last_day = (first.end_time or "")[:10]
                 for second in series[i + 1 :]:
-                    if second.first_day and first.last_day and second.first_day > first.last_day:
-                        break
+                    if (second.start_time or "")[:10] > last_day:
+                        break  # in time order: no later window can overlap ``first``
                     same = (first.start_time, first.end_time) == (
                         second.start_time,
                         second.end_time,
@@ -456,8 +457,13 @@ def _series(coverage: Iterable[KpiWindow]) -> dict[tuple[str, str | None], list[
     for w in coverage:
         out.setdefault((w.kpi_name, w.id), []).append(w)
     for series in out.values():
-        series.sort(key=lambda w: (w.start_time or "", w.end_time or ""))
+        if len(series) > 1:
+            series.sort(key=_time_order)
     return out
+
+
+def _time_order(w: KpiWindow) -> tuple[str, str]:
+    return (w.start_time or "", w.end_time or "")
 
 
 def _plain(value: Any) -> Any:

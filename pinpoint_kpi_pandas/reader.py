@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import pandas as pd
@@ -29,7 +29,7 @@ from .fetch import DEFAULT_MAX_WORKERS, FetchOutcome, fetch_responses
 from .frame import DtypeBackend, assemble_kpi_frame, check_dtype_backend
 from .listing import project_listing
 from .parse import parse_answer
-from .plan import KpiPlan, plan_kpi_requests
+from .plan import KpiPlan, KpiRequest, plan_kpi_requests
 from .rows import KpiRows
 from .saved import read_pinpoint_kpi_json
 from .store import OFFLINE_NEEDS_CACHE, ResponseStore
@@ -193,42 +193,18 @@ def read_pinpoint_kpi(
             max_pool_connections=max_workers,
         )
 
-    plan_args: dict[str, Any] = dict(campaign_id=campaign_id, journey_id=journey_id)
-    wants_all = {k: v for k, v in plan_args.items() if isinstance(v, str) and v == ALL}
-    if wants_all:
-        # Validate everything else first (with a stand-in id), then ask for the project's ids.
-        argument = next(iter(wants_all))
-        stand_in = plan_kpi_requests(
-            application_id,
-            kpi_name,
-            start_time,
-            end_time,
-            keep_windows=keep_windows,
-            **{**plan_args, argument: ["x"]},
-        )
-        items = project_listing(
-            application_id,
-            "campaigns" if argument == "campaign_id" else "journeys",
-            client_factory=client_factory,
-            cache=store,
-            offline=offline,
-        )
-        ids = [item["Id"] for item in items]
-        if ids:
-            plan = plan_kpi_requests(
-                application_id,
-                kpi_name,
-                start_time,
-                end_time,
-                keep_windows=keep_windows,
-                **{**plan_args, argument: ids},
-            )
-        else:  # a project without campaigns (journeys): the empty frame, through the same path
-            plan = dataclasses.replace(stand_in, resource_ids=(), requests=())
-    else:
-        plan = plan_kpi_requests(
-            application_id, kpi_name, start_time, end_time, keep_windows=keep_windows, **plan_args
-        )
+    plan = _plan(
+        application_id,
+        kpi_name,
+        start_time,
+        end_time,
+        ids={"campaign_id": campaign_id, "journey_id": journey_id},
+        keep_windows=keep_windows,
+        calendar_months=store is not None,  # a cache reuses full months between reads
+        listing=lambda name: project_listing(
+            application_id, name, client_factory=client_factory, cache=store, offline=offline
+        ),
+    )
     outcome = fetch_responses(
         plan.requests,
         client_factory=client_factory,
@@ -266,18 +242,48 @@ def read_pinpoint_kpi(
     return assemble_kpi_frame(parts, contract, dtype_backend=dtype_backend)
 
 
+def _plan(
+    application_id: str,
+    kpi_name: str | Sequence[str],
+    start_time: DateLike | None,
+    end_time: DateLike | None,
+    *,
+    ids: dict[str, Any],
+    keep_windows: bool,
+    calendar_months: bool,
+    listing: Callable[[str], list[dict]],
+) -> KpiPlan:
+    """The read's plan; ``"all"`` ids are listed (after everything else is validated)."""
+    options = dict(keep_windows=keep_windows, calendar_months=calendar_months)
+    wants_all = [k for k, v in ids.items() if isinstance(v, str) and v == ALL]
+    if not wants_all:
+        return plan_kpi_requests(application_id, kpi_name, start_time, end_time, **ids, **options)
+    argument = wants_all[0]
+    stand_in = plan_kpi_requests(
+        application_id, kpi_name, start_time, end_time, **{**ids, argument: ["x"]}, **options
+    )
+    items = listing("campaigns" if argument == "campaign_id" else "journeys")
+    found = [item["Id"] for item in items]
+    if not found:  # a project without campaigns (journeys): the empty frame, through the same path
+        return dataclasses.replace(stand_in, resource_ids=(), requests=())
+    return plan_kpi_requests(
+        application_id, kpi_name, start_time, end_time, **{**ids, argument: found}, **options
+    )
+
+
 def _answered_rows(plan: KpiPlan, outcome: FetchOutcome) -> tuple[list[KpiRows], int]:
     """The rows of every answer, and how many answers were left out because another KPI's
     request for the same id and window failed (so the columns of a row always come from the
     same answers: a rate and its counts stay comparable)."""
-    failed = {_slot(f.request) for f in outcome.failures}
+    whole_id = plan.windows_summed  # a sum over windows is only right with every window
+    failed = {_slot(f.request, whole_id) for f in outcome.failures}
     parts, left_out = [], 0
     for request, response, source, clock in zip(
         plan.requests, outcome.responses, outcome.sources, outcome.clocks, strict=True
     ):
         if response is None:
             continue
-        if _slot(request) in failed:
+        if _slot(request, whole_id) in failed:
             left_out += 1
             continue
         header, rows = parse_answer(response, source=request.describe(), origin=source or "api")
@@ -288,8 +294,11 @@ def _answered_rows(plan: KpiPlan, outcome: FetchOutcome) -> tuple[list[KpiRows],
     return parts, left_out
 
 
-def _slot(request) -> tuple:
-    """The id and window a request covers, whatever its KPI."""
+def _slot(request: KpiRequest, whole_id: bool) -> tuple:
+    """The id and window a request covers, whatever its KPI (the id alone when windows are
+    summed)."""
+    if whole_id:
+        return (request.resource_id,)
     return (request.resource_id, request.start_time, request.end_time)
 
 

@@ -23,7 +23,7 @@ from .errors import (
     ResponseFormatError,
     warn_user,
 )
-from .files import SavedAnswer, find_files, load_file
+from .files import SavedAnswer, find_files, gc_paused, load_file
 from .frame import DtypeBackend, assemble_kpi_frame, check_dtype_backend
 from .meta import FrameContract
 from .plan import ID_LEVEL
@@ -111,7 +111,8 @@ def read_pinpoint_kpi_json(
     """
     _check_on_bad_file(on_bad_file)
     check_dtype_backend(dtype_backend)
-    answers = [a for path, named in find_files(paths) for a in load_file(path, named=named)]
+    with gc_paused():  # parsing builds many small objects and no cycles: collect once, after
+        answers = [a for path, named in find_files(paths) for a in load_file(path, named=named)]
     answers = [a for a in answers if not a.listing]
     if not answers:
         raise InvalidArgumentError(
