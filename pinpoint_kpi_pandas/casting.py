@@ -257,17 +257,7 @@ def value_column(
                 f"found {strings[bad]!r:.40}."
             )
         return pd.array(strings, dtype="str")
-    if len(text) == len(pieces):
-        numbers = _parse_numbers(_flatten(pieces), key, locate)
-    else:
-        arrays, offset = [], 0
-        for piece in pieces:
-            if _is_text_piece(piece):
-                arrays.append(_parse_numbers(list(piece), key, _Shifted(locate, offset)))
-            else:
-                arrays.append(_typed_numbers(piece, key, locate, offset))
-            offset += len(piece)
-        numbers = np.concatenate(arrays) if arrays else np.array([], dtype=np.float64)
+    numbers = _numbers(key, pieces, locate, all_text=len(text) == len(pieces))
     integral_kind = (bool(names) and names <= INT_TYPES) or (
         kpi is not None and kpi.kind in ("count", "unique_count") and kpi.value_key == key
     )
@@ -275,6 +265,19 @@ def value_column(
     if (integral_kind or all_int) and _all_integral(numbers):
         return numbers.astype(np.int64)
     return numbers
+
+
+def _numbers(key: str, pieces: Sequence[Any], locate: RowLocator, *, all_text: bool) -> np.ndarray:
+    if all_text:
+        return _parse_numbers(_flatten(pieces), key, locate)
+    arrays, offset = [], 0
+    for piece in pieces:
+        if _is_text_piece(piece):
+            arrays.append(_parse_numbers(list(piece), key, _Shifted(locate, offset)))
+        else:
+            arrays.append(_typed_numbers(piece, key, locate, offset))
+        offset += len(piece)
+    return np.concatenate(arrays) if arrays else np.array([], dtype=np.float64)
 
 
 def _typed_numbers(piece: Any, key: str, locate: RowLocator, offset: int) -> np.ndarray:

@@ -184,11 +184,7 @@ class RequestPacer:
                 return
             if self._paced_since is None:
                 if throttled:  # start pacing at the rate the service answers successfully
-                    self._paced_since = self._last_look = now
-                    successes = len(answers) - sum(t for _, t in answers)
-                    self.rate = self._capped(successes / self._WINDOW)
-                    self._next = max(self._next, now)
-                    self._since_look = []
+                    self._start_pacing(now)
                 return
             if (
                 now - self._last_look < self._SETTLE
@@ -196,22 +192,35 @@ class RequestPacer:
                 or self.rate is None
             ):
                 return  # too soon, or too few answers for a share to mean anything
-            recent = sum(self._since_look) / len(self._since_look)
-            self._since_look, self._last_look = [], now
-            if self._checkpoint is None:
+            self._adjust(now)
+
+    def _start_pacing(self, now: float) -> None:
+        answers = self._answers
+        self._paced_since = self._last_look = now
+        successes = len(answers) - sum(t for _, t in answers)
+        self.rate = self._capped(successes / self._WINDOW)
+        self._next = max(self._next, now)
+        self._since_look = []
+
+    def _adjust(self, now: float) -> None:
+        """One look at the share of 429s since the last: slow down, speed up, or give up."""
+        assert self.rate is not None
+        recent = sum(self._since_look) / len(self._since_look)
+        self._since_look, self._last_look = [], now
+        if self._checkpoint is None:
+            self._checkpoint = (self.rate, recent)
+        elif self.rate <= self._checkpoint[0] / 2:
+            if recent > self._HIGH and recent > self._RESPONSIVE * self._checkpoint[1]:
+                self.gave_up = True  # halving the pace did not cut the 429s
+                self.rate, self._paced_since = self.max_rate, None
+                return
+            self._checkpoint = (self.rate, recent)
+        if recent > self._HIGH:
+            self.rate = self._capped(self.rate * self._SLOWER)
+        elif recent <= self._LOW:
+            self.rate = self._capped(self.rate * self._FASTER)
+            if self.rate > self._checkpoint[0]:
                 self._checkpoint = (self.rate, recent)
-            elif self.rate <= self._checkpoint[0] / 2:
-                if recent > self._HIGH and recent > self._RESPONSIVE * self._checkpoint[1]:
-                    self.gave_up = True  # halving the pace did not cut the 429s
-                    self.rate, self._paced_since = self.max_rate, None
-                    return
-                self._checkpoint = (self.rate, recent)
-            if recent > self._HIGH:
-                self.rate = self._capped(self.rate * self._SLOWER)
-            elif recent <= self._LOW:
-                self.rate = self._capped(self.rate * self._FASTER)
-                if self.rate > self._checkpoint[0]:
-                    self._checkpoint = (self.rate, recent)
 
     @contextmanager
     def attached(self, client: Any) -> Iterator[None]:

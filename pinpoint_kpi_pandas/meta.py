@@ -264,21 +264,11 @@ class FrameContract:
         >>> FrameContract(kpi_names=("txn-emails-sent",)).to_attrs()["kpi_names"]
         ['txn-emails-sent']
         """
-        out: dict[str, Any] = {}
-        for item in dataclasses.fields(self):
-            name = item.name
-            value = getattr(self, name)
-            if name == "extra":
-                continue
-            if name == "coverage":
-                value = _Frozen(_FrozenRecord(w.to_record()) for w in value)
-            elif name == "skipped_files":
-                value = [{"path": path, "reason": reason} for path, reason in value]
-            elif name in _LIST_FIELDS or (name in _OPTIONAL_LIST_FIELDS and value is not None):
-                value = list(value)
-            elif name in _DICT_FIELDS or (name in ("compare", "labels") and value is not None):
-                value = dict(value)
-            out[name] = value
+        out: dict[str, Any] = {
+            item.name: _write_field(item.name, getattr(self, item.name))
+            for item in dataclasses.fields(self)
+            if item.name != "extra"
+        }
         for key, value in self.extra.items():
             out.setdefault(key, _plain(value))
         return out
@@ -296,31 +286,7 @@ class FrameContract:
         if not isinstance(attrs, Mapping):
             return cls()
         known = {f.name for f in dataclasses.fields(cls)} - {"extra"}
-        values: dict[str, Any] = {}
-        for name, value in attrs.items():
-            if name not in known:
-                continue
-            if name == "coverage":
-                value = tuple(
-                    KpiWindow.from_record(r) for r in value or () if isinstance(r, Mapping)
-                )
-            elif name == "skipped_files":
-                value = tuple(
-                    (str(r.get("path")), str(r.get("reason")))
-                    for r in value or ()
-                    if isinstance(r, Mapping)
-                )
-            elif name in _LIST_FIELDS:
-                value = tuple(value or ())
-            elif name in _OPTIONAL_LIST_FIELDS:
-                value = tuple(value) if value is not None else None
-            elif name in _DICT_FIELDS:
-                value = dict(value or {})
-            elif name == "keep_windows":
-                value = bool(value)
-            elif name == "left_out":
-                value = int(value or 0)
-            values[name] = value
+        values: dict[str, Any] = {k: _read_field(k, v) for k, v in attrs.items() if k in known}
         values["extra"] = {k: v for k, v in attrs.items() if k not in known}
         return cls(**values)
 
@@ -450,6 +416,39 @@ class FrameContract:
                     found.append(CoverageGap(kpi_name, resource_id, first, last))
                 reach = w.last_day if reach is None else max(reach, w.last_day)
         return found
+
+
+def _write_field(name: str, value: Any) -> Any:
+    if name == "coverage":
+        return _Frozen(_FrozenRecord(w.to_record()) for w in value)
+    if name == "skipped_files":
+        return [{"path": path, "reason": reason} for path, reason in value]
+    if value is None:
+        return None
+    if name in _LIST_FIELDS or name in _OPTIONAL_LIST_FIELDS:
+        return list(value)
+    if name in _DICT_FIELDS or name in ("compare", "labels"):
+        return dict(value)
+    return value
+
+
+def _read_field(name: str, value: Any) -> Any:
+    if name == "coverage":
+        return tuple(KpiWindow.from_record(r) for r in value or () if isinstance(r, Mapping))
+    if name == "skipped_files":
+        records = [r for r in value or () if isinstance(r, Mapping)]
+        return tuple((str(r.get("path")), str(r.get("reason"))) for r in records)
+    if name in _LIST_FIELDS:
+        return tuple(value or ())
+    if name in _OPTIONAL_LIST_FIELDS:
+        return tuple(value) if value is not None else None
+    if name in _DICT_FIELDS:
+        return dict(value or {})
+    if name == "keep_windows":
+        return bool(value)
+    if name == "left_out":
+        return int(value or 0)
+    return value
 
 
 def _series(coverage: Iterable[KpiWindow]) -> dict[tuple[str, str | None], list[KpiWindow]]:

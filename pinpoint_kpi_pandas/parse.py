@@ -230,7 +230,7 @@ def parse_answer(
     return header, rows
 
 
-def _columns_of(inner: Mapping[str, Any]) -> tuple[dict, dict, dict]:
+def _rows_of(inner: Mapping[str, Any]) -> list:
     result = inner.get("KpiResult")
     if not isinstance(result, Mapping):
         raise ResponseFormatError(f"KpiResult must be an object, not {result!r:.60}.")
@@ -239,9 +239,14 @@ def _columns_of(inner: Mapping[str, Any]) -> tuple[dict, dict, dict]:
         raise ResponseFormatError(f"KpiResult has no 'Rows' list (found keys {found}).")
     rows = result["Rows"]
     if rows is None:  # a null list: no rows
-        rows = []
+        return []
     if not isinstance(rows, list):
         raise ResponseFormatError(f"KpiResult.Rows must be a list, not {type(rows).__name__}.")
+    return rows
+
+
+def _columns_of(inner: Mapping[str, Any]) -> tuple[dict, dict, dict]:
+    rows = _rows_of(inner)
     if not rows:
         return {}, {}, {}
     first = rows[0]

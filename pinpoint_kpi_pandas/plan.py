@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from . import catalog
+from .combinable import uncombinable
 from .dates import (
     MAX_WINDOW_DAYS,
     DateLike,
@@ -140,8 +141,8 @@ class KpiPlan:
     >>> plan = plan_kpi_requests("a1", ["unique-deliveries-grouped-by-date",
     ...                                 "successful-delivery-rate-grouped-by-date"],
     ...                          "2026-08-20", "2026-09-30", campaign_id="c1")
-    >>> [(r.kpi_name[:6], r.start_time.day) for r in plan.requests]
-    [('succes', 20), ('succes', 1), ('unique', 20), ('unique', 1)]
+    >>> [(r.kpi_name[:6], r.start_time.day, r.end_time.day) for r in plan.requests]
+    [('succes', 20, 19), ('succes', 20, 30), ('unique', 20, 19), ('unique', 20, 30)]
     >>> plan.contract().scope, plan.id_level
     ('campaign', None)
     """
@@ -419,76 +420,6 @@ def _windows(
     return list(split_windows(start, end) if months else fewest_windows(start, end))
 
 
-def uncombinable(kpis: Sequence[catalog.Kpi]) -> list[tuple[catalog.Kpi, str]]:
-    """The KPIs of a read whose windows cannot be combined exactly, each with the reason.
-
-    Windows combine for ``-grouped-by-date`` KPIs (each day is its own row), counts and amounts
-    (summed per group), and rates whose numerator and denominator counts are read too
-    (recomputed from the summed counts).
-
-    Examples
-    --------
-    >>> clicks = catalog.get_kpi("clicks-grouped-by-campaign-activity", "campaign")
-    >>> unique = catalog.get_kpi("unique-deliveries", "campaign")
-    >>> [(k.name, why[:20]) for k, why in uncombinable([clicks, unique])]
-    [('unique-deliveries', 'it counts distinct e')]
-    """
-    counts = {k.value_key for k in kpis if k.is_additive}
-    refused = []
-    for kpi in kpis:
-        if kpi.is_date_grouped or kpi.is_additive:
-            continue
-        if kpi.kind == "rate" and kpi.rate_parts and set(kpi.rate_parts) <= counts:
-            continue
-        refused.append((kpi, _why_not(kpi)))
-    return refused
-
-
-def _why_not(kpi: catalog.Kpi) -> str:
-    variant = catalog.date_variant(kpi.name, kpi.scope)
-    daily = f"; its daily variant {variant.name!r} can span any range" if variant else ""
-    if kpi.kind == "unique_count":
-        return (
-            "it counts distinct endpoints, and an endpoint reached in two windows would be "
-            f"counted twice, so windows cannot be added{daily}"
-        )
-    if kpi.kind == "average":
-        return (
-            "it is an average, and averages of two windows combine only with each window's "
-            f"weight, which Pinpoint does not answer{daily}"
-        )
-    counts = _count_kpis(kpi)
-    if counts:
-        listed = ", ".join(repr(n) for n in [kpi.name, *counts])
-        return (
-            "it is a rate, and a rate over two windows is neither their sum nor their mean; read "
-            f"it with its counts, kpi_name=[{listed}], and it is recomputed exactly from the "
-            f"summed counts{daily}"
-        )
-    per = f"per {kpi.grouped_by}" if kpi.grouped_by else "ungrouped"
-    return (
-        "it is a rate, and no standard count KPIs give its numerator and denominator "
-        f"{per}, so it cannot be recomputed over several windows{daily}"
-    )
-
-
-def _count_kpis(rate: catalog.Kpi) -> list[str]:
-    """The count KPIs (same scope and grouping) holding a rate's numerator and denominator."""
-    if not rate.rate_parts:
-        return []
-    names = []
-    for part in rate.rate_parts:
-        found = [
-            k
-            for k in catalog.kpis_with_value_key(part, rate.scope)
-            if k.grouped_by == rate.grouped_by and k.is_additive
-        ]
-        if not found:
-            return []
-        names.append(found[0].name)
-    return names
-
-
 def resolve_range(
     start_time: DateLike | None, end_time: DateLike | None, now: datetime | None = None
 ) -> tuple[datetime, datetime] | None:
@@ -529,9 +460,7 @@ def resolve_range(
     return start, end
 
 
-def _too_long_message(
-    refused: Sequence[tuple[catalog.Kpi, str]], spanned: int, scope: str
-) -> str:
+def _too_long_message(refused: Sequence[tuple[catalog.Kpi, str]], spanned: int, scope: str) -> str:
     reasons = "; ".join(f"{k.name!r}: {why}" for k, why in refused)
     return (
         f"The range spans {spanned} days; Pinpoint answers at most {MAX_WINDOW_DAYS} per "

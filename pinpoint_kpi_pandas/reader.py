@@ -254,21 +254,29 @@ def _plan(
     listing: Callable[[str], list[dict]],
 ) -> KpiPlan:
     """The read's plan; ``"all"`` ids are listed (after everything else is validated)."""
-    options = dict(keep_windows=keep_windows, calendar_months=calendar_months)
+
+    def plan(chosen: dict[str, Any]) -> KpiPlan:
+        return plan_kpi_requests(
+            application_id,
+            kpi_name,
+            start_time,
+            end_time,
+            campaign_id=chosen["campaign_id"],
+            journey_id=chosen["journey_id"],
+            keep_windows=keep_windows,
+            calendar_months=calendar_months,
+        )
+
     wants_all = [k for k, v in ids.items() if isinstance(v, str) and v == ALL]
     if not wants_all:
-        return plan_kpi_requests(application_id, kpi_name, start_time, end_time, **ids, **options)
+        return plan(ids)
     argument = wants_all[0]
-    stand_in = plan_kpi_requests(
-        application_id, kpi_name, start_time, end_time, **{**ids, argument: ["x"]}, **options
-    )
+    stand_in = plan({**ids, argument: ["x"]})
     items = listing("campaigns" if argument == "campaign_id" else "journeys")
     found = [item["Id"] for item in items]
     if not found:  # a project without campaigns (journeys): the empty frame, through the same path
         return dataclasses.replace(stand_in, resource_ids=(), requests=())
-    return plan_kpi_requests(
-        application_id, kpi_name, start_time, end_time, **{**ids, argument: found}, **options
-    )
+    return plan({**ids, argument: found})
 
 
 def _answered_rows(plan: KpiPlan, outcome: FetchOutcome) -> tuple[list[KpiRows], int]:

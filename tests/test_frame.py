@@ -476,7 +476,7 @@ def _deep(depth=5_000):
 @st.composite
 def broken_responses(draw):
     """Valid responses broken in one way the service never answers (every one is invalid)."""
-    kpi, groups, _, resp = draw(valid_responses())
+    kpi, _, _, resp = draw(valid_responses())
     resp = copy.deepcopy(resp)
     inner = next(iter(resp.values())) if "KpiResult" not in resp else resp
     rows = inner["KpiResult"]["Rows"]
@@ -535,7 +535,9 @@ def test_a_date_that_is_not_a_calendar_day_names_the_file_and_row(tmp_path, day)
     path.write_text(json.dumps(response("txn-emails-sent-grouped-by-date", "application", rows)))
     with pytest.raises(ResponseFormatError, match=r"row 2: GroupedBys Date must be a calendar day"):
         ppk.kpi_frame(json.loads(path.read_text()))
-    with pytest.raises(ppk.errors.BadFileError, match=r"sent\.json: row 2: GroupedBys Date") as info:
+    with pytest.raises(
+        ppk.errors.BadFileError, match=r"sent\.json: row 2: GroupedBys Date"
+    ) as info:
         ppk.read_pinpoint_kpi_json(path)
     assert day[:10] in str(info.value) or not day
 
@@ -544,19 +546,19 @@ def test_a_far_future_date_is_refused_not_wrapped_around():
     # 2926-08-01 is outside pandas' nanosecond range; it used to come back as 1757-06-22
     rows = date_rows("TxnEmailsSent", ["1.0"] * 600, start="2024-01-01")  # the Arrow path too
     rows[599]["GroupedBys"][0]["Value"] = "2926-08-01"
-    with pytest.raises(ResponseFormatError, match="row 599.*2926-08-01"):
+    with pytest.raises(ResponseFormatError, match=r"row 599.*2926-08-01"):
         ppk.kpi_frame(response("txn-emails-sent-grouped-by-date", "application", rows))
 
 
 @pytest.mark.parametrize("value", [["r1"], {"Id": "r1"}, 7, None])
 def test_ids_must_be_strings(tmp_path, value):
     rows = [
-        {"GroupedBys": [entry("CampaignActivityId", "r0", "String")], "Values": [entry("Clicks", "5.0")]},
-        {"GroupedBys": [entry("CampaignActivityId", value, "String")], "Values": [entry("Clicks", "7.0")]},
-    ]  # fmt: skip
+        {"GroupedBys": [entry("CampaignActivityId", run, "String")], "Values": [entry("Clicks", n)]}
+        for run, n in [("r0", "5.0"), (value, "7.0")]
+    ]
     bad = response("clicks-grouped-by-campaign-activity", "campaign", rows)
     with pytest.raises(ResponseFormatError, match="row 1: GroupedBys CampaignActivityId"):
         ppk.kpi_frame(bad)
     (tmp_path / "runs.json").write_text(json.dumps(bad, indent=4))
-    with pytest.raises(ppk.errors.BadFileError, match="runs.json: row 1"):
+    with pytest.raises(ppk.errors.BadFileError, match=r"runs\.json: row 1"):
         ppk.read_pinpoint_kpi_json(tmp_path)

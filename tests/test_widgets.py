@@ -175,8 +175,10 @@ def test_calendar_is_a_heat_map_of_campaigns_by_day(dash):
 
 
 def test_errors_are_shown_in_the_widget_and_it_recovers(dash):
-    # A campaign-run KPI over 89 days cannot be split exactly: the reader refuses, and says why.
-    dash.controls["chart"].value = "funnel"
+    # A unique count over 89 days cannot be split exactly: the reader refuses, and says why.
+    # (Run counts, as the funnel reads, are summed over windows since issue 9.)
+    dash.controls["chart"].value = "compare"
+    dash.controls["kpi"].value = "unique-deliveries"
     dash.controls["start"].value = dt.date(2026, 8, 1)
     assert dash.error is not None and "31" in dash.error
     assert dash.figure is None and dash.table is None
