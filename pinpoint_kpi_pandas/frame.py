@@ -54,6 +54,7 @@ __all__ = [
 ]
 
 _ID_LEVELS = {"campaign": "CampaignId", "journey": "JourneyId"}
+_EARLIEST = datetime.min.replace(tzinfo=UTC)  # sorts answers without a window first
 
 
 def kpi_frame(
@@ -243,8 +244,8 @@ def assemble_kpi_frame(
             kpi_position[p.kpi_name],
             id_position.get(p.resource_id, 0),
             p.start_time is None,
-            p.start_time or datetime.min.replace(tzinfo=UTC),
-            p.end_time or datetime.min.replace(tzinfo=UTC),
+            p.start_time or _EARLIEST,
+            p.end_time or _EARLIEST,
         )
     )
     by_kpi: dict[str, list[KpiRows]] = {n: [] for n in names}

@@ -81,10 +81,14 @@ def read_pinpoint_kpi(
         means the whole UTC day (a start at 00:00:00, an end at 23:59:59). Both None: the
         service's default, the preceding 31 days (not cached, since it moves). Only
         ``start_time``: up to now. Only ``end_time``: the 31 days ending then. Ranges over 31
-        days are split into calendar-month requests for ``-grouped-by-date`` KPIs and stitched
-        (no day lost or repeated; full months are shared between reads, so a ``cache=`` is
-        reused when the start moves); other KPIs cannot be stitched exactly and are refused
-        unless ``keep_windows=True``.
+        days are split into windows: the fewest, ``ceil(days / 31)`` counted from the start,
+        without a ``cache=``; calendar months with one (full months are shared between reads,
+        so the cache is reused when the start moves). The windows combine exactly:
+        ``-grouped-by-date`` KPIs are stitched day by day (no day lost or repeated), counts and
+        amounts of any grouping are summed per group, and rates read together with their
+        numerator and denominator counts are recomputed from the summed counts. Unique counts,
+        averages and rates without their counts are refused, with the reason, unless
+        ``keep_windows=True``.
     campaign_id : str or list of str or "all", optional
         Read campaign-scope KPIs for this campaign. A list (or ``"all"``: every campaign of the
         project) adds a leading ``CampaignId`` index level; a single string adds none.
@@ -93,10 +97,10 @@ def read_pinpoint_kpi(
         with neither, application-scope KPIs are read.
     keep_windows : bool, default False
         Read any KPI over any range as calendar-month windows and keep the answers apart under
-        a ``Window`` level (``start/end``), after the id level. Use it for KPIs that cannot be
-        stitched (rates, unique counts, per-run groupings) over more than 31 days: the
-        accessor's ``total()`` and ``compare()`` then add counts across windows and recompute
-        rates from them, and refuse what cannot be added.
+        a ``Window`` level (``start/end``), after the id level: for KPIs whose windows cannot
+        be combined (unique counts, averages, rates without their counts), or to see each
+        month. The accessor's ``total()`` and ``compare()`` then add counts across windows and
+        recompute rates from them, and refuse what cannot be added.
     dtype_backend : {None, "numpy_nullable", "pyarrow"}, default None
         As in :func:`pandas.read_csv`: None gives NumPy dtypes; the others give nullable or
         Arrow-backed columns.
@@ -139,8 +143,20 @@ def read_pinpoint_kpi(
         grouped-by keys in response order (``Date`` as datetime64, UTC calendar days);
         single-value KPIs give one row per id. Columns: one per KPI, named by its value key
         (``SuccessfulDeliveryRate``), counts as integers, rates as fractions 0..1.
-        ``df.attrs["pinpoint"]`` records the query, where the answers came from
-        (``api`` / ``cache``) and when.
+        ``df.attrs["pinpoint"]`` is the frame's :class:`~pinpoint_kpi_pandas.meta.FrameContract`:
+        the query, each answer's window and origin (``coverage``), the ids with rows, the
+        provisional days, where the answers came from (``api`` / ``cache``) and when.
+
+    Warns
+    -----
+    ProvisionalDataWarning
+        Once, when some days were not final when Pinpoint answered (its clock minus the ~2-hour
+        data latency had not passed the end of those UTC days); they are listed in
+        ``df.attrs["pinpoint"]["provisional_days"]``.
+    PartialResultWarning
+        ``errors="warn"`` and some requests failed.
+    StoreWarning
+        A ``cache=`` file was damaged (it is refetched) or could not be written.
 
     Raises
     ------

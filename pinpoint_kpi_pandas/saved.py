@@ -79,6 +79,17 @@ def read_pinpoint_kpi_json(
         the frame's :class:`~pinpoint_kpi_pandas.meta.FrameContract`: ``files`` read,
         ``coverage`` (each answer's window, rows and file) and ``provisional_days``.
 
+    Warns
+    -----
+    CoverageWarning
+        Once, when windows of a KPI overlap (kept apart) or leave gaps, or KPIs or ids were saved
+        for different days.
+    ProvisionalDataWarning
+        Once, when some days were not final when fetched (a ``cache=`` provisional file, or a
+        boto3 dump whose ``Date`` header says so).
+    BadFileWarning
+        ``on_bad_file="warn"`` and some files were skipped.
+
     Raises
     ------
     InvalidArgumentError
