@@ -144,7 +144,7 @@ def main() -> None:
             print(f"\n{len(files)} files, {len(ours)} rows, best of {args.repeat}:")
             print(f"  read_pinpoint_kpi_json: {best_lib:7.3f} s")
             print(f"  plain loop:             {best_loop:7.3f} s   (same frame)")
-            print(f"  json.loads alone:       {best_floor:7.3f} s   (finding and parsing the files)")
+            print(f"  json.loads alone:       {best_floor:7.3f} s   (finding, parsing the files)")
             print(f"  ratio (loop / library): {best_loop / best_lib:.1f}x  (target >= 3x)")
             print(f"  the loop is {best_loop / best_floor:.1f}x the JSON parsing it cannot avoid")
     finally:
