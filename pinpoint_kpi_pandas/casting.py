@@ -28,6 +28,7 @@ from .errors import InvalidArgumentError, ResponseFormatError
 from .rows import KpiRows
 
 __all__ = [
+    "ARROW_MIN_ROWS",
     "DtypeBackend",
     "RowLocator",
     "apply_backend",
@@ -44,7 +45,8 @@ DtypeBackend = Literal["numpy_nullable", "pyarrow"]
 FLOAT_TYPES = frozenset({"double", "float", "decimal", "number"})
 INT_TYPES = frozenset({"long", "integer", "int", "short", "biginteger", "byte"})
 _DTYPE_BACKENDS = (None, "numpy_nullable", "pyarrow")
-_ARROW_MIN_ROWS = 512  # below this, Arrow's set-up costs more than its faster parsing saves
+ARROW_MIN_ROWS = 512
+"""Columns shorter than this are parsed by NumPy: Arrow's set-up costs more than it saves."""
 _DAY_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 # pandas' nanosecond range, in whole days
 _FIRST_DAY = date(1677, 9, 22)
@@ -299,7 +301,7 @@ def _parse_numbers(strings: list, key: str, locate: Any) -> np.ndarray:
             f"{locate(bad)}: Values {key}: every Value must be a string; "
             f"found {strings[bad]!r:.40}."
         )
-    arrow = _pyarrow() if len(strings) >= _ARROW_MIN_ROWS else None
+    arrow = _pyarrow() if len(strings) >= ARROW_MIN_ROWS else None
     if arrow is not None:
         pa, pc = arrow
         try:

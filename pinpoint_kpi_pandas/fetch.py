@@ -31,7 +31,13 @@ from .parse import answer_clock
 from .plan import KpiRequest
 from .store import ResponseStore
 
-__all__ = ["DEFAULT_MAX_WORKERS", "FetchOutcome", "RequestPacer", "fetch_responses"]
+__all__ = [
+    "DEFAULT_MAX_WORKERS",
+    "FetchOutcome",
+    "RequestPacer",
+    "fetch_responses",
+    "service_error",
+]
 
 DEFAULT_MAX_WORKERS = 16
 """Threads per read. Measured (benchmarks/fetch_many.py, 2 cores): against 25 ms latency, 8
@@ -147,6 +153,16 @@ class RequestPacer:
         self._since_look: list[bool] = []  # throttled?, per answer since the last adjustment
         self._last_look = float("-inf")
         self._lock = threading.Lock()
+
+    @property
+    def next_slot(self) -> float:
+        """When (on ``clock``) the next attempt may be sent, while pacing; read-only."""
+        return self._next
+
+    @property
+    def recent_answers(self) -> int:
+        """How many answers the pacer saw in the last second (what it measures); read-only."""
+        return len(self._answers)
 
     def _capped(self, rate: float) -> float:
         rate = max(rate, 1.0)
@@ -341,6 +357,12 @@ def service_error(
     """A library error for a failed call, naming it and keeping ``exc`` as ``__cause__``.
 
     ``what`` describes the call when it is not a KPI request (a listing, say).
+
+    Examples
+    --------
+    >>> error = service_error(None, ConnectionError("refused"), what="listing the campaigns")
+    >>> str(error), error.code
+    ('listing the campaigns failed: ConnectionError: refused', 'ConnectionError')
     """
     code, status, message = type(exc).__name__, None, str(exc)
     response = getattr(exc, "response", None)

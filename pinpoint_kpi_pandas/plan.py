@@ -33,6 +33,7 @@ __all__ = [
     "plan_kpi_requests",
     "resolve_range",
     "uncombinable",
+    "unstitchable",
 ]
 
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
@@ -418,6 +419,31 @@ def _windows(
     if refused:
         raise InvalidArgumentError(_too_long_message(refused, spanned, scope))
     return list(split_windows(start, end) if months else fewest_windows(start, end))
+
+
+def unstitchable(
+    kpis: Sequence[catalog.Kpi], span: tuple[datetime, datetime] | None
+) -> list[catalog.Kpi]:
+    """The KPIs that cannot be read over ``span`` unless their windows are kept apart.
+
+    Over more than the API's 31 days a read is split into windows, and only KPIs whose windows
+    combine exactly may be: ``-grouped-by-date`` KPIs, counts and amounts, and rates read with
+    their counts (:func:`~pinpoint_kpi_pandas.combinable.uncombinable` says why the others
+    cannot). ``span`` is a range as :func:`resolve_range` gives it (None: the service's default
+    window, which never needs splitting).
+
+    Examples
+    --------
+    >>> from pinpoint_kpi_pandas import catalog
+    >>> rate = catalog.get_kpi("email-open-rate-grouped-by-campaign-activity", "campaign")
+    >>> [k.name for k in unstitchable([rate], resolve_range("2026-08-01", "2026-10-28"))]
+    ['email-open-rate-grouped-by-campaign-activity']
+    >>> unstitchable([rate], resolve_range("2026-10-01", "2026-10-28"))
+    []
+    """
+    if span is None or days_spanned(*span) <= MAX_WINDOW_DAYS:
+        return []
+    return [k for k, _ in uncombinable(kpis)]
 
 
 def resolve_range(

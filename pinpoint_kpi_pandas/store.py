@@ -48,6 +48,7 @@ from .plan import ID_LEVEL, KpiRequest
 
 __all__ = [
     "DATA_LATENCY",
+    "OFFLINE_NEEDS_CACHE",
     "PROVISIONAL_SUFFIX",
     "ResponseStore",
     "StorePath",

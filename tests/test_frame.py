@@ -445,9 +445,9 @@ def test_arrow_and_numpy_parsing_paths_agree(monkeypatch):
     rates = date_rows("SuccessfulDeliveryRate", [repr(v / 701) for v in range(700)], "2024-01-01")
     big = response("unique-deliveries-grouped-by-date", "campaign", rows)
     big_rates = response("successful-delivery-rate-grouped-by-date", "campaign", rates)
-    assert len(values) >= frame_module._ARROW_MIN_ROWS
+    assert len(values) >= frame_module.ARROW_MIN_ROWS
     with_arrow = [ppk.kpi_frame(big), ppk.kpi_frame(big_rates)]
-    monkeypatch.setattr(frame_module, "_ARROW_MIN_ROWS", 10**9)
+    monkeypatch.setattr(frame_module, "ARROW_MIN_ROWS", 10**9)
     without = [ppk.kpi_frame(big), ppk.kpi_frame(big_rates)]
     for a, b in zip(with_arrow, without, strict=True):
         pd.testing.assert_frame_equal(a, b, check_exact=True)
