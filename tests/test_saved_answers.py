@@ -242,7 +242,8 @@ def test_62_days_take_two_requests_without_a_cache_and_calendar_months_with_one(
     emulator.clear_log()
     fewest = read(*args, campaign_id=newsletter.id)
     assert len(kpi_calls(emulator)) == 2  # ceil(62 / 31)
-    assert [r.query["start-time"][:10] for r in kpi_calls(emulator)] == ["2026-08-01", "2026-09-01"]
+    starts = sorted(r.query["start-time"][:10] for r in kpi_calls(emulator))
+    assert starts == ["2026-08-01", "2026-09-01"]  # (sent concurrently: any order)
     emulator.clear_log()
     months = read(*args, campaign_id=newsletter.id, cache=tmp_path)
     assert len(kpi_calls(emulator)) == 3  # August, September, October 1: reusable months
@@ -557,3 +558,106 @@ def _pickled(df, folder):
     path = folder / "frame.pkl"
     df.to_pickle(path)
     return path
+
+
+# --- analysis: overlapping windows are never added; every asked id has a row ----------------
+
+
+def test_total_and_compare_refuse_to_add_overlapping_windows(read, pinpoint_client, sample_app,
+                                                             newsletter, tmp_path):  # fmt: skip
+    month = save(pinpoint_client, tmp_path / "september.json", sample_app.id, DELIVERIES,
+                 "2026-09-01T00:00:00Z", "2026-09-30T23:59:59Z",
+                 campaign=newsletter.id)  # fmt: skip
+    half = save(pinpoint_client, tmp_path / "late-september.json", sample_app.id, DELIVERIES,
+                "2026-09-16T00:00:00Z", "2026-09-30T23:59:59Z", campaign=newsletter.id)  # fmt: skip
+    with pytest.warns(CoverageWarning):
+        df = ppk.read_pinpoint_kpi_json(tmp_path)
+    with pytest.raises(InvalidArgumentError, match="would add windows that overlap") as info:
+        df.pinpoint.total()  # used to give 179,130 deliveries where September had 126,396
+    message = str(info.value)
+    assert "2026-09-01T00:00:00Z/2026-09-30T23:59:59Z" in message and str(month) in message
+    assert "2026-09-16T00:00:00Z/2026-09-30T23:59:59Z" in message and str(half) in message
+    with pytest.raises(InvalidArgumentError, match="overlap"):
+        df.pinpoint.compare(metric="SuccessfulDeliveries")
+    live = read(sample_app.id, DELIVERIES, "2026-09-01", "2026-09-30", campaign_id=[newsletter.id])
+    one = df.drop("2026-09-16T00:00:00Z/2026-09-30T23:59:59Z", level="Window")
+    pd.testing.assert_series_equal(
+        one.pinpoint.total()["SuccessfulDeliveries"], live.pinpoint.total()["SuccessfulDeliveries"]
+    )
+
+
+def test_a_cache_with_monthly_and_daily_windows_is_not_totalled_twice(
+    read, sample_app, newsletter, tmp_path
+):
+    kpi = "clicks-grouped-by-campaign-activity"
+    for start, end in [("2026-09-01", "2026-09-30"), ("2026-09-15", "2026-09-15")]:
+        read(sample_app.id, kpi, start, end, campaign_id=[newsletter.id], cache=tmp_path)
+    with pytest.warns(CoverageWarning):
+        df = ppk.read_pinpoint_kpi_json(tmp_path)
+    with pytest.raises(InvalidArgumentError, match="counting their shared days twice"):
+        df.pinpoint.total()  # used to count 3,194 clicks as 6,388
+
+
+def test_totals_over_windows_with_a_gap_say_so(pinpoint_client, sample_app, newsletter, tmp_path):
+    for start, end in [("2026-08-01T00:00:00Z", "2026-08-31T23:59:59Z"),
+                       ("2026-10-01T00:00:00Z", "2026-10-28T23:59:59Z")]:  # fmt: skip
+        save(pinpoint_client, tmp_path / f"{start[:7]}.json", sample_app.id, DELIVERIES, start,
+             end, campaign=newsletter.id)  # fmt: skip
+    with pytest.warns(CoverageWarning):
+        df = ppk.read_pinpoint_kpi_json(tmp_path)
+    assert df.attrs["pinpoint"]["combined"] == {DELIVERIES: "kept apart"}  # not a tiling
+    with pytest.warns(CoverageWarning, match=r"no window covers 2026-09-01\.\.2026-09-30"):
+        totals = df.pinpoint.total()
+    assert totals["SuccessfulDeliveries"].iloc[0] == df["SuccessfulDeliveries"].sum()
+
+
+def test_every_asked_campaign_has_a_row_in_totals_and_comparisons(read, sample_app):
+    quiet = sample_app.campaigns[0]  # sent in September only
+    ids = [c.id for c in sample_app.campaigns[:3]]
+    kpis = [DELIVERIES, "attempted-deliveries-grouped-by-campaign-activity"]
+    df = read(sample_app.id, kpis, "2026-10-01", "2026-10-28", campaign_id=ids)
+    totals = df.pinpoint.total()
+    assert totals.index.tolist() == ids
+    assert totals.loc[quiet.id].isna().all()
+    table = df.pinpoint.compare(metric="SuccessfulDeliveryRate")
+    assert set(table.index) == set(ids)
+    assert table.loc[quiet.id, "note"] == "no data in range"
+    assert not table.loc[quiet.id, "baseline"]
+    assert table.index[-1] == quiet.id  # after the campaigns with data
+
+
+def test_plots_list_campaigns_without_data_and_draw_provisional_days_hollow(sample_app):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    quiet = sample_app.campaigns[0]
+    ids = [c.id for c in sample_app.campaigns[:3]]
+    with emulator_module.running(seed=0) as emu, pytest.warns(ProvisionalDataWarning):
+        df = ppk.read_pinpoint_kpi(sample_app.id, "successful-delivery-rate-grouped-by-date",
+                                   "2026-10-20", "2026-10-29", campaign_id=ids,
+                                   endpoint_url=emu.endpoint_url)  # fmt: skip
+    ax = df.pinpoint.plot(names={quiet.id: "One-off"})
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "One-off (no data)" in legend
+    hollow = [line for line in ax.lines if line.get_markerfacecolor() == "white"]
+    assert hollow and all(
+        pd.Timestamp(x) == pd.Timestamp("2026-10-29") for line in hollow for x in line.get_xdata()
+    )
+    assert "hollow" in ax.get_xlabel()
+    plt.close("all")
+
+
+def test_the_inventory_command(capsys, pinpoint_client, sample_app, tmp_path):
+    from pinpoint_kpi_pandas import cli
+
+    export_folder(pinpoint_client, sample_app, tmp_path)
+    status = cli.main(["inventory", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert status == 1  # some files are bad
+    assert "package.json" in out and "3 bad" in out and "2 ok" in out
+    status = cli.main(["inventory", str(tmp_path / "runs" / "*.json"), "--csv"])
+    table = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out))
+    assert status == 1 and table.columns.tolist() == list(ppk.saved.INVENTORY_COLUMNS)
