@@ -114,7 +114,8 @@ def plot_trend(
     missing = ids_without_rows(data, str(others[0])) if len(others) == 1 else []
     for j, resource_id in enumerate(missing, start=len(prepared.lines)):
         # an id asked for with no data in the range: in the legend, never silently absent
-        ax.plot([], [], label=f"{name(resource_id)} (no data)", **style(j))
+        empty: dict[str, Any] = {**style(j), "label": f"{name(resource_id)} (no data)"}
+        ax.plot([], [], **empty)
     if kpi is not None and kpi.kind == "rate":
         low, high = ax.get_ylim()
         percent_axis(ax.yaxis, high - low)
