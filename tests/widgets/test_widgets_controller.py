@@ -60,7 +60,7 @@ def test_trend_draws_one_line_per_campaign_with_data(dash, app):
     ]
     series = dash.frame.xs(app.campaigns[1].id, level="CampaignId")["SuccessfulDeliveryRate"]
     np.testing.assert_allclose(ax.lines[0].get_ydata(), series.to_numpy())
-    assert dash.table.loc[label(app.campaigns[0]), "note"] == "no data in this range"
+    assert dash.table.loc[label(app.campaigns[0]), "note"] == "no data in range"
     assert dash.png.startswith(b"\x89PNG")
 
 
