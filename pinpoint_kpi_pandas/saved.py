@@ -123,7 +123,11 @@ def read_pinpoint_kpi_json(
     _check_on_bad_file(on_bad_file)
     check_dtype_backend(dtype_backend)
     with gc_paused():  # parsing builds many small objects and no cycles: collect once, after
-        answers = [a for path, named in find_files(paths) for a in load_file(path, named=named)]
+        return _read(paths, on_bad_file, dtype_backend)
+
+
+def _read(paths: PathsLike, on_bad_file: str, dtype_backend: DtypeBackend | None) -> pd.DataFrame:
+    answers = [a for path, named in find_files(paths) for a in load_file(path, named=named)]
     answers = [a for a in answers if not a.listing]
     if not answers:
         raise InvalidArgumentError(
