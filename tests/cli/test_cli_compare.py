@@ -86,7 +86,7 @@ def test_compare_offline_takes_names_from_the_store(capsys, app, tmp_path):
         url = emu.endpoint_url
     # the server is gone: everything, names included, comes from the store (October ends on
     # the emulator's clock day, so those answers are provisional, and said so once)
-    with pytest.warns(ppk.store.StoreWarning, match="12 stored answers are provisional"):
+    with pytest.warns(ppk.errors.ProvisionalDataWarning, match="12 answers of this frame hold"):
         status, offline, err = _run(capsys, *args, "--campaign", *email, "--offline",
                                     "--endpoint-url", url)  # fmt: skip
     assert status == 0, err
