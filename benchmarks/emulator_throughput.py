@@ -13,8 +13,12 @@ Run::
 
     python benchmarks/emulator_throughput.py [--requests 3000] [--threads 8] [--in-process]
 
-It prints, per scope, the measured requests/s and the ratio to the 300 requests/s quota, and
-the machine's load average (the figures drop when other work shares the two cores).
+It prints, per scope, the measured requests/s, the ratio to the 300 requests/s quota and the
+server's CPU time per request, and the machine's load average (the figures drop when other work
+shares the two cores). Side by side, the same calls against a server whose every answer was
+computed before the run (``--serve-precomputed``: the emulator's own HTTP core and service,
+answers looked up by path and window): what caching every answer could at best give, so the
+gap shows what computing answers costs (use ``--no-precomputed`` to skip it).
 """
 
 from __future__ import annotations
@@ -109,15 +113,80 @@ def _measure(client, world, scope: str, args, server_pid: int | None) -> tuple[f
     return args.requests / elapsed, 1000 * cpu / args.requests, ok
 
 
-def _report(endpoint_url: str, world, args, server_pid: int | None) -> None:
+def _report(endpoint_url: str, world, args, server_pid: int | None, label: str) -> None:
     client = _client(endpoint_url, args.threads)
     for scope in args.scopes:
         rate, cpu_ms, ok = _measure(client, world, scope, args, server_pid)
         server = f", server CPU {cpu_ms:.2f} ms/request" if server_pid is not None else ""
         print(
-            f"{scope:>11} scope: {rate:6.0f} requests/s ({rate / QUOTA:.2f}x the 300/s quota)"
-            f"{server}, {ok}/{args.requests} answered 200"
+            f"{label}{scope:>11} scope: {rate:6.0f} requests/s ({rate / QUOTA:.2f}x the 300/s "
+            f"quota){server}, {ok}/{args.requests} answered 200"
         )
+
+
+def _target(call: dict, scope: str) -> tuple[str, str, str]:
+    """The key a precomputed answer is found by: path, start-time and end-time as sent."""
+    from urllib.parse import quote
+
+    path = f"/v1/apps/{quote(call['ApplicationId'])}"
+    if scope == "campaign":
+        path += f"/campaigns/{quote(call['CampaignId'])}"
+    elif scope == "journey":
+        path += f"/journeys/{quote(call['JourneyId'])}"
+    path += f"/kpis/daterange/{quote(call['KpiName'])}"
+    iso = "%Y-%m-%dT%H:%M:%SZ"
+    return path, call["StartTime"].strftime(iso), call["EndTime"].strftime(iso)
+
+
+def serve_precomputed(args) -> int:
+    """Serve every planned call's answer, computed before serving; print the URL, serve forever."""
+    import threading
+
+    from pinpoint_kpi_pandas.emulator import Emulator, build_world
+    from pinpoint_kpi_pandas.emulator.httpcore import HttpServer, Request
+    from pinpoint_kpi_pandas.emulator.service import split_target
+
+    world = build_world(0, campaigns_per_project=args.campaigns)
+    service = Emulator(seed=0, campaigns_per_project=args.campaigns)._service
+    headers = {"authorization": "AWS4-HMAC-SHA256 Credential=testing"}
+    answers = {}
+    for scope in SCOPES:
+        for call in _plan(world, scope, 50, seed=1) + _plan(world, scope, args.requests):
+            path, start, end = _target(call, scope)
+            target = f"{path}?start-time={start}&end-time={end}"
+            request = Request("GET", target, "HTTP/1.1", headers)
+            answers[(path, start, end)] = service.answer(request)
+
+    class Precomputed:
+        def answer(self, request):
+            path, query = split_target(request.target)
+            found = answers.get((path, query.get("start-time"), query.get("end-time")))
+            return found if found is not None else service.answer(request)
+
+        def malformed(self, error):
+            return service.malformed(error)
+
+        def http_date(self):
+            return service.http_date()
+
+    server = HttpServer(("127.0.0.1", 0), Precomputed())
+    print(f"http://127.0.0.1:{server.server_address[1]}", flush=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    finally:
+        server.shutdown()
+    return 0
+
+
+def _run_server(cmd: list[str], world, args, label: str) -> None:
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=dict(os.environ))
+    try:
+        assert proc.stdout is not None
+        _report(proc.stdout.readline().strip(), world, args, proc.pid, label)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
 
 
 def main(argv=None) -> int:
@@ -129,7 +198,14 @@ def main(argv=None) -> int:
         "--campaigns", type=int, default=12, help="campaigns in the sample project (default 12)"
     )
     parser.add_argument("--in-process", action="store_true", help="serve from a thread here")
+    parser.add_argument(
+        "--no-precomputed", action="store_true", help="skip the precomputed-answers comparison"
+    )
+    parser.add_argument("--serve-precomputed", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.serve_precomputed:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        return serve_precomputed(args)
 
     from pinpoint_kpi_pandas.emulator import Emulator, build_world
 
@@ -143,18 +219,16 @@ def main(argv=None) -> int:
         where = "in-process (the server thread shares the client's GIL)"
         print(f"server: {where}")
         with Emulator(seed=0, campaigns_per_project=args.campaigns) as emu:
-            _report(emu.endpoint_url, world, args, None)
+            _report(emu.endpoint_url, world, args, None, "")
         return 0
     print(f"server: {where}")
     cmd = [sys.executable, "-m", "pinpoint_kpi_pandas.cli", "emulator", "--quiet",
            "--campaigns", str(args.campaigns)]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=dict(os.environ))
-    try:
-        assert proc.stdout is not None
-        _report(proc.stdout.readline().strip(), world, args, proc.pid)
-    finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=10)
+    _run_server(cmd, world, args, "emulator     ")
+    if not args.no_precomputed:
+        cmd = [sys.executable, __file__, "--serve-precomputed", "--requests", str(args.requests),
+               "--campaigns", str(args.campaigns)]  # fmt: skip
+        _run_server(cmd, world, args, "precomputed  ")
     print(f"load afterwards {os.getloadavg()}")
     return 0
 

@@ -99,14 +99,19 @@ def write_archive(directory: str, scale: float, days: int) -> None:
     if os.path.exists(marker):
         with open(marker) as f:
             if json.load(f).get("params") == wanted:
-                print(f"archive: reusing {directory} ({open(marker).read().strip()})")
+                print(f"archive: reusing {directory}")
                 return
     first = Clock().today() - dt.timedelta(days=days)
     started = time.perf_counter()
     summary = write_event_archive(directory, scale=scale, first_day=first, progress=True)
     seconds = time.perf_counter() - started
-    note = {"params": wanted, "events": summary.events, "objects": summary.objects,
-            "mb": round(summary.bytes / 1e6, 1), "seconds": round(seconds)}
+    note = {
+        "params": wanted,
+        "events": summary.events,
+        "objects": summary.objects,
+        "mb": round(summary.bytes / 1e6, 1),
+        "seconds": round(seconds),
+    }
     with open(marker, "w") as f:
         json.dump(note, f)
     print(f"archive: wrote {json.dumps(note)}")
@@ -115,7 +120,9 @@ def write_archive(directory: str, scale: float, days: int) -> None:
 def child(name: str, directory: str) -> dict:
     done = subprocess.run(
         [sys.executable, __file__, "--measure", name, "--dir", directory],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode:
         sys.stderr.write(done.stderr)
@@ -149,8 +156,9 @@ def _objects(directory: str):
 def _call(directory: str, app_id: str) -> str:
     import pinpoint_kpi_pandas as ppk
 
-    df = ppk.read_pinpoint_events(directory, app_id, KPIS, *MONTH, campaign_id="all",
-                                  progress=False)
+    df = ppk.read_pinpoint_events(
+        directory, app_id, KPIS, *MONTH, campaign_id="all", progress=False
+    )
     return f"{len(df)} runs, {df.attrs['pinpoint']['objects']} objects"
 
 
@@ -182,26 +190,55 @@ def _pandas(directory: str, app_id: str) -> str:
                 a = r.get("attributes") or {}
                 if "campaign_id" not in a:
                     continue
-                mail = (((r.get("facets") or {}).get("email_channel") or {}).get("mail_event")
-                        or {}).get("mail") or {}
-                rows.append((r["event_type"], r["event_timestamp"], r["arrival_timestamp"],
-                             r["client"]["client_id"], a["campaign_id"],
-                             a.get("campaign_activity_id"), mail.get("message_id")
-                             or a.get("message_id") or f"{r['client']['client_id']}|"
-                             f"{r['event_timestamp']}", a.get("campaign_send_status"),
-                             a.get("delivery_type")))
-    df = pd.DataFrame(rows, columns=["type", "at", "arrival", "endpoint", "campaign", "run",
-                                     "message", "status", "channel"]).drop_duplicates()
+                mail = (
+                    ((r.get("facets") or {}).get("email_channel") or {}).get("mail_event") or {}
+                ).get("mail") or {}
+                rows.append(
+                    (
+                        r["event_type"],
+                        r["event_timestamp"],
+                        r["arrival_timestamp"],
+                        r["client"]["client_id"],
+                        a["campaign_id"],
+                        a.get("campaign_activity_id"),
+                        mail.get("message_id")
+                        or a.get("message_id")
+                        or f"{r['client']['client_id']}|{r['event_timestamp']}",
+                        a.get("campaign_send_status"),
+                        a.get("delivery_type"),
+                    )
+                )
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "type",
+            "at",
+            "arrival",
+            "endpoint",
+            "campaign",
+            "run",
+            "message",
+            "status",
+            "channel",
+        ],
+    ).drop_duplicates()
     df["sent"] = df["type"].isin(["_email.send", "_SMS.BUFFERED"]) | (
-        (df["type"] == "_campaign.send") & ~df["channel"].isin(["EMAIL", "SMS"]))
+        (df["type"] == "_campaign.send") & ~df["channel"].isin(["EMAIL", "SMS"])
+    )
     df["delivered"] = df["type"].isin(["_email.delivered", "_SMS.SUCCESS"]) | (
-        (df["type"] == "_campaign.send") & (df["status"] == "SUCCESS")
-        & ~df["channel"].isin(["EMAIL", "SMS"]))
+        (df["type"] == "_campaign.send")
+        & (df["status"] == "SUCCESS")
+        & ~df["channel"].isin(["EMAIL", "SMS"])
+    )
     df["opened"] = df["type"] == "_email.open"
     df["click"] = df["type"] == "_email.click"
     per = df.groupby(["campaign", "run", "message"]).agg(
-        at=("at", "min"), sent=("sent", "max"), delivered=("delivered", "max"),
-        opened=("opened", "max"), clicks=("click", "sum"))
+        at=("at", "min"),
+        sent=("sent", "max"),
+        delivered=("delivered", "max"),
+        opened=("opened", "max"),
+        clicks=("click", "sum"),
+    )
     start = pd.Timestamp(MONTH[0], tz="UTC").value // 10**6
     end = pd.Timestamp(MONTH[1], tz="UTC").value // 10**6 + 86_400_000
     per = per[(per["at"] >= start) & (per["at"] < end)]
@@ -219,8 +256,9 @@ def _spark(directory: str, app_id: str) -> str:
     session.sparkContext.setLogLevel("ERROR")
     up = time.perf_counter() - started
     started = time.perf_counter()
-    df = ppk.read_pinpoint_events(directory, app_id, KPIS, *MONTH, campaign_id="all",
-                                  engine=session, progress=False)
+    df = ppk.read_pinpoint_events(
+        directory, app_id, KPIS, *MONTH, campaign_id="all", engine=session, progress=False
+    )
     query = time.perf_counter() - started
     return f"session {up:.1f} s + query {query:.1f} s; {len(df)} runs (driver memory only)"
 

@@ -28,6 +28,7 @@ from .errors import InvalidArgumentError, ResponseFormatError
 from .rows import KpiRows
 
 __all__ = [
+    "ARROW_MIN_ROWS",
     "DtypeBackend",
     "RowLocator",
     "apply_backend",
@@ -44,7 +45,8 @@ DtypeBackend = Literal["numpy_nullable", "pyarrow"]
 FLOAT_TYPES = frozenset({"double", "float", "decimal", "number"})
 INT_TYPES = frozenset({"long", "integer", "int", "short", "biginteger", "byte"})
 _DTYPE_BACKENDS = (None, "numpy_nullable", "pyarrow")
-_ARROW_MIN_ROWS = 512  # below this, Arrow's set-up costs more than its faster parsing saves
+ARROW_MIN_ROWS = 512
+"""Columns shorter than this are parsed by NumPy: Arrow's set-up costs more than it saves."""
 _DAY_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 # pandas' nanosecond range, in whole days
 _FIRST_DAY = date(1677, 9, 22)
@@ -66,7 +68,7 @@ class RowLocator:
     --------
     >>> locate = RowLocator(["a.json", "b.json"], [2, 3])
     >>> locate(3)
-    'b.json, row 1'
+    'b.json: row 1'
     """
 
     def __init__(self, sources: Sequence[str], lengths: Sequence[int]):
@@ -80,7 +82,7 @@ class RowLocator:
     def __call__(self, position: int) -> str:
         part = self.part(position)
         source = self.sources[part] if part < len(self.sources) else "response"
-        return f"{source}, row {position - int(self.offsets[part])}"
+        return f"{source}: row {position - int(self.offsets[part])}"
 
 
 def check_dtype_backend(dtype_backend: object) -> None:
@@ -136,7 +138,7 @@ def date_column(pieces: Sequence[Any], locate: RowLocator, key: str = "Date") ->
     >>> date_column([["2026-08-01T10:00:00"]], RowLocator(["a.json"], [1]))
     Traceback (most recent call last):
     ...
-    pinpoint_kpi_pandas.errors.ResponseFormatError: a.json, row 0: GroupedBys Date must be a ...
+    pinpoint_kpi_pandas.errors.ResponseFormatError: a.json: row 0: GroupedBys Date must be a ...
     """
     if all(_is_text_piece(p) for p in pieces):
         return _parse_days(_flatten(pieces), locate, key)
@@ -257,17 +259,7 @@ def value_column(
                 f"found {strings[bad]!r:.40}."
             )
         return pd.array(strings, dtype="str")
-    if len(text) == len(pieces):
-        numbers = _parse_numbers(_flatten(pieces), key, locate)
-    else:
-        arrays, offset = [], 0
-        for piece in pieces:
-            if _is_text_piece(piece):
-                arrays.append(_parse_numbers(list(piece), key, _Shifted(locate, offset)))
-            else:
-                arrays.append(_typed_numbers(piece, key, locate, offset))
-            offset += len(piece)
-        numbers = np.concatenate(arrays) if arrays else np.array([], dtype=np.float64)
+    numbers = _numbers(key, pieces, locate, all_text=len(text) == len(pieces))
     integral_kind = (bool(names) and names <= INT_TYPES) or (
         kpi is not None and kpi.kind in ("count", "unique_count") and kpi.value_key == key
     )
@@ -275,6 +267,19 @@ def value_column(
     if (integral_kind or all_int) and _all_integral(numbers):
         return numbers.astype(np.int64)
     return numbers
+
+
+def _numbers(key: str, pieces: Sequence[Any], locate: RowLocator, *, all_text: bool) -> np.ndarray:
+    if all_text:
+        return _parse_numbers(_flatten(pieces), key, locate)
+    arrays, offset = [], 0
+    for piece in pieces:
+        if _is_text_piece(piece):
+            arrays.append(_parse_numbers(list(piece), key, _Shifted(locate, offset)))
+        else:
+            arrays.append(_typed_numbers(piece, key, locate, offset))
+        offset += len(piece)
+    return np.concatenate(arrays) if arrays else np.array([], dtype=np.float64)
 
 
 def _typed_numbers(piece: Any, key: str, locate: RowLocator, offset: int) -> np.ndarray:
@@ -296,7 +301,7 @@ def _parse_numbers(strings: list, key: str, locate: Any) -> np.ndarray:
             f"{locate(bad)}: Values {key}: every Value must be a string; "
             f"found {strings[bad]!r:.40}."
         )
-    arrow = _pyarrow() if len(strings) >= _ARROW_MIN_ROWS else None
+    arrow = _pyarrow() if len(strings) >= ARROW_MIN_ROWS else None
     if arrow is not None:
         pa, pc = arrow
         try:
@@ -353,7 +358,7 @@ def check_rows(rows: KpiRows) -> None:
     ...                    value_types={"TxnEmailsSent": "Double"}, source="a.json"))
     Traceback (most recent call last):
     ...
-    pinpoint_kpi_pandas.errors.ResponseFormatError: a.json, row 0: Values TxnEmailsSent: 'x' ...
+    pinpoint_kpi_pandas.errors.ResponseFormatError: a.json: row 0: Values TxnEmailsSent: 'x' ...
     """
     locate = RowLocator([rows.source], [rows.n_rows])
     for key, column in rows.groups.items():

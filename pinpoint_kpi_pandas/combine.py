@@ -27,6 +27,7 @@ import pandas as pd
 
 from . import catalog
 from .casting import RowLocator, date_column, empty_values, key_column, value_column
+from .combinable import uncombinable
 from .dates import format_instant
 from .errors import ConflictingDataError, ResponseFormatError
 from .rows import KpiRows
@@ -148,21 +149,13 @@ def _several_windows(series: Sequence[KpiRows]) -> bool:
 
 
 def _unsummable(kpis: dict[str, catalog.Kpi | None]) -> list[str]:
-    counts = {k.value_key for k in kpis.values() if k is not None and k.is_additive}
-    reasons = []
-    for name, kpi in kpis.items():
-        if kpi is None:
-            reasons.append(f"{name} is not a standard KPI, so how its windows add up is unknown")
-        elif kpi.is_additive or (
-            kpi.kind == "rate" and kpi.rate_parts and set(kpi.rate_parts) <= counts
-        ):
-            continue
-        elif kpi.kind == "rate":
-            reasons.append(f"{name} is a rate whose counts are not in the frame")
-        elif kpi.kind == "unique_count":
-            reasons.append(f"{name} counts distinct endpoints, which do not add up over windows")
-        else:
-            reasons.append(f"{name} is an average, which needs its weights to combine")
+    known = [k for k in kpis.values() if k is not None]
+    reasons = [f"{k.name}: {why}" for k, why in uncombinable(known)]
+    reasons += [
+        f"{name} is not a standard KPI, so how its windows add up is unknown"
+        for name, kpi in kpis.items()
+        if kpi is None
+    ]
     return reasons
 
 
@@ -265,6 +258,33 @@ def kpi_table(
     group_keys, value_keys = _keys(name, with_rows)
     lengths = [p.n_rows for p in with_rows]
     locate = RowLocator([p.source for p in with_rows], lengths)
+    levels = _leading_levels(parts, with_rows, lengths, ids, id_level, mode)
+    levels += _group_levels(with_rows, group_keys, locate)
+    values = {
+        key: value_column(
+            key, [p.values[key] for p in with_rows], _types(with_rows, key), kpi, locate
+        )
+        for key in value_keys
+    }
+    table = pd.DataFrame(values, index=_coded_index(levels, sum(lengths)))
+    if table.index.has_duplicates:
+        table = _deduplicated(table, locate)
+    if _DATE in group_keys:
+        table = _in_time_order(table)
+    if mode == "summed":
+        table = _summed(table)
+    return _placeholders(table, kpi, parts, ids, id_level, mode)
+
+
+def _leading_levels(
+    parts: Sequence[KpiRows],
+    with_rows: list[KpiRows],
+    lengths: list[int],
+    ids: Sequence[str],
+    id_level: str | None,
+    mode: str,
+) -> list[tuple[str, pd.Index, np.ndarray]]:
+    """The id level and the (temporary, when summing) Window level, as level values and codes."""
     levels: list[tuple[str, pd.Index, np.ndarray]] = []
     if id_level is not None:
         positions: dict[str | None, int] = {resource_id: i for i, resource_id in enumerate(ids)}
@@ -275,6 +295,13 @@ def kpi_table(
         where = {label: i for i, label in enumerate(labels)}
         codes = np.repeat([where[_label(p)] for p in with_rows], lengths)
         levels.append((WINDOW_LEVEL, pd.Index(labels, dtype="str"), codes))
+    return levels
+
+
+def _group_levels(
+    with_rows: list[KpiRows], group_keys: list[str], locate: RowLocator
+) -> list[tuple[str, pd.Index, np.ndarray]]:
+    levels: list[tuple[str, pd.Index, np.ndarray]] = []
     for key in group_keys:
         pieces = [p.groups[key] for p in with_rows]
         if key == _DATE:
@@ -284,21 +311,15 @@ def kpi_table(
             codes, uniques = pd.factorize(key_column(pieces, locate, key))
             level = pd.Index(uniques, dtype="str")
         levels.append((key, level, codes))
-    values = {}
-    for key in value_keys:
-        types: set[str] = set()
-        for p in with_rows:
-            found = p.value_types.get(key)
-            types |= {found} if isinstance(found, str) else set(found or ())
-        values[key] = value_column(key, [p.values[key] for p in with_rows], types, kpi, locate)
-    table = pd.DataFrame(values, index=_coded_index(levels, sum(lengths)))
-    if table.index.has_duplicates:
-        table = _deduplicated(table, locate)
-    if _DATE in group_keys:
-        table = _in_time_order(table)
-    if mode == "summed":
-        table = _summed(table)
-    return _placeholders(table, kpi, parts, ids, id_level, mode)
+    return levels
+
+
+def _types(with_rows: list[KpiRows], key: str) -> set[str]:
+    types: set[str] = set()
+    for p in with_rows:
+        found = p.value_types.get(key)
+        types |= {found} if isinstance(found, str) else set(found or ())
+    return types
 
 
 def _window_order(rows: KpiRows) -> tuple:
@@ -400,9 +421,15 @@ def _placeholders(
     window_level = mode == "kept apart"
     if grouped or not parts or (id_level is None and not window_level):
         return table
-    order: dict[str | None, int] = {resource_id: i for i, resource_id in enumerate(ids)}
+    target = _expected_index(parts, id_level, window_level)  # parts come in frame order
+    if len(table) == len(target) and table.index.equals(target):
+        return table
+    return table.reindex(target)
+
+
+def _expected_index(parts: Sequence[KpiRows], id_level: str | None, window_level: bool) -> pd.Index:
     expected = []
-    for rows in sorted(parts, key=lambda p: order.get(p.resource_id, 0) if id_level else 0):
+    for rows in parts:
         key: tuple = ()
         if id_level is not None:
             key += (rows.resource_id,)
@@ -412,12 +439,8 @@ def _placeholders(
     expected = list(dict.fromkeys(expected))
     names = [n for n in (id_level, WINDOW_LEVEL if window_level else None) if n]
     if len(names) == 1:
-        target: pd.Index = pd.Index([k[0] for k in expected], dtype="str", name=names[0])
-    else:
-        target = pd.MultiIndex.from_tuples(expected, names=names)
-    if len(table) == len(target) and table.index.equals(target):
-        return table
-    return table.reindex(target)
+        return pd.Index([k[0] for k in expected], dtype="str", name=names[0])
+    return pd.MultiIndex.from_tuples(expected, names=names)
 
 
 def recompute_rates(frame: pd.DataFrame, kpis: dict[str, catalog.Kpi | None]) -> pd.DataFrame:

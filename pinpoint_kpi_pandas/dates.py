@@ -16,6 +16,7 @@ Rules (from the API and this project's design):
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Union
@@ -279,7 +280,12 @@ def format_instant(moment: datetime) -> str:
     >>> format_instant(datetime(2026, 7, 1, tzinfo=UTC))
     '2026-07-01T00:00:00Z'
     """
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _format_utc(moment.astimezone(UTC))
+
+
+@functools.lru_cache(maxsize=4096)  # a read formats the same few window bounds many times
+def _format_utc(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_response_time(value: object) -> datetime:
@@ -302,7 +308,12 @@ def parse_response_time(value: object) -> datetime:
     if isinstance(value, datetime):
         return _to_utc(value)
     if isinstance(value, str):
-        return _to_utc(datetime.fromisoformat(value.strip()))
+        return _parse_text_time(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return datetime.fromtimestamp(value, UTC).replace(microsecond=0)
     raise ValueError(f"not a timestamp: {value!r}")
+
+
+@functools.lru_cache(maxsize=4096)  # saved answers repeat the same few window bounds
+def _parse_text_time(text: str) -> datetime:
+    return _to_utc(datetime.fromisoformat(text.strip()))

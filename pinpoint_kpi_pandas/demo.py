@@ -15,7 +15,7 @@ Also here, because the command line's ``compare`` uses it too: :func:`format_com
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -248,7 +248,7 @@ def run_demo(
         )
     runs = label(runs, campaigns)
     daily = label(daily, campaigns)
-    channel = {row.Name: row.Channel for row in campaigns.itertuples()}
+    channel: dict[Any, Any] = dict(zip(campaigns["Name"], campaigns["Channel"], strict=True))
 
     per_campaign = total(runs)
     email = [n for n in per_campaign.index if channel.get(n) == "EMAIL"]
@@ -281,10 +281,11 @@ def run_demo(
         "calendar": lambda: plotting.plot_calendar(daily),
     }
     for name, draw in charts.items():
-        ax = draw()
+        figure = draw().get_figure(root=True)
+        assert figure is not None  # each chart draws on a new figure
         path = folder / f"{name}.png"
-        ax.figure.savefig(path, dpi=120)
-        plt.close(ax.figure)
+        figure.savefig(path, dpi=120)
+        plt.close(figure)
         paths[name] = path
     print("", file=out)
     print(f"Wrote {len(paths)} files to {folder}/:", file=out)
@@ -298,7 +299,7 @@ def _subset(frame: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
     return replace_attrs(frame[keep], frame.attrs)
 
 
-def _for_csv(table: pd.DataFrame, channel: dict[str, str]) -> pd.DataFrame:
+def _for_csv(table: pd.DataFrame, channel: Mapping[Any, Any]) -> pd.DataFrame:
     info = frame_meta(table)["compare"]
     metric = info["metric"]
     flat = table.reset_index().rename(columns={table.index.name: "Campaign", metric: "value"})

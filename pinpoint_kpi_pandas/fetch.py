@@ -31,7 +31,13 @@ from .parse import answer_clock
 from .plan import KpiRequest
 from .store import ResponseStore
 
-__all__ = ["DEFAULT_MAX_WORKERS", "FetchOutcome", "RequestPacer", "fetch_responses"]
+__all__ = [
+    "DEFAULT_MAX_WORKERS",
+    "FetchOutcome",
+    "RequestPacer",
+    "fetch_responses",
+    "service_error",
+]
 
 DEFAULT_MAX_WORKERS = 16
 """Threads per read. Measured (benchmarks/fetch_many.py, 2 cores): against 25 ms latency, 8
@@ -148,6 +154,16 @@ class RequestPacer:
         self._last_look = float("-inf")
         self._lock = threading.Lock()
 
+    @property
+    def next_slot(self) -> float:
+        """When (on ``clock``) the next attempt may be sent, while pacing; read-only."""
+        return self._next
+
+    @property
+    def recent_answers(self) -> int:
+        """How many answers the pacer saw in the last second (what it measures); read-only."""
+        return len(self._answers)
+
     def _capped(self, rate: float) -> float:
         rate = max(rate, 1.0)
         return min(rate, self.max_rate) if self.max_rate else rate
@@ -184,11 +200,7 @@ class RequestPacer:
                 return
             if self._paced_since is None:
                 if throttled:  # start pacing at the rate the service answers successfully
-                    self._paced_since = self._last_look = now
-                    successes = len(answers) - sum(t for _, t in answers)
-                    self.rate = self._capped(successes / self._WINDOW)
-                    self._next = max(self._next, now)
-                    self._since_look = []
+                    self._start_pacing(now)
                 return
             if (
                 now - self._last_look < self._SETTLE
@@ -196,22 +208,35 @@ class RequestPacer:
                 or self.rate is None
             ):
                 return  # too soon, or too few answers for a share to mean anything
-            recent = sum(self._since_look) / len(self._since_look)
-            self._since_look, self._last_look = [], now
-            if self._checkpoint is None:
+            self._adjust(now)
+
+    def _start_pacing(self, now: float) -> None:
+        answers = self._answers
+        self._paced_since = self._last_look = now
+        successes = len(answers) - sum(t for _, t in answers)
+        self.rate = self._capped(successes / self._WINDOW)
+        self._next = max(self._next, now)
+        self._since_look = []
+
+    def _adjust(self, now: float) -> None:
+        """One look at the share of 429s since the last: slow down, speed up, or give up."""
+        assert self.rate is not None
+        recent = sum(self._since_look) / len(self._since_look)
+        self._since_look, self._last_look = [], now
+        if self._checkpoint is None:
+            self._checkpoint = (self.rate, recent)
+        elif self.rate <= self._checkpoint[0] / 2:
+            if recent > self._HIGH and recent > self._RESPONSIVE * self._checkpoint[1]:
+                self.gave_up = True  # halving the pace did not cut the 429s
+                self.rate, self._paced_since = self.max_rate, None
+                return
+            self._checkpoint = (self.rate, recent)
+        if recent > self._HIGH:
+            self.rate = self._capped(self.rate * self._SLOWER)
+        elif recent <= self._LOW:
+            self.rate = self._capped(self.rate * self._FASTER)
+            if self.rate > self._checkpoint[0]:
                 self._checkpoint = (self.rate, recent)
-            elif self.rate <= self._checkpoint[0] / 2:
-                if recent > self._HIGH and recent > self._RESPONSIVE * self._checkpoint[1]:
-                    self.gave_up = True  # halving the pace did not cut the 429s
-                    self.rate, self._paced_since = self.max_rate, None
-                    return
-                self._checkpoint = (self.rate, recent)
-            if recent > self._HIGH:
-                self.rate = self._capped(self.rate * self._SLOWER)
-            elif recent <= self._LOW:
-                self.rate = self._capped(self.rate * self._FASTER)
-                if self.rate > self._checkpoint[0]:
-                    self._checkpoint = (self.rate, recent)
 
     @contextmanager
     def attached(self, client: Any) -> Iterator[None]:
@@ -332,6 +357,12 @@ def service_error(
     """A library error for a failed call, naming it and keeping ``exc`` as ``__cause__``.
 
     ``what`` describes the call when it is not a KPI request (a listing, say).
+
+    Examples
+    --------
+    >>> error = service_error(None, ConnectionError("refused"), what="listing the campaigns")
+    >>> str(error), error.code
+    ('listing the campaigns failed: ConnectionError: refused', 'ConnectionError')
     """
     code, status, message = type(exc).__name__, None, str(exc)
     response = getattr(exc, "response", None)

@@ -9,11 +9,15 @@ file: the callers decide (``on_bad_file``).
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import functools
+import gc
 import glob
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -25,7 +29,7 @@ from .parse import AnswerHeader, answer_clock, parse_answer
 from .rows import KpiRows
 from .store import StorePath, parse_store_path
 
-__all__ = ["SavedAnswer", "find_files", "load_file"]
+__all__ = ["SavedAnswer", "decode_json", "find_files", "gc_paused", "load_file"]
 
 _JSON = re.compile(r"\.json$", re.IGNORECASE)
 
@@ -195,7 +199,7 @@ def _documents(path: str) -> tuple[list, str | None]:
     if not data.strip():
         return [], "empty (0 bytes): an interrupted `aws ... > file.json`?"
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = decode_json(data)
     except UnicodeDecodeError:
         return [], "not UTF-8 text (binary or damaged)"
     except ValueError as exc:
@@ -207,6 +211,62 @@ def _documents(path: str) -> tuple[list, str | None]:
             return [], "an empty JSON list holds no answer"
         return document, None
     return [document], None
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a block (if it was running).
+
+    Parsing thousands of files allocates millions of small dicts and lists, none in a cycle;
+    the collector would walk them all again and again as they survive (a third of a read's
+    time, measured). Reference counting still frees everything; the collector runs again after.
+
+    Examples
+    --------
+    >>> import gc
+    >>> with gc_paused():
+    ...     gc.isenabled()
+    False
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def decode_json(data: bytes) -> Any:
+    """Parse JSON bytes (UTF-8, with or without a byte-order mark), as ``json.loads`` would.
+
+    msgspec's decoder is used when it is installed (the ``fast`` extra: about twice as fast on
+    saved answers, where parsing is most of a read's time); anything it refuses goes through
+    the standard library, which gives the precise error.
+
+    Examples
+    --------
+    >>> decode_json(b'{"KpiResult": {"Rows": []}}')
+    {'KpiResult': {'Rows': []}}
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    decoder = _fast_decoder()
+    if decoder is not None:
+        try:
+            return decoder(data)
+        except Exception:
+            pass
+    return json.loads(data.decode("utf-8"))
+
+
+@functools.cache
+def _fast_decoder() -> Any:
+    try:
+        import msgspec
+    except ImportError:  # optional: the standard library gives the same result
+        return None
+    return msgspec.json.Decoder().decode
 
 
 def _is_listing(document: Any) -> bool:
@@ -240,30 +300,45 @@ def _answer(
 
 
 def _layout_mismatch(described: StorePath, header: AnswerHeader) -> str | None:
-    said = {
-        "application": described.application_id,
-        "scope": described.scope,
-        "id": described.resource_id,
-        "KPI": described.kpi_name,
-        "window": f"{format_instant(described.start_time)}/{format_instant(described.end_time)}",
-    }
-    held = {
-        "application": header.application_id,
-        "scope": header.scope,
-        "id": header.resource_id,
-        "KPI": header.kpi_name,
-        "window": f"{format_instant(header.start_time)}/{format_instant(header.end_time)}"
-        if header.start_time and header.end_time
-        else None,
-    }
-    wrong = [k for k in said if said[k] != held[k]]
-    if not wrong:
-        return None
-    details = "; ".join(f"{k} {said[k]} by its path, {held[k]} by its content" for k in wrong)
-    return (
-        f"its path (a cache= layout) and its content disagree ({details}): a file copied over "
-        "another? Remove it, or re-read online with cache= to fetch it again"
+    said = (
+        described.application_id,
+        described.scope,
+        described.resource_id,
+        described.kpi_name,
+        described.start_time,
+        described.end_time,
     )
+    held = (
+        header.application_id,
+        header.scope,
+        header.resource_id,
+        header.kpi_name,
+        header.start_time,
+        header.end_time,
+    )
+    if said == held:
+        return None
+    names = ("application", "scope", "id", "KPI")
+    wrong = [
+        f"{n} {a} by its path, {b} by its content"
+        for n, a, b in zip(names, said[:4], held[:4], strict=True)
+        if a != b
+    ]
+    if said[4:] != held[4:]:
+        wrong.append(
+            f"window {_window_text(said[4], said[5])} by its path, "
+            f"{_window_text(held[4], held[5])} by its content"
+        )
+    return (
+        f"its path (a cache= layout) and its content disagree ({'; '.join(wrong)}): a file "
+        "copied over another? Remove it, or re-read online with cache= to fetch it again"
+    )
+
+
+def _window_text(start: Any, end: Any) -> str:
+    if start is None or end is None:
+        return "unknown"
+    return f"{format_instant(start)}/{format_instant(end)}"
 
 
 def _provisional(described: StorePath | None, header: AnswerHeader, document: Any) -> tuple:

@@ -54,6 +54,7 @@ __all__ = [
 ]
 
 _ID_LEVELS = {"campaign": "CampaignId", "journey": "JourneyId"}
+_EARLIEST = datetime.min.replace(tzinfo=UTC)  # sorts answers without a window first
 
 
 def kpi_frame(
@@ -243,8 +244,8 @@ def assemble_kpi_frame(
             kpi_position[p.kpi_name],
             id_position.get(p.resource_id, 0),
             p.start_time is None,
-            p.start_time or datetime.min.replace(tzinfo=UTC),
-            p.end_time or datetime.min.replace(tzinfo=UTC),
+            p.start_time or _EARLIEST,
+            p.end_time or _EARLIEST,
         )
     )
     by_kpi: dict[str, list[KpiRows]] = {n: [] for n in names}
@@ -316,27 +317,8 @@ def _completed(
     frame: pd.DataFrame,
     combination: Combination,
 ) -> FrameContract:
-    coverage = tuple(
-        KpiWindow(
-            kpi_name=p.kpi_name,
-            id=p.resource_id,
-            start_time=format_instant(p.start_time) if p.start_time else None,
-            end_time=format_instant(p.end_time) if p.end_time else None,
-            rows=p.n_rows,
-            source=p.source,
-            origin=p.origin,
-            provisional_days=tuple(p.provisional_days),
-        )
-        for p in parts
-    )
-    columns: dict[str, str] = {}
-    for name in names:
-        kpi = kpis[name]
-        if kpi is not None:
-            columns[kpi.value_key] = name
-        for rows in parts:
-            if rows.kpi_name == name:
-                columns.update(dict.fromkeys(map(str, rows.values), name))
+    coverage = tuple(map(_window_of, parts))
+    columns = _column_kpis(names, kpis, parts)
     starts = [w.start_time for w in coverage if w.start_time]
     ends = [w.end_time for w in coverage if w.end_time]
     changes: dict[str, Any] = {
@@ -355,6 +337,30 @@ def _completed(
         member = "campaign_ids" if contract.scope == "campaign" else "journey_ids"
         changes[member] = tuple(ids)
     return contract.replace(**changes)
+
+
+def _window_of(rows: KpiRows) -> KpiWindow:
+    return KpiWindow(
+        kpi_name=rows.kpi_name,
+        id=rows.resource_id,
+        start_time=format_instant(rows.start_time) if rows.start_time else None,
+        end_time=format_instant(rows.end_time) if rows.end_time else None,
+        rows=rows.n_rows,
+        source=rows.source,
+        origin=rows.origin,
+        provisional_days=tuple(rows.provisional_days),
+    )
+
+
+def _column_kpis(
+    names: list[str], kpis: dict[str, catalog.Kpi | None], parts: list[KpiRows]
+) -> dict[str, str]:
+    """Each value column's KPI name (the catalog's value key, and what the answers carry)."""
+    columns = {k.value_key: name for name, k in kpis.items() if k is not None}
+    for rows in parts:
+        for key in rows.values:
+            columns.setdefault(str(key), rows.kpi_name)
+    return columns
 
 
 def _warn_about(contract: FrameContract, combination: Combination) -> None:

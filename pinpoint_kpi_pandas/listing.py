@@ -18,7 +18,13 @@ from .fetch import service_error
 from .plan import check_id
 from .store import OFFLINE_NEEDS_CACHE, ResponseStore
 
-__all__ = ["LISTING_MEMBERS", "list_applications", "list_campaigns", "list_journeys"]
+__all__ = [
+    "LISTING_MEMBERS",
+    "list_applications",
+    "list_campaigns",
+    "list_journeys",
+    "project_listing",
+]
 
 _PAGE_SIZE = "100"
 _LISTINGS = {
@@ -274,6 +280,37 @@ def project_listing(
     read back from the store and the service is never called (``offline=True`` without a store is
     an :class:`InvalidArgumentError`, as in the readers; a store without the listing, or with a
     corrupt one, is a :class:`MissingFromStoreError`).
+
+    Parameters
+    ----------
+    application_id : str
+        The project id.
+    name : {"campaigns", "journeys"}
+        The listing.
+    client_factory : callable
+        Makes the boto3 client, called only when the service is asked.
+    cache : str, path or ResponseStore, optional
+        Where the listing is saved (online) or read back from (offline).
+    offline : bool
+        Never call the service.
+
+    Returns
+    -------
+    list of dict
+        The listing's items, in the service's shape (``Id``, ``Name``, ...).
+
+    Examples
+    --------
+    >>> import pinpoint_kpi_pandas as ppk
+    >>> from pinpoint_kpi_pandas.client import ClientOptions
+    >>> from pinpoint_kpi_pandas.listing import project_listing
+    >>> with ppk.emulator.running() as emu:
+    ...     app = emu.world.applications[0]
+    ...     reach = ClientOptions(endpoint_url=emu.endpoint_url)
+    ...     items = project_listing(app.id, "journeys", client_factory=reach.make_client,
+    ...                             cache=None, offline=False)
+    >>> [item["Id"] for item in items] == [j.id for j in app.journeys]
+    True
     """
     check_id(application_id, "application_id")
     if not isinstance(offline, bool):

@@ -33,6 +33,7 @@ frames pandas derives from it (pandas deep-copies ``attrs`` on every operation; 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -121,12 +122,12 @@ class KpiWindow:
     origin: str = "response"
     provisional_days: tuple[str, ...] = ()
 
-    @property
+    @functools.cached_property
     def first_day(self) -> date | None:
         """The window's first UTC day."""
         return date.fromisoformat(self.start_time[:10]) if self.start_time else None
 
-    @property
+    @functools.cached_property
     def last_day(self) -> date | None:
         """The window's last UTC day (inclusive)."""
         return date.fromisoformat(self.end_time[:10]) if self.end_time else None
@@ -149,14 +150,13 @@ class KpiWindow:
 
     def to_record(self) -> dict:
         """The JSON record stored in ``attrs["pinpoint"]["coverage"]``."""
-        first, last = self.first_day, self.last_day
         return {
             "kpi_name": self.kpi_name,
             "id": self.id,
             "start_time": self.start_time,
             "end_time": self.end_time,
-            "first_day": first.isoformat() if first else None,
-            "last_day": last.isoformat() if last else None,
+            "first_day": self.start_time[:10] if self.start_time else None,
+            "last_day": self.end_time[:10] if self.end_time else None,
             "rows": self.rows,
             "source": self.source,
             "origin": self.origin,
@@ -264,21 +264,11 @@ class FrameContract:
         >>> FrameContract(kpi_names=("txn-emails-sent",)).to_attrs()["kpi_names"]
         ['txn-emails-sent']
         """
-        out: dict[str, Any] = {}
-        for item in dataclasses.fields(self):
-            name = item.name
-            value = getattr(self, name)
-            if name == "extra":
-                continue
-            if name == "coverage":
-                value = _Frozen(_FrozenRecord(w.to_record()) for w in value)
-            elif name == "skipped_files":
-                value = [{"path": path, "reason": reason} for path, reason in value]
-            elif name in _LIST_FIELDS or (name in _OPTIONAL_LIST_FIELDS and value is not None):
-                value = list(value)
-            elif name in _DICT_FIELDS or (name in ("compare", "labels") and value is not None):
-                value = dict(value)
-            out[name] = value
+        out: dict[str, Any] = {
+            item.name: _write_field(item.name, getattr(self, item.name))
+            for item in dataclasses.fields(self)
+            if item.name != "extra"
+        }
         for key, value in self.extra.items():
             out.setdefault(key, _plain(value))
         return out
@@ -296,31 +286,7 @@ class FrameContract:
         if not isinstance(attrs, Mapping):
             return cls()
         known = {f.name for f in dataclasses.fields(cls)} - {"extra"}
-        values: dict[str, Any] = {}
-        for name, value in attrs.items():
-            if name not in known:
-                continue
-            if name == "coverage":
-                value = tuple(
-                    KpiWindow.from_record(r) for r in value or () if isinstance(r, Mapping)
-                )
-            elif name == "skipped_files":
-                value = tuple(
-                    (str(r.get("path")), str(r.get("reason")))
-                    for r in value or ()
-                    if isinstance(r, Mapping)
-                )
-            elif name in _LIST_FIELDS:
-                value = tuple(value or ())
-            elif name in _OPTIONAL_LIST_FIELDS:
-                value = tuple(value) if value is not None else None
-            elif name in _DICT_FIELDS:
-                value = dict(value or {})
-            elif name == "keep_windows":
-                value = bool(value)
-            elif name == "left_out":
-                value = int(value or 0)
-            values[name] = value
+        values: dict[str, Any] = {k: _read_field(k, v) for k, v in attrs.items() if k in known}
         values["extra"] = {k: v for k, v in attrs.items() if k not in known}
         return cls(**values)
 
@@ -417,9 +383,10 @@ class FrameContract:
         pairs = []
         for series in _series(self.coverage).values():
             for i, first in enumerate(series):
+                last_day = (first.end_time or "")[:10]
                 for second in series[i + 1 :]:
-                    if second.first_day and first.last_day and second.first_day > first.last_day:
-                        break
+                    if (second.start_time or "")[:10] > last_day:
+                        break  # in time order: no later window can overlap ``first``
                     same = (first.start_time, first.end_time) == (
                         second.start_time,
                         second.end_time,
@@ -451,13 +418,51 @@ class FrameContract:
         return found
 
 
+def _write_field(name: str, value: Any) -> Any:
+    if name == "coverage":
+        return _Frozen(_FrozenRecord(w.to_record()) for w in value)
+    if name == "skipped_files":
+        return [{"path": path, "reason": reason} for path, reason in value]
+    if value is None:
+        return None
+    if name in _LIST_FIELDS or name in _OPTIONAL_LIST_FIELDS:
+        return list(value)
+    if name in _DICT_FIELDS or name in ("compare", "labels"):
+        return dict(value)
+    return value
+
+
+def _read_field(name: str, value: Any) -> Any:
+    if name == "coverage":
+        return tuple(KpiWindow.from_record(r) for r in value or () if isinstance(r, Mapping))
+    if name == "skipped_files":
+        records = [r for r in value or () if isinstance(r, Mapping)]
+        return tuple((str(r.get("path")), str(r.get("reason"))) for r in records)
+    if name in _LIST_FIELDS:
+        return tuple(value or ())
+    if name in _OPTIONAL_LIST_FIELDS:
+        return tuple(value) if value is not None else None
+    if name in _DICT_FIELDS:
+        return dict(value or {})
+    if name == "keep_windows":
+        return bool(value)
+    if name == "left_out":
+        return int(value or 0)
+    return value
+
+
 def _series(coverage: Iterable[KpiWindow]) -> dict[tuple[str, str | None], list[KpiWindow]]:
     out: dict[tuple[str, str | None], list[KpiWindow]] = {}
     for w in coverage:
         out.setdefault((w.kpi_name, w.id), []).append(w)
     for series in out.values():
-        series.sort(key=lambda w: (w.start_time or "", w.end_time or ""))
+        if len(series) > 1:
+            series.sort(key=_time_order)
     return out
+
+
+def _time_order(w: KpiWindow) -> tuple[str, str]:
+    return (w.start_time or "", w.end_time or "")
 
 
 def _plain(value: Any) -> Any:

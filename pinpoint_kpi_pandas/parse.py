@@ -230,15 +230,23 @@ def parse_answer(
     return header, rows
 
 
-def _columns_of(inner: Mapping[str, Any]) -> tuple[dict, dict, dict]:
+def _rows_of(inner: Mapping[str, Any]) -> list:
     result = inner.get("KpiResult")
     if not isinstance(result, Mapping):
         raise ResponseFormatError(f"KpiResult must be an object, not {result!r:.60}.")
-    rows = result.get("Rows")
-    if rows is None:
-        rows = []
+    if "Rows" not in result:
+        found = sorted(str(k)[:20] for k in list(result)[:5])
+        raise ResponseFormatError(f"KpiResult has no 'Rows' list (found keys {found}).")
+    rows = result["Rows"]
+    if rows is None:  # a null list: no rows
+        return []
     if not isinstance(rows, list):
         raise ResponseFormatError(f"KpiResult.Rows must be a list, not {type(rows).__name__}.")
+    return rows
+
+
+def _columns_of(inner: Mapping[str, Any]) -> tuple[dict, dict, dict]:
+    rows = _rows_of(inner)
     if not rows:
         return {}, {}, {}
     first = rows[0]
@@ -260,10 +268,8 @@ def _columns_of(inner: Mapping[str, Any]) -> tuple[dict, dict, dict]:
         ) from None
     group_columns = _entries(groups, group_keys, "GroupedBys")
     value_columns = _entries(values, value_keys, "Values")
-    for key, (strings, _) in zip(group_keys, group_columns, strict=True):
-        _check_strings(strings, f"GroupedBys {key}")
-    for key, (strings, types) in zip(value_keys, value_columns, strict=True):
-        _check_strings(strings, f"Values {key}")
+    # Value strings are checked when typed, once for all answers (casting), naming the row.
+    for key, (_, types) in zip(value_keys, value_columns, strict=True):
         wrong = [t for t in types if not isinstance(t, str)]
         if wrong or not types:
             shown = repr(wrong[0])[:40] if wrong else "nothing"
@@ -365,11 +371,3 @@ def _keys(entries: Any, member: str) -> list[str]:
     if len(set(keys)) != len(keys):
         raise ResponseFormatError(f"row 0: {member} repeats a key: {keys}.")
     return keys
-
-
-def _check_strings(strings: list, what: str) -> None:
-    if strings and set(map(type, strings)) != {str}:
-        number = next(i for i, s in enumerate(strings) if not isinstance(s, str))
-        raise ResponseFormatError(
-            f"row {number}: {what}: every Value must be a string; found {strings[number]!r:.40}."
-        )

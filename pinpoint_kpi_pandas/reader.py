@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import pandas as pd
@@ -30,7 +30,7 @@ from .fetch import DEFAULT_MAX_WORKERS, FetchOutcome, fetch_responses
 from .frame import DtypeBackend, assemble_kpi_frame, check_dtype_backend
 from .listing import project_listing
 from .parse import parse_answer
-from .plan import KpiPlan, plan_kpi_requests
+from .plan import KpiPlan, KpiRequest, plan_kpi_requests
 from .rows import KpiRows
 from .saved import read_pinpoint_kpi_json
 from .store import OFFLINE_NEEDS_CACHE, ResponseStore
@@ -83,10 +83,14 @@ def read_pinpoint_kpi(
         means the whole UTC day (a start at 00:00:00, an end at 23:59:59). Both None: the
         service's default, the preceding 31 days (not cached, since it moves). Only
         ``start_time``: up to now. Only ``end_time``: the 31 days ending then. Ranges over 31
-        days are split into calendar-month requests for ``-grouped-by-date`` KPIs and stitched
-        (no day lost or repeated; full months are shared between reads, so a ``cache=`` is
-        reused when the start moves); other KPIs cannot be stitched exactly and are refused
-        unless ``keep_windows=True``.
+        days are split into windows: the fewest, ``ceil(days / 31)`` counted from the start,
+        without a ``cache=``; calendar months with one (full months are shared between reads,
+        so the cache is reused when the start moves). The windows combine exactly:
+        ``-grouped-by-date`` KPIs are stitched day by day (no day lost or repeated), counts and
+        amounts of any grouping are summed per group, and rates read together with their
+        numerator and denominator counts are recomputed from the summed counts. Unique counts,
+        averages and rates without their counts are refused, with the reason, unless
+        ``keep_windows=True``.
     campaign_id : str or list of str or "all", optional
         Read campaign-scope KPIs for this campaign. A list (or ``"all"``: every campaign of the
         project) adds a leading ``CampaignId`` index level; a single string adds none.
@@ -95,10 +99,10 @@ def read_pinpoint_kpi(
         with neither, application-scope KPIs are read.
     keep_windows : bool, default False
         Read any KPI over any range as calendar-month windows and keep the answers apart under
-        a ``Window`` level (``start/end``), after the id level. Use it for KPIs that cannot be
-        stitched (rates, unique counts, per-run groupings) over more than 31 days: the
-        accessor's ``total()`` and ``compare()`` then add counts across windows and recompute
-        rates from them, and refuse what cannot be added.
+        a ``Window`` level (``start/end``), after the id level: for KPIs whose windows cannot
+        be combined (unique counts, averages, rates without their counts), or to see each
+        month. The accessor's ``total()`` and ``compare()`` then add counts across windows and
+        recompute rates from them, and refuse what cannot be added.
     dtype_backend : {None, "numpy_nullable", "pyarrow"}, default None
         As in :func:`pandas.read_csv`: None gives NumPy dtypes; the others give nullable or
         Arrow-backed columns.
@@ -145,8 +149,20 @@ def read_pinpoint_kpi(
         grouped-by keys in response order (``Date`` as datetime64, UTC calendar days);
         single-value KPIs give one row per id. Columns: one per KPI, named by its value key
         (``SuccessfulDeliveryRate``), counts as integers, rates as fractions 0..1.
-        ``df.attrs["pinpoint"]`` records the query, where the answers came from
-        (``api`` / ``cache``) and when.
+        ``df.attrs["pinpoint"]`` is the frame's :class:`~pinpoint_kpi_pandas.meta.FrameContract`:
+        the query, each answer's window and origin (``coverage``), the ids with rows, the
+        provisional days, where the answers came from (``api`` / ``cache``) and when.
+
+    Warns
+    -----
+    ProvisionalDataWarning
+        Once, when some days were not final when Pinpoint answered (its clock minus the ~2-hour
+        data latency had not passed the end of those UTC days); they are listed in
+        ``df.attrs["pinpoint"]["provisional_days"]``.
+    PartialResultWarning
+        ``errors="warn"`` and some requests failed.
+    StoreWarning
+        A ``cache=`` file was damaged (it is refetched) or could not be written.
 
     Raises
     ------
@@ -200,42 +216,18 @@ def read_pinpoint_kpi(
     def client_factory() -> Any:
         return reach.make_client(max_pool_connections=max_workers)
 
-    plan_args: dict[str, Any] = dict(campaign_id=campaign_id, journey_id=journey_id)
-    wants_all = {k: v for k, v in plan_args.items() if isinstance(v, str) and v == ALL}
-    if wants_all:
-        # Validate everything else first (with a stand-in id), then ask for the project's ids.
-        argument = next(iter(wants_all))
-        stand_in = plan_kpi_requests(
-            application_id,
-            kpi_name,
-            start_time,
-            end_time,
-            keep_windows=keep_windows,
-            **{**plan_args, argument: ["x"]},
-        )
-        items = project_listing(
-            application_id,
-            "campaigns" if argument == "campaign_id" else "journeys",
-            client_factory=client_factory,
-            cache=store,
-            offline=offline,
-        )
-        ids = [item["Id"] for item in items]
-        if ids:
-            plan = plan_kpi_requests(
-                application_id,
-                kpi_name,
-                start_time,
-                end_time,
-                keep_windows=keep_windows,
-                **{**plan_args, argument: ids},
-            )
-        else:  # a project without campaigns (journeys): the empty frame, through the same path
-            plan = dataclasses.replace(stand_in, resource_ids=(), requests=())
-    else:
-        plan = plan_kpi_requests(
-            application_id, kpi_name, start_time, end_time, keep_windows=keep_windows, **plan_args
-        )
+    plan = _plan(
+        application_id,
+        kpi_name,
+        start_time,
+        end_time,
+        ids={"campaign_id": campaign_id, "journey_id": journey_id},
+        keep_windows=keep_windows,
+        calendar_months=store is not None,  # a cache reuses full months between reads
+        listing=lambda name: project_listing(
+            application_id, name, client_factory=client_factory, cache=store, offline=offline
+        ),
+    )
     outcome = fetch_responses(
         plan.requests,
         client_factory=client_factory,
@@ -273,18 +265,56 @@ def read_pinpoint_kpi(
     return assemble_kpi_frame(parts, contract, dtype_backend=dtype_backend)
 
 
+def _plan(
+    application_id: str,
+    kpi_name: str | Sequence[str],
+    start_time: DateLike | None,
+    end_time: DateLike | None,
+    *,
+    ids: dict[str, Any],
+    keep_windows: bool,
+    calendar_months: bool,
+    listing: Callable[[str], list[dict]],
+) -> KpiPlan:
+    """The read's plan; ``"all"`` ids are listed (after everything else is validated)."""
+
+    def plan(chosen: dict[str, Any]) -> KpiPlan:
+        return plan_kpi_requests(
+            application_id,
+            kpi_name,
+            start_time,
+            end_time,
+            campaign_id=chosen["campaign_id"],
+            journey_id=chosen["journey_id"],
+            keep_windows=keep_windows,
+            calendar_months=calendar_months,
+        )
+
+    wants_all = [k for k, v in ids.items() if isinstance(v, str) and v == ALL]
+    if not wants_all:
+        return plan(ids)
+    argument = wants_all[0]
+    stand_in = plan({**ids, argument: ["x"]})
+    items = listing("campaigns" if argument == "campaign_id" else "journeys")
+    found = [item["Id"] for item in items]
+    if not found:  # a project without campaigns (journeys): the empty frame, through the same path
+        return dataclasses.replace(stand_in, resource_ids=(), requests=())
+    return plan({**ids, argument: found})
+
+
 def _answered_rows(plan: KpiPlan, outcome: FetchOutcome) -> tuple[list[KpiRows], int]:
     """The rows of every answer, and how many answers were left out because another KPI's
     request for the same id and window failed (so the columns of a row always come from the
     same answers: a rate and its counts stay comparable)."""
-    failed = {_slot(f.request) for f in outcome.failures}
+    whole_id = plan.windows_summed  # a sum over windows is only right with every window
+    failed = {_slot(f.request, whole_id) for f in outcome.failures}
     parts, left_out = [], 0
     for request, response, source, clock in zip(
         plan.requests, outcome.responses, outcome.sources, outcome.clocks, strict=True
     ):
         if response is None:
             continue
-        if _slot(request) in failed:
+        if _slot(request, whole_id) in failed:
             left_out += 1
             continue
         header, rows = parse_answer(response, source=request.describe(), origin=source or "api")
@@ -295,8 +325,11 @@ def _answered_rows(plan: KpiPlan, outcome: FetchOutcome) -> tuple[list[KpiRows],
     return parts, left_out
 
 
-def _slot(request) -> tuple:
-    """The id and window a request covers, whatever its KPI."""
+def _slot(request: KpiRequest, whole_id: bool) -> tuple:
+    """The id and window a request covers, whatever its KPI (the id alone when windows are
+    summed)."""
+    if whole_id:
+        return (request.resource_id,)
     return (request.resource_id, request.start_time, request.end_time)
 
 

@@ -9,6 +9,7 @@ assembly types every string column once, over all answers together.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -71,7 +72,7 @@ class KpiRows:
     origin: str = "response"
     provisional_days: tuple[str, ...] = ()
 
-    @property
+    @functools.cached_property
     def n_rows(self) -> int:
         """How many rows (the length of the first column; 0 without columns)."""
         for column in (*self.groups.values(), *self.values.values()):

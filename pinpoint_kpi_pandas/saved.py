@@ -23,7 +23,7 @@ from .errors import (
     ResponseFormatError,
     warn_user,
 )
-from .files import SavedAnswer, find_files, load_file
+from .files import SavedAnswer, find_files, gc_paused, load_file
 from .frame import DtypeBackend, assemble_kpi_frame, check_dtype_backend
 from .meta import FrameContract
 from .plan import ID_LEVEL
@@ -79,6 +79,17 @@ def read_pinpoint_kpi_json(
         the frame's :class:`~pinpoint_kpi_pandas.meta.FrameContract`: ``files`` read,
         ``coverage`` (each answer's window, rows and file) and ``provisional_days``.
 
+    Warns
+    -----
+    CoverageWarning
+        Once, when windows of a KPI overlap (kept apart) or leave gaps, or KPIs or ids were saved
+        for different days.
+    ProvisionalDataWarning
+        Once, when some days were not final when fetched (a ``cache=`` provisional file, or a
+        boto3 dump whose ``Date`` header says so).
+    BadFileWarning
+        ``on_bad_file="warn"`` and some files were skipped.
+
     Raises
     ------
     InvalidArgumentError
@@ -111,6 +122,11 @@ def read_pinpoint_kpi_json(
     """
     _check_on_bad_file(on_bad_file)
     check_dtype_backend(dtype_backend)
+    with gc_paused():  # parsing builds many small objects and no cycles: collect once, after
+        return _read(paths, on_bad_file, dtype_backend)
+
+
+def _read(paths: PathsLike, on_bad_file: str, dtype_backend: DtypeBackend | None) -> pd.DataFrame:
     answers = [a for path, named in find_files(paths) for a in load_file(path, named=named)]
     answers = [a for a in answers if not a.listing]
     if not answers:

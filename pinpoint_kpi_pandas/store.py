@@ -48,6 +48,7 @@ from .plan import ID_LEVEL, KpiRequest
 
 __all__ = [
     "DATA_LATENCY",
+    "OFFLINE_NEEDS_CACHE",
     "PROVISIONAL_SUFFIX",
     "ResponseStore",
     "StorePath",
@@ -82,7 +83,16 @@ def _compact(moment: datetime) -> str:
 
 
 def _from_compact(text: str) -> datetime:
-    return datetime.strptime(text.upper(), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    """``20260801T000000Z`` as an aware UTC datetime (ValueError if it is no such instant)."""
+    return datetime(
+        int(text[0:4]),
+        int(text[4:6]),
+        int(text[6:8]),
+        int(text[9:11]),
+        int(text[11:13]),
+        int(text[13:15]),
+        tzinfo=UTC,
+    )
 
 
 def to_cli_shape(response: dict, response_key: str) -> dict:
@@ -147,7 +157,7 @@ def parse_store_path(path: str | os.PathLike) -> StorePath | None:
     >>> parse_store_path("exports/newsletter-september.json") is None
     True
     """
-    parts = Path(path).parts
+    parts = os.fspath(path).replace(os.sep, "/").rsplit("/", 5)
     if len(parts) < 5:
         return None
     application_id, scope, resource, kpi_name, name = parts[-5:]

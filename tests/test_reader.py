@@ -480,9 +480,11 @@ def test_keep_windows_reads_any_kpi_month_by_month_under_a_window_level(read, sa
     september = read(sample_app.id, kpi, "2026-09-01", "2026-09-30", campaign_id=ids[0])
     pd.testing.assert_frame_equal(df.loc[(ids[0], windows[1])], september)
     assert df.attrs["pinpoint"]["keep_windows"] is True
-    # without it, the same read is refused, and the message offers keep_windows
+    # a unique count cannot be combined over windows: refused, and the message offers
+    # keep_windows (counts like this one are summed instead: see test_saved_answers.py)
     with pytest.raises(InvalidArgumentError, match="keep_windows=True"):
-        read(sample_app.id, kpi, "2026-08-10", "2026-10-28", campaign_id=ids)
+        read(sample_app.id, "unique-deliveries-grouped-by-campaign-activity", "2026-08-10",
+             "2026-10-28", campaign_id=ids)  # fmt: skip
 
 
 def test_offline_needs_a_store_and_a_closed_range_before_anything_is_looked_up(tmp_path):

@@ -232,7 +232,7 @@ def check_rate_counts(frame: pd.DataFrame, parts: Sequence[str], metric: str, wh
     if not bad.any():
         return
     shown = [
-        f"{_row_text(frame.index[i])} ({numerator}={x[i]:g}, {denominator}={n[i]:g})"
+        f"{_row_text(frame.index[int(i)])} ({numerator}={x[i]:g}, {denominator}={n[i]:g})"
         for i in np.flatnonzero(bad)
     ]
     more = f" and {len(shown) - 5} more" if len(shown) > 5 else ""

@@ -200,7 +200,9 @@ def _relabelled(index: pd.Index, level: str, used: Mapping[str, str]) -> pd.Inde
     if isinstance(index, pd.MultiIndex):
         position = list(index.names).index(level)
         new_level = index.levels[position].map(rename)
-        return index.set_levels(new_level, level=position, verify_integrity=False)
+        # pandas-stubs does not list an Index as a level's values; pandas takes one.
+        levels: Any = new_level
+        return index.set_levels(levels, level=position, verify_integrity=False)
     return index.map(rename).rename(level)
 
 

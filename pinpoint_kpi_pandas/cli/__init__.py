@@ -20,12 +20,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import _campaigns, _compare, _demo, _emulator, _events, _fetch
+from . import _campaigns, _compare, _demo, _emulator, _events, _fetch, _inventory
 from ._common import Parser, run_command
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
-COMMANDS = (_emulator, _fetch, _events, _campaigns, _compare, _demo)
+COMMANDS = (_emulator, _fetch, _events, _campaigns, _compare, _inventory, _demo)
 """The modules that each add one subcommand, in ``--help`` order."""
 
 

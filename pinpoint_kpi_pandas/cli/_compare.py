@@ -92,8 +92,9 @@ def run(args: argparse.Namespace) -> int:
 
         from ..plotting import plot_compare
 
-        ax = plot_compare(table)
-        ax.figure.savefig(args.png, dpi=120)
-        plt.close(ax.figure)
+        figure = plot_compare(table).get_figure(root=True)
+        assert figure is not None  # a new figure: plot_compare was given no ax
+        figure.savefig(args.png, dpi=120)
+        plt.close(figure)
         print(f"wrote {args.png}", file=sys.stderr)
     return 0

@@ -108,10 +108,14 @@ def run(args: argparse.Namespace) -> int:
         return _write_events(args)
 
     from ..emulator import Emulator
-    from ..emulator.options import CLI_FLAGS, check_scale
+    from ..emulator.options import CLI_FLAGS, check_options
 
     try:
-        check_scale(args.scale, CLI_FLAGS)
+        check_options(seed=args.seed, now=args.now, latency_ms=args.latency_ms,
+                      rate_limit=args.rate_limit, burst=args.burst, error_rate=args.error_rate,
+                      throttle_rate=args.throttle_rate, failing_ids=args.failing_ids,
+                      campaigns_per_project=args.campaigns, host=args.host, port=args.port,
+                      scale=args.scale, names=CLI_FLAGS)  # fmt: skip
         emu = Emulator(
             seed=args.seed,
             now=args.now,

@@ -8,10 +8,12 @@ its messages name ``--burst`` where Python's name ``burst``.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 
 from ..errors import ArgumentTypeError, InvalidArgumentError
+from .clock import parse_timestamp
 
 __all__ = ["CLI_FLAGS", "check_options", "check_scale"]
 
@@ -56,6 +58,7 @@ def check_scale(scale: object, names: Mapping[str, str] | None = None) -> float:
 def check_options(
     *,
     seed: object = 0,
+    now: object = None,
     latency_ms: object = 0,
     rate_limit: object = None,
     burst: object = None,
@@ -72,7 +75,7 @@ def check_options(
 
     Parameters
     ----------
-    seed, latency_ms, rate_limit, burst, error_rate, throttle_rate, failing_ids,
+    seed, now, latency_ms, rate_limit, burst, error_rate, throttle_rate, failing_ids,
     campaigns_per_project, host, port, scale
         As :class:`~pinpoint_kpi_pandas.emulator.Emulator` takes them.
     names : mapping, optional
@@ -99,6 +102,7 @@ def check_options(
     pinpoint_kpi_pandas.errors.InvalidArgumentError: --burst applies only with --rate-limit...
     """
     _integer(seed, "seed", names)
+    _check_now(now, names)
     count = _integer(campaigns_per_project, "campaigns_per_project", names)
     if count < 0:
         raise InvalidArgumentError(
@@ -129,6 +133,23 @@ def check_options(
                 f"{_name('failing_ids', names)} must hold non-empty id strings (got {value!r})."
             )
     check_scale(scale, names)
+
+
+def _check_now(now: object, names: Mapping[str, str] | None) -> None:
+    if now is None or now == "system" or isinstance(now, dt.datetime):
+        return
+    if not isinstance(now, str):
+        raise ArgumentTypeError(
+            f"{_name('now', names)} must be an ISO 8601 instant, a datetime or 'system' "
+            f"(got {now!r})."
+        )
+    try:
+        parse_timestamp(now)
+    except ValueError:
+        raise InvalidArgumentError(
+            f"{_name('now', names)} must be an ISO 8601 instant such as 2026-10-29T12:00:00Z, "
+            f"or 'system' for the wall clock (got {now!r})."
+        ) from None
 
 
 def _check_address(host: object, port: object, names: Mapping[str, str] | None) -> None:

@@ -8,11 +8,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = [
+    "BANK",
+    "BANK_JOURNEYS",
+    "CHANNEL_SUFFIX",
+    "COUNTRIES",
+    "EXTRA_THEMES",
+    "PROJECTS",
+    "RETAIL",
+    "RETAIL_JOURNEYS",
+    "SMS_ERROR_WEIGHTS",
+    "WEEKDAY_OPEN",
+    "WEEKDAY_VOLUME",
+    "CampaignPlan",
+    "ProjectPlan",
+]
+
 # Day-of-week volume factors, Monday first: weekday peaks, weekend dips.
 WEEKDAY_VOLUME = (1.08, 1.12, 1.10, 1.05, 0.98, 0.80, 0.86)
 WEEKDAY_OPEN = (0.98, 1.00, 1.01, 1.00, 0.97, 1.05, 1.06)
 SMS_ERROR_WEIGHTS = (0.30, 0.18, 0.16, 0.10, 0.09, 0.11, 0.06)
 """Shares of failed SMS by error code, in the order of ``counters.SMS_ERROR_CODES``."""
+
 
 COUNTRIES = {
     # ISO code: (price per message part in thousandths of a US cent, mean parts per message,
@@ -52,7 +69,7 @@ class CampaignPlan:
     audience: int
     delivery: float
     open_rate: float = 0.0  # direct opens / delivered (email, push)
-    ctr: float = 0.0  # clicks / direct opens (email), clicks / delivered (SMS)
+    ctr: float = 0.0  # clicks / direct opens (email); unused for SMS and push (no click events)
     volume_trend: float = 0.0  # relative change per 30 days
     rate_trend: float = 0.0
     send_weekday: int = 1  # WEEKLY: Monday = 0

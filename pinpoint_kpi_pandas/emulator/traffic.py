@@ -83,7 +83,7 @@ class Traffic:
     def audience(self, space: int, size: int, *parts: object) -> Audience:
         """A sender's audience: ``size`` (scaled) endpoints from a seeded position of the space."""
         size = max(1, min(space, round(size * self.scale)))
-        return Audience(space, int(_rng(self.seed, "audience", *parts).random() * space), size)
+        return Audience(space, int(_uniform(self.seed, "audience", *parts) * space), size)
 
 
 def lay_out(
@@ -137,9 +137,15 @@ def _rng(seed: int, *parts: object) -> random.Random:
     return random.Random("|".join(map(str, (seed, *parts))))
 
 
+def _uniform(seed: int, *parts: object) -> float:
+    """A seeded number in [0, 1): one hash, far cheaper than seeding a generator."""
+    digest = hashlib.md5("|".join(map(str, (seed, *parts))).encode()).digest()
+    return int.from_bytes(digest[:7]) / 2**56
+
+
 def _start(traffic: Traffic, audience: Audience, *parts: object) -> int:
     """A seeded audience member for a slot's first message."""
-    return int(_rng(traffic.seed, "reach", *parts).random() * audience.size)
+    return int(_uniform(traffic.seed, "reach", *parts) * audience.size)
 
 
 def _at(day: dt.date, hour: int = 0) -> dt.datetime:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..analysis import NO_DATA, entity_level, funnel_shares, namer
+from ..analysis import NO_DATA, format_number, format_percent, funnel_shares, namer
 from ._style import STAGE_COLORS, axes_for, finish_axes, percent_axis, with_range
 
 if TYPE_CHECKING:
@@ -71,12 +71,12 @@ def plot_funnel(
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['Sent', 'Delivered', 'Opened', 'Clicked']
     """
-    level = entity_level(data, by)
-    funnel = funnel_shares(data, level, stages)
+    funnel = funnel_shares(data, by, stages)
     totals, shares, present = funnel.totals, funnel.shares, funnel.stages
     n, k = len(totals), len(present)
     ax = axes_for(ax, (9.5, max(3.0, 0.17 * n * k + 1.6)))
     height = 0.8 / k
+    first = totals.iloc[:, 0].to_numpy(dtype=float)
     for j, (label, _) in enumerate(present):
         # Top campaign first: y decreases with the row number; stages top-down within a group.
         y = -np.arange(n) - j * height
@@ -88,7 +88,7 @@ def plot_funnel(
             ax.text(
                 0.01 if np.isnan(width) else width + 0.01,
                 y[i],
-                _stage_text(j, label, totals.iloc[i, 0], width),
+                _stage_text(j, label, first[i], width),
                 va="center",
                 ha="left",
                 fontsize="x-small",
@@ -102,9 +102,8 @@ def plot_funnel(
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
     ax.set_xlabel(f"Share of messages {present[0][0].lower()} (%)")
     if title is None:
-        title = with_range(
-            "Funnel: " + " \u2192 ".join(label.lower() for label, _ in present), data
-        )
+        shown = " \u2192 ".join(label.lower() for label, _ in present)
+        title = with_range(f"Funnel: {shown}", data)
     finish_axes(ax, title, grid_axis="x")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
     return ax
@@ -113,5 +112,6 @@ def plot_funnel(
 def _stage_text(stage: int, label: str, first_total: float, width: float) -> str:
     """The first stage's bar is labelled with its count, the others with their share."""
     if stage == 0:
-        return f"{first_total:,.0f} sent" if label == "Sent" else f"{first_total:,.0f}"
-    return NO_DATA if np.isnan(width) else f"{width:.1%}"
+        count = format_number(first_total)
+        return f"{count} sent" if label == "Sent" else count
+    return NO_DATA if np.isnan(width) else format_percent(width)

@@ -60,7 +60,7 @@ def compare_campaigns(
     chart : {"trend", "compare", "funnel", "calendar"}, optional
         The chart shown first. Default: ``"trend"``, or ``"compare"`` for a frame without a
         ``Date`` level (whose date pickers are then disabled: its numbers cover the range it
-        was read for).
+        was read for) and for journeys (no journey KPI is grouped by date).
     campaigns : list of str, optional
         The ids (or names) selected first: campaigns, or journeys with ``scope="journey"``.
         Default: every one of the frame, or the first three of the project.
@@ -172,9 +172,15 @@ def _dashboard(
         kpi=kpi,
         start=start,
         end=end,
-        chart=chart or ("trend" if source.has_dates else "compare"),
+        chart=chart or _first_chart(source),
         ids=_first_selection(source, chosen),
     )
+
+
+def _first_chart(source: DataSource) -> str:
+    """Daily lines when days can be picked and some KPI has them, else one bar per id."""
+    daily = any(k.is_date_grouped for k in source.kpi_options())
+    return "trend" if source.has_dates and daily else "compare"
 
 
 def _first_selection(source: DataSource, chosen: Sequence[str] | str | None) -> list[str]:

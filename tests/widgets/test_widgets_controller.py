@@ -1,7 +1,8 @@
 """compare_campaigns: driven as a user would, by setting .value on its controls.
 
-Assertions are on what the render function produced (.frame, .figure, .table, .error), never on
-Output.outputs, which captures nothing outside a kernel.
+Assertions are on what the dashboard computed (.frame, .figure, .table, .error, .state) and on
+its public display widgets (.views), never on Output.outputs, which captures nothing outside a
+kernel.
 """
 
 from __future__ import annotations
@@ -15,33 +16,12 @@ import pytest
 
 pytest.importorskip("ipywidgets")
 pytest.importorskip("matplotlib")
-
 import pinpoint_kpi_pandas as ppk
 from pinpoint_kpi_pandas import catalog, widgets
 from pinpoint_kpi_pandas import emulator as emulator_module
 from pinpoint_kpi_pandas.errors import InvalidArgumentError
 
 START, END = "2026-10-01", "2026-10-28"  # within 31 days: every chart works
-
-
-# conftest.py gives a session emulator (seed 0, frozen clock) and dummy AWS credentials.
-
-
-@pytest.fixture
-def emu(emulator):
-    return emulator
-
-
-@pytest.fixture
-def app(sample_app):
-    return sample_app
-
-
-@pytest.fixture
-def dash(emu, app):
-    return widgets.compare_campaigns(
-        app.id, start_time=START, end_time=END, endpoint_url=emu.endpoint_url
-    )
 
 
 def kpi_requests(emu) -> int:
@@ -71,12 +51,16 @@ def test_trend_draws_one_line_per_campaign_with_data(dash, app):
     ax = dash.figure.axes[0]
     assert ax.get_title(loc="left").startswith("Delivery rate")
     assert ax.get_ylabel() == "Delivery rate (%)"
-    # The first campaign sent nothing in October: it has a table row, but no line.
+    # The first campaign sent nothing in October: it has a table row, no line, and a legend
+    # entry saying so (issue 9: every campaign asked for is shown).
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == [label(c) for c in app.campaigns[1:3]]
+    assert legend == [
+        *(label(c) for c in app.campaigns[1:3]),
+        f"{label(app.campaigns[0])} (no data)",
+    ]
     series = dash.frame.xs(app.campaigns[1].id, level="CampaignId")["SuccessfulDeliveryRate"]
     np.testing.assert_allclose(ax.lines[0].get_ydata(), series.to_numpy())
-    assert dash.table.loc[label(app.campaigns[0]), "note"] == "no data in this range"
+    assert dash.table.loc[label(app.campaigns[0]), "note"] == "no data in range"
     assert dash.png.startswith(b"\x89PNG")
 
 
@@ -123,7 +107,9 @@ def test_compare_is_the_accessors_comparison_against_the_first_campaign(dash, ap
     # unweighted mean, never presenting it as the campaign's delivery rate.
     column = "SuccessfulDeliveryRate (unweighted mean)"
     assert table.columns[0] == expected.columns[0] == column
-    np.testing.assert_allclose(table[column].dropna().to_numpy(), expected[column].to_numpy())
+    np.testing.assert_allclose(
+        table[column].dropna().to_numpy(), expected[column].dropna().to_numpy()
+    )
     assert table.loc[label(app.campaigns[1]), "note"] == "baseline"
     assert table.loc[label(app.campaigns[2]), "note"] == (
         "unweighted mean of daily values: no test"
@@ -175,8 +161,10 @@ def test_calendar_is_a_heat_map_of_campaigns_by_day(dash):
 
 
 def test_errors_are_shown_in_the_widget_and_it_recovers(dash):
-    # A campaign-run KPI over 89 days cannot be split exactly: the reader refuses, and says why.
-    dash.controls["chart"].value = "funnel"
+    # A unique count over 89 days cannot be split exactly: the reader refuses, and says why.
+    # (Run counts, as the funnel reads, are summed over windows since issue 9.)
+    dash.controls["chart"].value = "compare"
+    dash.controls["kpi"].value = "unique-deliveries"
     dash.controls["start"].value = dt.date(2026, 8, 1)
     assert dash.error is not None and "31" in dash.error
     assert dash.figure is None and dash.table is None
@@ -308,92 +296,6 @@ def test_displays_as_a_widget_and_repr_says_what_it_shows(dash):
     bundle = dash._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert "trend of successful-delivery-rate-grouped-by-date for 3 campaigns" in repr(dash)
-
-
-# --- the pure parts ---------------------------------------------------------------------------
-
-
-def _frame(values: dict[str, list[float]], column: str) -> pd.DataFrame:
-    days = pd.date_range("2026-10-01", periods=len(next(iter(values.values()))), freq="D")
-    index = pd.MultiIndex.from_product([list(values), days], names=["CampaignId", "Date"])
-    frame = pd.DataFrame({column: np.concatenate(list(values.values()))}, index=index)
-    kpi = catalog.kpis_with_value_key(column, "campaign")[0]
-    frame.attrs["pinpoint"] = {"scope": "campaign", "columns": {column: kpi.name}}
-    return frame
-
-
-def test_summary_table_names_rows_and_keeps_campaigns_without_data():
-    rate = catalog.get_kpi("successful-delivery-rate-grouped-by-date", "campaign")
-    data = _frame({"a": [0.5, 0.7, 0.9], "b": [1.0, 1.0, 1.0]}, "SuccessfulDeliveryRate")
-    table = widgets.summary_table(data, kpi=rate, labels={"a": "Alpha"}, ids=["a", "b", "c"])
-    assert table.index.tolist() == ["b", "Alpha", "c"]  # largest first, no data last
-    assert table.loc["Alpha", "SuccessfulDeliveryRate (unweighted mean)"] == pytest.approx(0.7)
-    assert table.attrs["unweighted_mean_of"] == "unweighted mean of daily values"
-    assert table.loc["Alpha", "note"] == "baseline"
-    assert table.loc["c", "note"] == "no data in this range"
-    html = widgets.table_html(table)
-    assert "70.00%" in html and "+30.00 pp" in html
-
-
-def test_funnel_table_sums_runs_and_converts_stage_to_stage():
-    runs = pd.DataFrame(
-        {
-            "AttemptedDeliveries": [10, 20, 5],
-            "SuccessfulDeliveries": [9, 18, 5],
-            "DirectEmailOpens": [3, 6, 0],
-            "Clicks": [1, 2, 0],
-        },
-        index=pd.MultiIndex.from_tuples(
-            [("a", "r1"), ("a", "r2"), ("b", "r3")], names=["CampaignId", "CampaignActivityId"]
-        ),
-    )
-    table = widgets.summary_table(runs, kpi=None, chart="funnel", ids=["a", "b", "c"])
-    assert table["Sent"].tolist()[:2] == [30, 5]
-    assert table.loc["a", "Opened / Delivered"] == pytest.approx(9 / 27)
-    # a campaign without data has no data, not zero messages
-    assert table.loc["c"].isna().all()
-    assert "<td>no data</td>" in widgets.table_html(table)
-
-
-def test_funnel_table_and_chart_agree_on_an_empty_stage():
-    # An SMS campaign: sent and delivered, but no opens or clicks of any kind.
-    frame = pd.DataFrame(
-        {
-            "AttemptedDeliveries": [100, 50],
-            "SuccessfulDeliveries": [90, 48],
-            "DirectEmailOpens": [30.0, np.nan],
-            "Clicks": [5.0, np.nan],
-        },
-        index=pd.Index(["email", "sms"], name="CampaignId"),
-    )
-    table = widgets.summary_table(frame, kpi=None, chart="funnel")
-    assert pd.isna(table.loc["sms", "Opened"]) and pd.isna(table.loc["sms", "Clicked"])
-    assert table.loc["sms", "Sent"] == 50
-    figure, _ = widgets.render_comparison(frame, kpi=None, chart="funnel")
-    texts = [t.get_text() for t in figure.axes[0].texts]
-    assert texts.count("no data") == 2  # sms: opened, clicked
-
-
-def test_render_is_pure_and_leaves_pyplot_alone():
-    import matplotlib.pyplot as plt
-
-    rate = catalog.get_kpi("successful-delivery-rate-grouped-by-date", "campaign")
-    data = _frame({"a": [0.5, 0.7], "b": [0.9, 0.8]}, "SuccessfulDeliveryRate")
-    copy = data.copy()
-    before = plt.get_fignums()
-    for chart in ("trend", "compare", "calendar"):
-        figure, table = widgets.render_comparison(data, kpi=rate, chart=chart)
-        assert figure.axes and len(table) == 2
-    assert plt.get_fignums() == before
-    pd.testing.assert_frame_equal(data, copy)
-
-
-def test_render_with_no_rows_says_so():
-    rate = catalog.get_kpi("successful-delivery-rate-grouped-by-date", "campaign")
-    empty = _frame({"a": [0.5]}, "SuccessfulDeliveryRate").iloc[:0]
-    figure, table = widgets.render_comparison(empty, kpi=rate, chart="trend", ids=["a"])
-    assert "No data" in figure.axes[0].texts[0].get_text()
-    assert table.index.tolist() == ["a"]
 
 
 def test_a_frame_with_failed_requests_shows_one_notice_and_no_stray_warning(emu, app):
