@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import difflib
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -31,6 +32,7 @@ __all__ = [
     "Kpi",
     "catalog_frame",
     "date_variant",
+    "events_only_refusal",
     "find_kpi",
     "get_kpi",
     "kpis",
@@ -308,6 +310,26 @@ def date_variant(kpi_name: str, scope: str, *, include_events_only: bool = False
     if candidate is None or candidate.name == kpi_name:
         return None
     return candidate if include_events_only or not candidate.events_only else None
+
+
+def events_only_refusal(kpis: Sequence[Kpi]) -> str:
+    """Why the live reader cannot serve the event-only KPIs among ``kpis``, and what to call.
+
+    Examples
+    --------
+    >>> from pinpoint_kpi_pandas import catalog
+    >>> text = catalog.events_only_refusal([catalog.get_kpi("clicks-grouped-by-date", "campaign")])
+    >>> text[:60], "read_pinpoint_events(" in text
+    ("kpi_name 'clicks-grouped-by-date': Pinpoint's API never serv", True)
+    """
+    names = [k.name for k in kpis if k.events_only]
+    return (
+        f"kpi_name {', '.join(map(repr, names))}: Pinpoint's API never served "
+        f"{'this KPI' if len(names) == 1 else 'these KPIs'}; only raw event archives give it. "
+        "Read it with pinpoint_kpi_pandas.read_pinpoint_events(source, application_id, "
+        "kpi_name, ...), where source is your Firehose archive (a folder, a glob or an s3:// "
+        "URI)."
+    )
 
 
 def kpis_with_value_key(

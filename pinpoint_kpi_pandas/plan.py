@@ -379,15 +379,8 @@ def _catalog_kpis(names: list[str], scope: str) -> tuple[catalog.Kpi, ...]:
     kpis = tuple(
         sorted((catalog.get_kpi(name, scope) for name in names), key=lambda k: order[k.name])
     )
-    events_only = [k.name for k in kpis if k.events_only]
-    if events_only:
-        raise InvalidArgumentError(
-            f"kpi_name {', '.join(map(repr, events_only))}: Pinpoint's API never served "
-            f"{'this KPI' if len(events_only) == 1 else 'these KPIs'}; only raw event archives "
-            "give it. Read it with pinpoint_kpi_pandas.read_pinpoint_events(source, "
-            "application_id, kpi_name, ...), where source is your Firehose archive (a folder, "
-            "a glob or an s3:// URI)."
-        )
+    if any(k.events_only for k in kpis):
+        raise InvalidArgumentError(catalog.events_only_refusal(kpis))
     groupings = {k.grouped_by for k in kpis}
     if len(groupings) > 1:
         described = ", ".join(f"{k.name} ({k.grouped_by or 'ungrouped'})" for k in kpis)

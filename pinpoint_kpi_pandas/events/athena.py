@@ -65,7 +65,7 @@ def athena_sql(
     """
     import ibis
 
-    from .definitions import measure_of
+    from .measures import measure_of
     from .run import build_expression, prune_partitions
     from .schema import DUE_PARQUET, FIREHOSE_JSON, ibis_schema
 

@@ -115,7 +115,7 @@ def kpi_rows(result: pd.DataFrame, kpi: Any) -> tuple[dict, dict]:
     >>> [str(d)[:10] for d in groups["Date"]], values["SuccessfulDeliveryRate"].tolist()
     (['2025-10-01'], [0.75])
     """
-    from .definitions import measure_of
+    from .measures import measure_of
 
     measure = measure_of(kpi)
     numerators = result[f"n__{kpi.value_key}"].fillna(0)

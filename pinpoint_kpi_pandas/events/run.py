@@ -40,7 +40,8 @@ def build_expression(query: EventQuery, raw_tables: list[Any]) -> Any:
     >>> build_expression(q, [raw]).columns
     ('resource', 'group', 'first_ms', 'last_ms', 'n__Clicks')
     """
-    from .definitions import event_table, family_of, kpi_table, message_table
+    from .definitions import event_table, kpi_table, message_table
+    from .measures import family_of
 
     families = sorted({family_of(k) for k in query.kpis})
     events = [

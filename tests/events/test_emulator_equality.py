@@ -7,8 +7,7 @@ integer sums). The only differences allowed are the source's own fields of the c
 engine, requests, ...) and, for the four groupings whose rows come in an order of the API's own (not
 in any event), the row order.
 
-One exception, named: the emulator gives SMS campaigns clicks, and Pinpoint streams no SMS click
-event, so no archive can give them (see EVENTS.md); those rows are compared as absent.
+(SMS campaigns have no clicks on either side: Pinpoint streams no SMS click event.)
 """
 
 from __future__ import annotations
@@ -61,16 +60,6 @@ def scope_ids(app, scope):
     return {}
 
 
-def without_sms_clicks(frame: pd.DataFrame, app) -> pd.DataFrame:
-    if "Clicks" not in frame or "CampaignId" not in frame.index.names:
-        return frame
-    sms = [c.id for c in app.campaigns if c.channel == "SMS"]
-    frame = frame.copy()
-    on_sms = frame.index.get_level_values("CampaignId").isin(sms)
-    frame["Clicks"] = frame["Clicks"].astype("float64").where(~on_sms)
-    return frame
-
-
 def assert_same_frame(events: pd.DataFrame, api: pd.DataFrame, grouping) -> None:
     if grouping in LISTING_ORDER:
         events, api = events.sort_index(), api.sort_index()
@@ -98,7 +87,7 @@ def test_events_equal_the_api_for_every_catalog_kpi(
     )
     events = ppk.read_pinpoint_events(emulator_archive, app.id, names, *span, **ids)
     assert len(api), "the comparison would prove nothing on an empty frame"
-    assert_same_frame(without_sms_clicks(events, app), without_sms_clicks(api, app), grouping)
+    assert_same_frame(events, api, grouping)
     assert_same_contract(events, api)
 
 
