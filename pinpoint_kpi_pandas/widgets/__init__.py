@@ -2,9 +2,10 @@
 
 The dashboard is a controller (:class:`CampaignComparison`) around one pure function,
 :func:`render_comparison`: the controls' callbacks work out *what* to show (a
-:class:`Selection`), load the data from a data source (the frame given, or Pinpoint through
-:func:`~pinpoint_kpi_pandas.read_pinpoint_kpi`, cached per KPI and range, for the campaigns or
-the journeys of a project), and hand both to the render function, which returns a matplotlib
+:class:`Selection`), load the data from a data source (the frame given, Pinpoint through
+:func:`~pinpoint_kpi_pandas.read_pinpoint_kpi`, or an event archive through
+:func:`~pinpoint_kpi_pandas.read_pinpoint_events`, cached per KPI and range, for the campaigns
+or the journeys of a project), and hand both to the render function, which returns a matplotlib
 figure and a summary table and touches no widget. What the dashboard shows is one frozen
 :class:`DashboardState`.
 
@@ -25,7 +26,7 @@ from ._dashboard import compare_campaigns
 from ._html import caption_html, table_html
 from ._render import render_comparison, summary_table
 from ._selection import CHARTS, Selection
-from ._sources import DataSource, FrameSource, ReaderSource
+from ._sources import DataSource, EventsSource, FrameSource, ReaderSource
 
 __all__ = [
     "CHARTS",
@@ -33,6 +34,7 @@ __all__ = [
     "CampaignComparison",
     "DashboardState",
     "DataSource",
+    "EventsSource",
     "FrameSource",
     "ReaderSource",
     "Selection",
