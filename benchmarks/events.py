@@ -65,16 +65,23 @@ def main() -> None:
     order = ["call", "floor", "pandas"] + ([] if args.no_spark else ["spark"])
     results = {name: child(name, args.dir) for name in order}
     print()
-    print(f"{'':28}{'wall s':>9}{'peak MB':>10}  notes")
+    print(f"{'':28}{'wall s':>9}{'CPU s':>8}{'peak MB':>10}  notes")
     for name in order:
         r = results[name]
-        print(f"{LABELS[name]:28}{r['wall']:9.2f}{r['peak_mb']:10.0f}  {r.get('note', '')}")
+        print(
+            f"{LABELS[name]:28}{r['wall']:9.2f}{r['cpu']:8.2f}{r['peak_mb']:10.0f}  "
+            f"{r.get('note', '')}"
+        )
     call, floor, pandas = results["call"], results["floor"], results["pandas"]
     print()
-    print(f"one call / bare scan:        {call['wall'] / floor['wall']:.2f}x   (goal <= 1.5x)")
-    print(f"pandas baseline / one call:  {pandas['wall'] / call['wall']:.1f}x   (goal >= 5x)")
+    # CPU time is the fairer measure on a shared machine (Spark's JVM is not counted in it).
+    for what, key in (("wall", "wall"), ("CPU", "cpu")):
+        print(
+            f"one call / bare scan ({what}):       {call[key] / floor[key]:.2f}x   (goal <= 1.5x)"
+        )
+        print(f"pandas baseline / one call ({what}): {pandas[key] / call[key]:.1f}x   (goal >= 5x)")
     if "spark" in results:
-        print(f"Spark / one call:            {results['spark']['wall'] / call['wall']:.1f}x")
+        print(f"Spark / one call (wall):            {results['spark']['wall'] / call['wall']:.1f}x")
     print(f"load after: {load()}")
 
 
@@ -136,11 +143,13 @@ def measure(name: str, directory: str) -> dict:
     from pinpoint_kpi_pandas.emulator import build_world
 
     app = build_world(0).applications[APP_INDEX]
+    before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     note = globals()[f"_{name}"](directory, app.id)
     wall = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"wall": wall, "peak_mb": peak, "note": note}
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "cpu": cpu, "peak_mb": after.ru_maxrss / 1024, "note": note}
 
 
 def _objects(directory: str):

@@ -89,10 +89,6 @@ class DuckDBEngine(Engine):
         # Insertion order is never needed here, and keeping it costs memory on large scans.
         backend.con.execute("SET preserve_insertion_order = false")
         if self.owned:
-            # DuckDB tracks the scan's progress (our tqdm bar reads it) but never draws its own
-            # bar, in a notebook or a terminal.
-            backend.con.execute("SET enable_progress_bar = true")
-            backend.con.execute("SET enable_progress_bar_print = false")
             # Past its memory limit (80% of RAM by default) DuckDB spills the aggregation to disk;
             # an in-memory database needs a place for that.
             import tempfile
@@ -117,6 +113,11 @@ class DuckDBEngine(Engine):
 
         sql = str(ibis.to_sql(expr, dialect="duckdb"))
         connection = self.backend.con
+        if self.owned:
+            # DuckDB tracks the scan's progress only for our tqdm bar (tracking costs a little),
+            # and never draws a bar of its own, in a notebook or a terminal.
+            connection.execute(f"SET enable_progress_bar = {str(progress).lower()}")
+            connection.execute("SET enable_progress_bar_print = false")
         if not progress:
             return connection.sql(sql).df()
         return _with_progress(lambda: connection.sql(sql).df(), connection.query_progress)
