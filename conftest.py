@@ -1,8 +1,11 @@
-"""Fixtures for every test the repository collects: tests/, the package's doctests, notebooks.
+"""Fixtures for every test the repository collects: tests/, the package's doctests, the
+documented examples (README.md, docs/*.md) and the notebooks.
 
-Every test runs with a clean AWS environment: no AWS_* variable of the developer's, config and
-credentials files that do not exist, and dummy credentials, so a real account is never used
-(the emulator accepts any SigV4 signature).
+Every test runs in an empty AWS environment, as on a machine where AWS was never set up: none
+of the developer's AWS_* variables, config and credentials files that do not exist, and **no
+credentials**. The bundled emulator needs none (the library signs its requests with placeholder
+credentials, see ``pinpoint_kpi_pandas.endpoint``), so nothing here passes because keys were
+injected; a test that talks to something else (the AWS CLI, moto) passes its own dummy keys.
 """
 
 from __future__ import annotations
@@ -12,32 +15,31 @@ import os
 import pytest
 
 _NO_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "no-such-aws-file")
-_DUMMY = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
+_EMPTY = {
     "AWS_CONFIG_FILE": _NO_FILE,
     "AWS_SHARED_CREDENTIALS_FILE": _NO_FILE,
+    # No instance-metadata lookups: a developer's laptop is not an EC2 instance, and CI's might be.
+    "AWS_EC2_METADATA_DISABLED": "true",
 }
 
 
-def _clean_aws_env(mp: pytest.MonkeyPatch) -> None:
+def _empty_aws_env(mp: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("AWS_"):
             mp.delenv(name, raising=False)
-    for name, value in _DUMMY.items():
+    for name, value in _EMPTY.items():
         mp.setenv(name, value)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _aws_env_session():
-    """Clean AWS environment for session-scoped fixtures (clients built before any test)."""
+    """Empty AWS environment for session-scoped fixtures and the notebooks' kernels."""
     with pytest.MonkeyPatch.context() as mp:
-        _clean_aws_env(mp)
+        _empty_aws_env(mp)
         yield
 
 
 @pytest.fixture(autouse=True)
 def _aws_env(monkeypatch):
-    """Clean AWS environment for each test, whatever an earlier test did to os.environ."""
-    _clean_aws_env(monkeypatch)
+    """Empty AWS environment for each test, whatever an earlier test did to os.environ."""
+    _empty_aws_env(monkeypatch)

@@ -26,6 +26,8 @@ from collections.abc import Iterable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from .. import __version__
+from ..endpoint import EMULATOR_IDENTITY_PATH, emulator_identity
 from .clock import Clock
 from .faults import Faults
 from .kpis import KpiEngine
@@ -58,7 +60,7 @@ _ROUTES = (
 OPERATIONS = tuple(op for _, op in _ROUTES)
 """The operations the emulator serves, all ``GET``."""
 
-_ROUTE_TABLE = {
+_ROUTE_TABLE: dict[int, list[tuple[tuple[str, ...], str]]] = {
     len(template.strip("/").split("/")): [] for template, _ in _ROUTES
 }  # segment count -> [(segments, operation)]
 for _template, _op in _ROUTES:
@@ -467,6 +469,9 @@ class _Server6(_Server):
     address_family = socket.AF_INET6
 
 
+_IDENTITY = json.dumps(emulator_identity(__version__)).encode()
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "PinpointEmulator"
@@ -494,6 +499,11 @@ class _Handler(BaseHTTPRequestHandler):
         if length:
             self.rfile.read(length)
         request_id = str(uuid.uuid4())
+        if split.path == EMULATOR_IDENTITY_PATH:
+            # Says what this server is, so clients sign with placeholder credentials (see
+            # pinpoint_kpi_pandas.endpoint); answered before auth, faults and the request log.
+            self._respond(200, _IDENTITY, request_id, None)
+            return
         found = route(split.path)
         operation, params = found if found else (None, {})
         error_code = None
