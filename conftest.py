@@ -43,3 +43,67 @@ def _aws_env_session():
 def _aws_env(monkeypatch):
     """Empty AWS environment for each test, whatever an earlier test did to os.environ."""
     _empty_aws_env(monkeypatch)
+
+
+# ------------------------------------------------------------------ documented examples (Sybil)
+# The Python blocks of README.md and docs/*.md run as tests, top to bottom in one namespace per
+# document, as a reader would run them. What a page assumes (a project id, saved files) is made
+# by hidden blocks in the page itself (``<!-- invisible-code-block: python`` in README.md,
+# ``% invisible-code-block: python`` in MyST pages), never by editing the code shown; an example
+# that cannot run here says so with ``skip: next "reason"``.
+
+
+def _document_setup(namespace: dict) -> None:
+    """Each page runs in an empty AWS environment, in a fresh working directory."""
+    import tempfile
+
+    saved = {"environ": dict(os.environ), "cwd": os.getcwd()}
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            del os.environ[name]
+    os.environ.update(_EMPTY, MPLBACKEND="Agg")
+    workdir = tempfile.TemporaryDirectory(prefix="docs-example-")
+    os.chdir(workdir.name)
+    namespace["__docs_saved__"] = (saved, workdir)
+
+
+def _document_teardown(namespace: dict) -> None:
+    """Stop the emulators a page left running, close its figures, restore what it changed."""
+    from pinpoint_kpi_pandas.emulator import Emulator
+
+    for value in list(namespace.values()):
+        if isinstance(value, Emulator):
+            value.stop()
+    if "matplotlib.pyplot" in __import__("sys").modules:
+        import matplotlib.pyplot as plt
+
+        plt.close("all")
+    saved, workdir = namespace.pop("__docs_saved__")
+    os.chdir(saved["cwd"])
+    os.environ.clear()
+    os.environ.update(saved["environ"])
+    workdir.cleanup()
+
+
+def _documented_examples():
+    from sybil import Sybil
+    from sybil.parsers import markdown, myst
+
+    common = dict(setup=_document_setup, teardown=_document_teardown)
+    readme = Sybil(
+        parsers=[markdown.PythonCodeBlockParser(), markdown.SkipParser()],
+        patterns=["README.md"],
+        name="readme",
+        **common,
+    )
+    pages = Sybil(
+        parsers=[myst.PythonCodeBlockParser(), myst.SkipParser()],
+        patterns=["docs/*.md"],
+        excludes=["docs/_build/*"],
+        name="docs",
+        **common,
+    )
+    return (readme + pages).pytest()
+
+
+pytest_collect_file = _documented_examples()
