@@ -1,9 +1,11 @@
 """Real-browser check: the campaign-comparison widget works inside JupyterLab.
 
 Serves a copy of ``notebooks/`` with ``jupyter lab`` on 127.0.0.1, opens
-``/lab/tree/dashboard.ipynb`` in Debian's headless Chromium, runs all cells from the Run menu and
-drives the dashboard (see ``jupyter_support.py``, shared with the Notebook 7 check). Screenshot:
-``artifacts/lab-check.png``; the server's log: ``artifacts/jupyterlab.log``. Exits non-zero,
+``/lab/tree/dashboard.ipynb`` and then ``02_comparing_campaigns.ipynb`` in Debian's headless
+Chromium, runs all cells from the Run menu and drives each dashboard (see ``jupyter_support.py``,
+shared with the Notebook 7 check). Screenshots: ``artifacts/lab-check.png`` and
+``artifacts/lab-check-02_comparing_campaigns.png``; the server's log:
+``artifacts/jupyterlab.log``. Exits non-zero,
 saying why, on failure.
 
 Needs: ``apt-get install chromium`` (``/usr/bin/chromium``; never a downloaded browser) and
