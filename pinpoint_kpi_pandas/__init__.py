@@ -12,12 +12,11 @@ import warnings
 import pandas as pd
 
 from . import accessor, catalog  # noqa: F401  (accessor registers DataFrame.pinpoint)
+from ._version import __version__
 from .errors import PinpointKpiError
 from .frame import kpi_frame
 from .listing import list_applications, list_campaigns, list_journeys
 from .reader import read_pinpoint_kpi, read_pinpoint_kpi_json
-
-__version__ = "0.1.0"
 
 __all__ = [
     "PinpointKpiError",
@@ -46,7 +45,7 @@ def _register_pandas_reader() -> None:
     existing = getattr(pd, "read_pinpoint_kpi", None)
     ours = existing is None or getattr(existing, "__module__", "").startswith(__name__)
     if ours:
-        pd.read_pinpoint_kpi = read_pinpoint_kpi
+        setattr(pd, "read_pinpoint_kpi", read_pinpoint_kpi)  # noqa: B010  (pandas-stubs: no such name)
     else:
         warnings.warn(
             f"pandas already has a read_pinpoint_kpi from {getattr(existing, '__module__', '?')}; "

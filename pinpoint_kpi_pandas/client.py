@@ -1,4 +1,4 @@
-"""The one place boto3 Pinpoint clients are built.
+"""The one place boto3 Pinpoint clients are built; :class:`ClientOptions`, how to reach Pinpoint.
 
 Retries are botocore's job: the ``standard`` retry mode retries 429 (TooManyRequestsException) and
 5xx answers with exponential backoff and jitter. It was chosen by measurement over ``adaptive``,
@@ -9,12 +9,14 @@ request fully: botocore's per-client retry budget is lifted (:func:`_lift_retry_
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+from ._version import __version__
 from .endpoint import EMULATOR_CREDENTIALS, configured_endpoint, probe_endpoint
-from .errors import InvalidArgumentError
+from .errors import ArgumentTypeError, InvalidArgumentError
 
-__all__ = ["DEFAULT_MAX_ATTEMPTS", "RETRY_MODE", "make_client"]
+__all__ = ["DEFAULT_MAX_ATTEMPTS", "RETRY_MODE", "ClientOptions", "client_options", "make_client"]
 
 RETRY_MODE = "standard"
 """botocore retry mode used for every client this library builds."""
@@ -84,8 +86,6 @@ def make_client(
     from botocore.config import Config
     from botocore.exceptions import NoRegionError
 
-    from . import __version__
-
     session = boto3_session
     if session is None:
         # boto3's own default session, as boto3.client() uses: its loaded service models are
@@ -120,6 +120,172 @@ def make_client(
         ) from None
     _lift_retry_budget(client, max_attempts)
     return client
+
+
+@dataclasses.dataclass(frozen=True)
+class ClientOptions:
+    """How to reach Pinpoint: one small value passed to every function that talks to it.
+
+    Every reader, listing, ``df.pinpoint.label()``, the dashboard and the command line accept
+    ``client_options=`` beside their ``client=``, ``boto3_session=``, ``region_name=`` and
+    ``endpoint_url=`` arguments (see :func:`client_options` for how the two combine). The
+    arguments are checked when the object is made, before any request.
+
+    Parameters
+    ----------
+    client : botocore client, optional
+        A ready ``boto3.client("pinpoint")``; the other fields are then not used to build one.
+    boto3_session : boto3.session.Session, optional
+        Session (profile, credentials, region) to build the client from.
+    region_name : str, optional
+        AWS Region.
+    endpoint_url : str, optional
+        Another endpoint, e.g. the bundled emulator's.
+    max_attempts : int, default 10
+        Attempts per request (first call and retries) under botocore's standard retry mode.
+
+    Examples
+    --------
+    >>> import pinpoint_kpi_pandas as ppk
+    >>> from pinpoint_kpi_pandas.client import ClientOptions
+    >>> with ppk.emulator.running() as emu:
+    ...     reach = ClientOptions(endpoint_url=emu.endpoint_url, max_attempts=3)
+    ...     apps = ppk.list_applications(client_options=reach)
+    >>> apps["Name"].iloc[0]
+    'Acme Retail'
+    >>> ClientOptions(boto3_session="default")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    pinpoint_kpi_pandas.errors.ArgumentTypeError: boto3_session must be a boto3 session, ...
+    """
+
+    client: Any = None
+    boto3_session: Any = None
+    region_name: str | None = None
+    endpoint_url: str | None = None
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
+
+    def __post_init__(self) -> None:
+        client, session = self.client, self.boto3_session
+        if client is not None and not callable(
+            getattr(client, "get_campaign_date_range_kpi", None)
+        ):
+            raise ArgumentTypeError(
+                "client must be a boto3 Pinpoint client, e.g. boto3.client('pinpoint') or "
+                f"session.client('pinpoint'), not {_shown(client)}."
+            )
+        if session is not None and not callable(getattr(session, "client", None)):
+            hint = (
+                " (a botocore session: wrap it as boto3.Session(botocore_session=...))"
+                if callable(getattr(session, "create_client", None))
+                else "; for a named profile pass that session (or set AWS_PROFILE)"
+            )
+            raise ArgumentTypeError(
+                "boto3_session must be a boto3 session, e.g. "
+                f"boto3.Session(profile_name='analytics'), not {_shown(session)}{hint}."
+            )
+        for name in ("region_name", "endpoint_url"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise ArgumentTypeError(
+                    f"{name} must be a str (e.g. {_EXAMPLES[name]}), not {_shown(value)}."
+                )
+        attempts = self.max_attempts
+        if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1:
+            raise InvalidArgumentError(
+                f"max_attempts must be a whole number of attempts, at least 1 (default "
+                f"{DEFAULT_MAX_ATTEMPTS}), not {attempts!r}."
+            )
+
+    def make_client(self, *, max_pool_connections: int = 10) -> Any:
+        """The client these options describe (``client`` itself when given).
+
+        Examples
+        --------
+        >>> from pinpoint_kpi_pandas import emulator
+        >>> from pinpoint_kpi_pandas.client import ClientOptions
+        >>> with emulator.running() as emu:  # needs no credentials
+        ...     c = ClientOptions(endpoint_url=emu.endpoint_url).make_client()
+        >>> c.meta.endpoint_url == emu.endpoint_url
+        True
+        """
+        return make_client(
+            client=self.client,
+            boto3_session=self.boto3_session,
+            region_name=self.region_name,
+            endpoint_url=self.endpoint_url,
+            max_pool_connections=max_pool_connections,
+            max_attempts=self.max_attempts,
+        )
+
+
+_EXAMPLES = {"region_name": "'us-east-1'", "endpoint_url": "'http://127.0.0.1:4566'"}
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
+
+
+def client_options(
+    options: ClientOptions | None = None,
+    *,
+    client: Any = None,
+    boto3_session: Any = None,
+    region_name: str | None = None,
+    endpoint_url: str | None = None,
+) -> ClientOptions:
+    """One :class:`ClientOptions` from ``client_options=`` and the separate keyword arguments.
+
+    A field may come from either; given in both with different values, it is refused (no
+    silent precedence).
+
+    Parameters
+    ----------
+    options : ClientOptions, optional
+        What the caller passed as ``client_options=``.
+    client, boto3_session, region_name, endpoint_url
+        What the caller passed as separate arguments (None: not given).
+
+    Returns
+    -------
+    ClientOptions
+
+    Raises
+    ------
+    ArgumentTypeError
+        ``options`` is not a ClientOptions, or a field has the wrong type.
+    InvalidArgumentError
+        A field given both ways, with different values.
+
+    Examples
+    --------
+    >>> from pinpoint_kpi_pandas.client import ClientOptions, client_options
+    >>> reach = client_options(ClientOptions(region_name="eu-west-1"), endpoint_url="http://h:1")
+    >>> reach.region_name, reach.endpoint_url
+    ('eu-west-1', 'http://h:1')
+    """
+    given = {
+        "client": client,
+        "boto3_session": boto3_session,
+        "region_name": region_name,
+        "endpoint_url": endpoint_url,
+    }
+    given = {k: v for k, v in given.items() if v is not None}
+    if options is None:
+        return ClientOptions(**given)
+    if not isinstance(options, ClientOptions):
+        raise ArgumentTypeError(
+            "client_options must be a pinpoint_kpi_pandas.client.ClientOptions, e.g. "
+            f"ClientOptions(endpoint_url=...), not {_shown(options)}."
+        )
+    clashes = [k for k, v in given.items() if getattr(options, k) not in (None, v)]
+    if clashes:
+        raise InvalidArgumentError(
+            f"{', '.join(clashes)} given both in client_options= and as separate arguments, "
+            "with different values; pass each once."
+        )
+    return dataclasses.replace(options, **given) if given else options
 
 
 def _lift_retry_budget(client: Any, max_attempts: int) -> bool:

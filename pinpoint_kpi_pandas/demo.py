@@ -14,15 +14,29 @@ Also here, because the command line's ``compare`` uses it too: :func:`format_com
 
 from __future__ import annotations
 
-import copy
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
 
-from . import accessor
+from .analysis import (
+    FUNNEL_KPIS,
+    LEVEL_TITLES,
+    MISSING,
+    column_kpis,
+    compare,
+    format_interval,
+    format_percent,
+    format_points,
+    format_ratio,
+    frame_meta,
+    label,
+    name_map,
+    replace_attrs,
+    total,
+)
 from .dates import DateLike
 
 __all__ = [
@@ -38,14 +52,9 @@ DEMO_START = "2026-08-01"
 DEMO_END = "2026-10-29"
 """90 days ending on the emulator's frozen clock day (2026-10-29T12:00Z)."""
 
-RUN_KPIS = (
-    "attempted-deliveries-grouped-by-campaign-activity",
-    "successful-deliveries-grouped-by-campaign-activity",
-    "direct-email-opens-grouped-by-campaign-activity",
-    "direct-push-opens-grouped-by-campaign-activity",
-    "clicks-grouped-by-campaign-activity",
-)
-"""Counts per campaign run: every rate the demo compares is recomputed from these."""
+RUN_KPIS = FUNNEL_KPIS
+"""Counts per campaign run (the funnel's KPIs): every rate the demo compares is recomputed from
+these."""
 
 
 def emulator_session():
@@ -100,41 +109,55 @@ def format_comparison(table: pd.DataFrame, *, names: Any = None) -> str:
     B                   26.0%  23.4%–28.8%      +6.0 pp  significantly higher than baseline ...
     A                   20.0%  17.6%–22.6%            —  baseline
     """
-    info = table.attrs.get("pinpoint", {}).get("compare") or {}
+    info = frame_meta(table).get("compare") or {}
     metric = info.get("metric") or str(table.columns[0])
-    kpi = accessor.column_kpis(table).get(metric)
+    kpi = column_kpis(table).get(metric)
     title = kpi.short_title if kpi is not None else metric
-    mapping = accessor.name_map(names)
+    mapping = name_map(names)
     base = info.get("baseline")
-    base_name = mapping.get(str(base), str(base))
-    is_rate = kpi is not None and kpi.kind == "rate"
-    rows = {}
-    level = accessor.LEVEL_TITLES.get(table.index.name, table.index.name or "id")
-    rows[level] = [mapping.get(str(k), str(k)) for k in table.index]
-    values = table[metric].astype("float64")
-    if is_rate:
-        rows[title] = [_pct(v) for v in values]
-        if "ci_low" in table.columns:
-            confidence = 1 - info.get("alpha", 0.05)
-            rows[f"{confidence:.0%} CI"] = [
-                f"{_pct(lo)}–{_pct(hi)}" if pd.notna(lo) else "—"
-                for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)
-            ]
-        rows["vs baseline"] = [
-            "—" if b or pd.isna(d) else f"{d * 100:+.1f} pp"
-            for d, b in zip(table["difference"], table["baseline"], strict=True)
-        ]
+    alpha = info.get("alpha", 0.05)
+    level = LEVEL_TITLES.get(str(table.index.name), str(table.index.name or "id"))
+    rows = {level: [mapping.get(str(k), str(k)) for k in table.index]}
+    if kpi is not None and kpi.kind == "rate":
+        rows.update(_rate_columns(table, metric, title, alpha))
     else:
-        rows[title] = [f"{v:,.0f}" if pd.notna(v) else "—" for v in values]
-        rows["vs baseline"] = [
-            "—" if b or pd.isna(r) else f"×{r:.2f}"
-            for r, b in zip(table["ratio"], table["baseline"], strict=True)
-        ]
+        rows.update(_count_columns(table, metric, title))
     rows["note"] = table["note"].tolist()
-    heading = f"{title} vs {base_name}"
+    heading = f"{title} vs {mapping.get(str(base), str(base))}"
     if "ci_low" in table.columns:
-        heading += f" ({1 - info.get('alpha', 0.05):.0%} Wilson intervals; tests Holm-adjusted)"
-    # Names left-aligned, numbers right-aligned, the note (prose) last and left-aligned.
+        heading += f" ({1 - alpha:.0%} Wilson intervals; tests Holm-adjusted)"
+    return "\n".join([heading, *_aligned(rows)])
+
+
+def _rate_columns(
+    table: pd.DataFrame, metric: str, title: str, alpha: float
+) -> dict[str, list[str]]:
+    columns = {title: [format_percent(v) for v in table[metric].astype("float64")]}
+    if "ci_low" in table.columns:
+        columns[f"{1 - alpha:.0%} CI"] = [
+            format_interval(low, high)
+            for low, high in zip(table["ci_low"], table["ci_high"], strict=True)
+        ]
+    columns["vs baseline"] = [
+        MISSING if b else format_points(d, 1)
+        for d, b in zip(table["difference"], table["baseline"], strict=True)
+    ]
+    return columns
+
+
+def _count_columns(table: pd.DataFrame, metric: str, title: str) -> dict[str, list[str]]:
+    return {
+        title: [MISSING if pd.isna(v) else f"{v:,.0f}" for v in table[metric]],
+        "vs baseline": [
+            MISSING if b else format_ratio(r)
+            for r, b in zip(table["ratio"], table["baseline"], strict=True)
+        ],
+    }
+
+
+def _aligned(rows: dict[str, list[Any]]) -> list[str]:
+    """The header and the rows: names left-aligned, numbers right-aligned, the note (prose)
+    last and left-aligned."""
     columns = list(rows)
     widths = {c: max(len(c), *(len(str(v)) for v in rows[c])) for c in columns[:-1]}
     first = columns[0]
@@ -144,14 +167,8 @@ def format_comparison(table: pd.DataFrame, *, names: Any = None) -> str:
         parts += [str(cells[c]).rjust(widths[c]) for c in columns[1:-1]]
         return "  ".join([*parts, str(cells["note"])]).rstrip()
 
-    lines = [heading, line({c: c for c in columns})]
-    for i in range(len(table)):
-        lines.append(line({c: rows[c][i] for c in columns}))
-    return "\n".join(lines)
-
-
-def _pct(value: float) -> str:
-    return "—" if pd.isna(value) else f"{value:.1%}"
+    header = line({c: c for c in columns})
+    return [header, *(line({c: rows[c][i] for c in columns}) for i in range(len(rows[first])))]
 
 
 def run_demo(
@@ -193,7 +210,8 @@ def run_demo(
         matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from . import emulator
+    from . import emulator, plotting
+    from .client import ClientOptions
     from .listing import list_campaigns
     from .reader import read_pinpoint_kpi
 
@@ -203,8 +221,8 @@ def run_demo(
     with emulator.running(seed=seed) as emu:
         app = emu.world.applications[0]
         url = emu.endpoint_url
-        session = emulator_session()
-        campaigns = list_campaigns(app.id, endpoint_url=url, boto3_session=session)
+        reach = ClientOptions(endpoint_url=url, boto3_session=emulator_session())
+        campaigns = list_campaigns(app.id, client_options=reach)
         ids = campaigns.index.tolist()
         print(
             f"Pinpoint emulator at {url}: project {app.name!r} ({app.id}), "
@@ -218,8 +236,7 @@ def run_demo(
             end_time,
             campaign_id=ids,
             keep_windows=True,
-            endpoint_url=url,
-            boto3_session=session,
+            client_options=reach,
         )
         daily = read_pinpoint_kpi(
             app.id,
@@ -227,25 +244,24 @@ def run_demo(
             start_time,
             end_time,
             campaign_id=ids,
-            endpoint_url=url,
-            boto3_session=session,
+            client_options=reach,
         )
-    runs = runs.pinpoint.label(campaigns)
-    daily = daily.pinpoint.label(campaigns)
-    channel = {row.Name: row.Channel for row in campaigns.itertuples()}
+    runs = label(runs, campaigns)
+    daily = label(daily, campaigns)
+    channel: dict[Any, Any] = dict(zip(campaigns["Name"], campaigns["Channel"], strict=True))
 
-    per_campaign = runs.pinpoint.total()
+    per_campaign = total(runs)
     email = [n for n in per_campaign.index if channel.get(n) == "EMAIL"]
     push = [n for n in per_campaign.index if channel.get(n) == "PUSH"]
     # Baseline: the email campaign that delivered the most (the "business as usual" send).
     baseline = per_campaign.loc[email, "SuccessfulDeliveries"].idxmax() if email else None
 
     tables = {
-        "SuccessfulDeliveryRate": runs.pinpoint.compare(baseline, "SuccessfulDeliveryRate"),
-        "EmailOpenRate": _subset(runs, email).pinpoint.compare(baseline, "EmailOpenRate"),
+        "SuccessfulDeliveryRate": compare(runs, baseline, "SuccessfulDeliveryRate"),
+        "EmailOpenRate": compare(_subset(runs, email), baseline, "EmailOpenRate"),
     }
     if len(push) > 1:
-        tables["PushOpenRate"] = _subset(runs, push).pinpoint.compare(None, "PushOpenRate")
+        tables["PushOpenRate"] = compare(_subset(runs, push), None, "PushOpenRate")
     for table in tables.values():
         print("", file=out)
         print(format_comparison(table), file=out)
@@ -258,17 +274,18 @@ def run_demo(
     combined.to_csv(paths["csv"], index=False, float_format="%.6g")
 
     charts = {
-        "trend": lambda: daily.pinpoint.plot(),
-        "compare_delivery": lambda: tables["SuccessfulDeliveryRate"].pinpoint.plot_compare(),
-        "compare_open": lambda: tables["EmailOpenRate"].pinpoint.plot_compare(),
-        "funnel": lambda: runs.pinpoint.plot_funnel(),
-        "calendar": lambda: daily.pinpoint.plot_calendar(),
+        "trend": lambda: plotting.plot_trend(daily),
+        "compare_delivery": lambda: plotting.plot_compare(tables["SuccessfulDeliveryRate"]),
+        "compare_open": lambda: plotting.plot_compare(tables["EmailOpenRate"]),
+        "funnel": lambda: plotting.plot_funnel(runs),
+        "calendar": lambda: plotting.plot_calendar(daily),
     }
     for name, draw in charts.items():
-        ax = draw()
+        figure = draw().get_figure(root=True)
+        assert figure is not None  # each chart draws on a new figure
         path = folder / f"{name}.png"
-        ax.figure.savefig(path, dpi=120)
-        plt.close(ax.figure)
+        figure.savefig(path, dpi=120)
+        plt.close(figure)
         paths[name] = path
     print("", file=out)
     print(f"Wrote {len(paths)} files to {folder}/:", file=out)
@@ -279,13 +296,11 @@ def run_demo(
 
 def _subset(frame: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
     keep = frame.index.get_level_values(0).isin(list(names))
-    subset = frame[keep]
-    subset.attrs = copy.deepcopy(frame.attrs)
-    return subset
+    return replace_attrs(frame[keep], frame.attrs)
 
 
-def _for_csv(table: pd.DataFrame, channel: dict[str, str]) -> pd.DataFrame:
-    info = table.attrs["pinpoint"]["compare"]
+def _for_csv(table: pd.DataFrame, channel: Mapping[Any, Any]) -> pd.DataFrame:
+    info = frame_meta(table)["compare"]
     metric = info["metric"]
     flat = table.reset_index().rename(columns={table.index.name: "Campaign", metric: "value"})
     flat.insert(0, "metric", metric)

@@ -138,6 +138,16 @@ class RequestPacer:
         self._last_look = float("-inf")
         self._lock = threading.Lock()
 
+    @property
+    def next_slot(self) -> float:
+        """When (on ``clock``) the next attempt may be sent, while pacing; read-only."""
+        return self._next
+
+    @property
+    def recent_answers(self) -> int:
+        """How many answers the pacer saw in the last second (what it measures); read-only."""
+        return len(self._answers)
+
     def _capped(self, rate: float) -> float:
         rate = max(rate, 1.0)
         return min(rate, self.max_rate) if self.max_rate else rate

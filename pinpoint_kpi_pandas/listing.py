@@ -12,12 +12,19 @@ from typing import Any
 
 import pandas as pd
 
+from .client import ClientOptions, client_options
 from .errors import ArgumentTypeError, InvalidArgumentError, MissingFromStoreError
 from .fetch import service_error
 from .plan import check_id
 from .store import OFFLINE_NEEDS_CACHE, ResponseStore
 
-__all__ = ["LISTING_MEMBERS", "list_applications", "list_campaigns", "list_journeys"]
+__all__ = [
+    "LISTING_MEMBERS",
+    "list_applications",
+    "list_campaigns",
+    "list_journeys",
+    "project_listing",
+]
 
 _PAGE_SIZE = "100"
 _LISTINGS = {
@@ -49,17 +56,6 @@ def _items(client: Any, name: str, application_id: str | None = None) -> list[di
             return items
         seen_tokens.add(token)
         params["Token"] = token
-
-
-def _client(client, boto3_session, region_name, endpoint_url):
-    from .client import make_client
-
-    return make_client(
-        client=client,
-        boto3_session=boto3_session,
-        region_name=region_name,
-        endpoint_url=endpoint_url,
-    )
 
 
 def _frame(items: list[dict], columns: dict[str, Callable[[dict], Any]]) -> pd.DataFrame:
@@ -114,6 +110,7 @@ _APPLICATION_COLUMNS: dict[str, Callable[[dict], Any]] = {
 
 def list_applications(
     *,
+    client_options: ClientOptions | None = None,
     client: Any = None,
     region_name: str | None = None,
     endpoint_url: str | None = None,
@@ -123,8 +120,8 @@ def list_applications(
 
     Parameters
     ----------
-    client, region_name, endpoint_url, boto3_session
-        As for :func:`read_pinpoint_kpi`.
+    client_options, client, region_name, endpoint_url, boto3_session
+        How to reach Pinpoint, as for :func:`read_pinpoint_kpi`.
 
     Returns
     -------
@@ -139,8 +136,8 @@ def list_applications(
     >>> apps["Name"].iloc[0]
     'Acme Retail'
     """
-    c = _client(client, boto3_session, region_name, endpoint_url)
-    return _frame(_items(c, "applications"), _APPLICATION_COLUMNS)
+    reach = _reach(client_options, client, boto3_session, region_name, endpoint_url)
+    return _frame(_items(reach.make_client(), "applications"), _APPLICATION_COLUMNS)
 
 
 def list_campaigns(
@@ -148,6 +145,7 @@ def list_campaigns(
     *,
     cache: str | os.PathLike | None = None,
     offline: bool = False,
+    client_options: ClientOptions | None = None,
     client: Any = None,
     region_name: str | None = None,
     endpoint_url: str | None = None,
@@ -166,8 +164,8 @@ def list_campaigns(
         Never call the service; read the listing saved in ``cache`` (which it needs: without
         one, :class:`~pinpoint_kpi_pandas.errors.InvalidArgumentError`, as for
         :func:`read_pinpoint_kpi`).
-    client, region_name, endpoint_url, boto3_session
-        As for :func:`read_pinpoint_kpi`.
+    client_options, client, region_name, endpoint_url, boto3_session
+        How to reach Pinpoint, as for :func:`read_pinpoint_kpi`.
 
     Returns
     -------
@@ -184,14 +182,8 @@ def list_campaigns(
     >>> len(campaigns) == len(app.campaigns)
     True
     """
-    items = project_listing(
-        application_id,
-        "campaigns",
-        client_factory=lambda: _client(client, boto3_session, region_name, endpoint_url),
-        cache=cache,
-        offline=offline,
-    )
-    return _frame(items, _CAMPAIGN_COLUMNS)
+    reach = _reach(client_options, client, boto3_session, region_name, endpoint_url)
+    return _listing_frame(application_id, "campaigns", reach, cache=cache, offline=offline)
 
 
 def list_journeys(
@@ -199,6 +191,7 @@ def list_journeys(
     *,
     cache: str | os.PathLike | None = None,
     offline: bool = False,
+    client_options: ClientOptions | None = None,
     client: Any = None,
     region_name: str | None = None,
     endpoint_url: str | None = None,
@@ -217,8 +210,8 @@ def list_journeys(
         Never call the service; read the listing saved in ``cache`` (which it needs: without
         one, :class:`~pinpoint_kpi_pandas.errors.InvalidArgumentError`, as for
         :func:`read_pinpoint_kpi`).
-    client, region_name, endpoint_url, boto3_session
-        As for :func:`read_pinpoint_kpi`.
+    client_options, client, region_name, endpoint_url, boto3_session
+        How to reach Pinpoint, as for :func:`read_pinpoint_kpi`.
 
     Returns
     -------
@@ -235,14 +228,42 @@ def list_journeys(
     >>> len(journeys) == len(app.journeys)
     True
     """
-    items = project_listing(
-        application_id,
-        "journeys",
-        client_factory=lambda: _client(client, boto3_session, region_name, endpoint_url),
-        cache=cache,
-        offline=offline,
+    reach = _reach(client_options, client, boto3_session, region_name, endpoint_url)
+    return _listing_frame(application_id, "journeys", reach, cache=cache, offline=offline)
+
+
+_PROJECT_COLUMNS = {"campaigns": _CAMPAIGN_COLUMNS, "journeys": _JOURNEY_COLUMNS}
+
+
+def _reach(
+    options: ClientOptions | None,
+    client: Any,
+    boto3_session: Any,
+    region_name: str | None,
+    endpoint_url: str | None,
+) -> ClientOptions:
+    return client_options(
+        options,
+        client=client,
+        boto3_session=boto3_session,
+        region_name=region_name,
+        endpoint_url=endpoint_url,
     )
-    return _frame(items, _JOURNEY_COLUMNS)
+
+
+def _listing_frame(
+    application_id: str,
+    name: str,
+    reach: ClientOptions,
+    *,
+    cache: str | os.PathLike | None,
+    offline: bool,
+) -> pd.DataFrame:
+    # list_campaigns and list_journeys differ only in the listing and its columns.
+    items = project_listing(
+        application_id, name, client_factory=reach.make_client, cache=cache, offline=offline
+    )
+    return _frame(items, _PROJECT_COLUMNS[name])
 
 
 def project_listing(
@@ -259,6 +280,37 @@ def project_listing(
     read back from the store and the service is never called (``offline=True`` without a store is
     an :class:`InvalidArgumentError`, as in the readers; a store without the listing, or with a
     corrupt one, is a :class:`MissingFromStoreError`).
+
+    Parameters
+    ----------
+    application_id : str
+        The project id.
+    name : {"campaigns", "journeys"}
+        The listing.
+    client_factory : callable
+        Makes the boto3 client, called only when the service is asked.
+    cache : str, path or ResponseStore, optional
+        Where the listing is saved (online) or read back from (offline).
+    offline : bool
+        Never call the service.
+
+    Returns
+    -------
+    list of dict
+        The listing's items, in the service's shape (``Id``, ``Name``, ...).
+
+    Examples
+    --------
+    >>> import pinpoint_kpi_pandas as ppk
+    >>> from pinpoint_kpi_pandas.client import ClientOptions
+    >>> from pinpoint_kpi_pandas.listing import project_listing
+    >>> with ppk.emulator.running() as emu:
+    ...     app = emu.world.applications[0]
+    ...     reach = ClientOptions(endpoint_url=emu.endpoint_url)
+    ...     items = project_listing(app.id, "journeys", client_factory=reach.make_client,
+    ...                             cache=None, offline=False)
+    >>> [item["Id"] for item in items] == [j.id for j in app.journeys]
+    True
     """
     check_id(application_id, "application_id")
     if not isinstance(offline, bool):

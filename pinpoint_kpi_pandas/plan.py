@@ -22,7 +22,15 @@ from .dates import (
 )
 from .errors import ArgumentTypeError, InvalidArgumentError
 
-__all__ = ["ID_LEVEL", "KpiPlan", "KpiRequest", "check_id", "plan_kpi_requests", "resolve_range"]
+__all__ = [
+    "ID_LEVEL",
+    "KpiPlan",
+    "KpiRequest",
+    "check_id",
+    "plan_kpi_requests",
+    "resolve_range",
+    "unstitchable",
+]
 
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
@@ -317,10 +325,9 @@ def plan_kpi_requests(
     else:
         start, end = span
         spanned = days_spanned(start, end)
-        if not keep_windows and spanned > MAX_WINDOW_DAYS:
-            not_stitchable = [k for k in kpis if not k.is_date_grouped]
-            if not_stitchable:
-                raise InvalidArgumentError(_too_long_message(not_stitchable, spanned, scope))
+        not_stitchable = unstitchable(kpis, span)
+        if not keep_windows and not_stitchable:
+            raise InvalidArgumentError(_too_long_message(not_stitchable, spanned, scope))
         if keep_windows or spanned > MAX_WINDOW_DAYS:
             windows = list(split_windows(start, end))
         else:
@@ -344,6 +351,30 @@ def plan_kpi_requests(
         requests=requests,
         keep_windows=keep_windows,
     )
+
+
+def unstitchable(
+    kpis: Sequence[catalog.Kpi], span: tuple[datetime, datetime] | None
+) -> list[catalog.Kpi]:
+    """The KPIs that cannot be read over ``span`` unless their windows are kept apart.
+
+    The one home of the rule: over more than the API's 31 days only ``-grouped-by-date`` KPIs
+    can be split into windows and stitched back exactly. ``span`` is a range as
+    :func:`resolve_range` gives it (None: the service's default window, which never needs
+    splitting).
+
+    Examples
+    --------
+    >>> from pinpoint_kpi_pandas import catalog
+    >>> rate = catalog.get_kpi("email-open-rate-grouped-by-campaign-activity", "campaign")
+    >>> [k.name for k in unstitchable([rate], resolve_range("2026-08-01", "2026-10-28"))]
+    ['email-open-rate-grouped-by-campaign-activity']
+    >>> unstitchable([rate], resolve_range("2026-10-01", "2026-10-28"))
+    []
+    """
+    if span is None or days_spanned(*span) <= MAX_WINDOW_DAYS:
+        return []
+    return [k for k in kpis if not k.is_date_grouped]
 
 
 def resolve_range(

@@ -20,7 +20,8 @@ from typing import Any, Literal
 import pandas as pd
 
 from . import catalog
-from .client import make_client
+from .client import ClientOptions
+from .client import client_options as resolve_client_options
 from .dates import DateLike, format_instant
 from .errors import (
     ArgumentTypeError,
@@ -69,6 +70,7 @@ def read_pinpoint_kpi(
     progress: bool | None = None,
     max_workers: int = DEFAULT_MAX_WORKERS,
     max_rate: float | None = None,
+    client_options: ClientOptions | None = None,
     client: Any = None,
     region_name: str | None = None,
     endpoint_url: str | None = None,
@@ -133,6 +135,10 @@ def read_pinpoint_kpi(
     max_rate : float, optional
         Client-side ceiling in requests per second (Pinpoint's quota is 300/s per account and
         Region, shared with your other callers).
+    client_options : ClientOptions, optional
+        How to reach Pinpoint in one object (:class:`~pinpoint_kpi_pandas.client.ClientOptions`:
+        client, session, region, endpoint, attempts per request), instead of or beside the next
+        four arguments (a field given both ways must agree).
     client : botocore client, optional
         A ready ``boto3.client("pinpoint")``; overrides the next three arguments. Its own retry
         settings apply, including botocore's per-client retry budget, which the clients built
@@ -196,15 +202,16 @@ def read_pinpoint_kpi(
             "the clock, so its answers are never stored. Pass the range the online read used."
         )
     store = ResponseStore(cache) if cache is not None else None
+    reach = resolve_client_options(
+        client_options,
+        client=client,
+        boto3_session=boto3_session,
+        region_name=region_name,
+        endpoint_url=endpoint_url,
+    )
 
     def client_factory() -> Any:
-        return make_client(
-            client=client,
-            boto3_session=boto3_session,
-            region_name=region_name,
-            endpoint_url=endpoint_url,
-            max_pool_connections=max_workers,
-        )
+        return reach.make_client(max_pool_connections=max_workers)
 
     plan_args: dict[str, Any] = dict(campaign_id=campaign_id, journey_id=journey_id)
     wants_all = {k: v for k, v in plan_args.items() if isinstance(v, str) and v == ALL}

@@ -412,7 +412,7 @@ def drive(pacer, clock, answer, seconds, capacity=300.0):
     fetch_module.time.sleep = lambda s: None
     try:
         while clock.now < end:
-            clock.now = max(free, pacer._next if pacer.rate else free)
+            clock.now = max(free, pacer.next_slot if pacer.rate else free)
             pacer.wait()
             free = clock.now + 1 / capacity
             statuses.append(answer())
@@ -498,7 +498,7 @@ def test_pacer_hooks_are_removed_after_the_read(emulator, sample_app, pinpoint_c
     with pacer.attached(pinpoint_client):
         pinpoint_client.get_apps()
     pinpoint_client.get_apps()
-    assert len(pacer._answers) == 1  # saw the call inside the block only
+    assert pacer.recent_answers == 1  # saw the call inside the block only
 
 
 def test_an_interrupt_stops_the_read_without_sending_the_queued_requests():

@@ -1,7 +1,8 @@
 """compare_campaigns: driven as a user would, by setting .value on its controls.
 
-Assertions are on what the render function produced (.frame, .figure, .table, .error), never on
-Output.outputs, which captures nothing outside a kernel.
+Assertions are on what the dashboard computed (.frame, .figure, .table, .error, .state) and on
+its public display widgets (.views), never on Output.outputs, which captures nothing outside a
+kernel.
 """
 
 from __future__ import annotations
@@ -15,33 +16,12 @@ import pytest
 
 pytest.importorskip("ipywidgets")
 pytest.importorskip("matplotlib")
-
 import pinpoint_kpi_pandas as ppk
 from pinpoint_kpi_pandas import catalog, widgets
 from pinpoint_kpi_pandas import emulator as emulator_module
 from pinpoint_kpi_pandas.errors import InvalidArgumentError
 
 START, END = "2026-10-01", "2026-10-28"  # within 31 days: every chart works
-
-
-# conftest.py gives a session emulator (seed 0, frozen clock) and dummy AWS credentials.
-
-
-@pytest.fixture
-def emu(emulator):
-    return emulator
-
-
-@pytest.fixture
-def app(sample_app):
-    return sample_app
-
-
-@pytest.fixture
-def dash(emu, app):
-    return widgets.compare_campaigns(
-        app.id, start_time=START, end_time=END, endpoint_url=emu.endpoint_url
-    )
 
 
 def kpi_requests(emu) -> int:
@@ -134,7 +114,7 @@ def test_compare_is_the_accessors_comparison_against_the_first_campaign(dash, ap
         "Delivery rate (unweighted mean of daily values) vs "
     )
     assert ax.get_xlabel() == "Delivery rate (%), unweighted mean of daily values"
-    assert "table: unweighted mean of daily values" in dash._caption.value
+    assert "table: unweighted mean of daily values" in dash.views["caption"].value
     rows = [t.get_text() for t in dash.figure.axes[0].get_yticklabels()]
     assert len(rows) == 2  # no bar (or dot) for the campaign without data
     assert f"{label(app.campaigns[1])} (baseline)" in rows
@@ -147,8 +127,8 @@ def test_compare_of_counts_totals_them(dash, app):
     totals = dash.frame["AttemptedDeliveries"].groupby(level="CampaignId").sum()
     for campaign in app.campaigns[1:3]:
         assert dash.table.loc[label(campaign), "AttemptedDeliveries"] == totals[campaign.id]
-    assert "95% interval" not in dash._table_html.value
-    assert f"{int(totals[app.campaigns[1].id]):,}" in dash._table_html.value
+    assert "95% interval" not in dash.views["table"].value
+    assert f"{int(totals[app.campaigns[1].id]):,}" in dash.views["table"].value
 
 
 def test_funnel_reads_the_run_counts_and_disables_the_kpi_picker(dash):
@@ -180,10 +160,10 @@ def test_errors_are_shown_in_the_widget_and_it_recovers(dash):
     dash.controls["start"].value = dt.date(2026, 8, 1)
     assert dash.error is not None and "31" in dash.error
     assert dash.figure is None and dash.table is None
-    assert dash._message.layout.display == "block"
+    assert dash.views["message"].layout.display == "block"
     dash.controls["start"].value = dt.date(2026, 10, 1)
     assert dash.error is None
-    assert dash._message.layout.display == "none"
+    assert dash.views["message"].layout.display == "none"
 
 
 def test_charts_that_need_dates_say_which_kpi_to_pick(dash):
@@ -310,92 +290,6 @@ def test_displays_as_a_widget_and_repr_says_what_it_shows(dash):
     assert "trend of successful-delivery-rate-grouped-by-date for 3 campaigns" in repr(dash)
 
 
-# --- the pure parts ---------------------------------------------------------------------------
-
-
-def _frame(values: dict[str, list[float]], column: str) -> pd.DataFrame:
-    days = pd.date_range("2026-10-01", periods=len(next(iter(values.values()))), freq="D")
-    index = pd.MultiIndex.from_product([list(values), days], names=["CampaignId", "Date"])
-    frame = pd.DataFrame({column: np.concatenate(list(values.values()))}, index=index)
-    kpi = catalog.kpis_with_value_key(column, "campaign")[0]
-    frame.attrs["pinpoint"] = {"scope": "campaign", "columns": {column: kpi.name}}
-    return frame
-
-
-def test_summary_table_names_rows_and_keeps_campaigns_without_data():
-    rate = catalog.get_kpi("successful-delivery-rate-grouped-by-date", "campaign")
-    data = _frame({"a": [0.5, 0.7, 0.9], "b": [1.0, 1.0, 1.0]}, "SuccessfulDeliveryRate")
-    table = widgets.summary_table(data, kpi=rate, labels={"a": "Alpha"}, ids=["a", "b", "c"])
-    assert table.index.tolist() == ["b", "Alpha", "c"]  # largest first, no data last
-    assert table.loc["Alpha", "SuccessfulDeliveryRate (unweighted mean)"] == pytest.approx(0.7)
-    assert table.attrs["unweighted_mean_of"] == "unweighted mean of daily values"
-    assert table.loc["Alpha", "note"] == "baseline"
-    assert table.loc["c", "note"] == "no data in this range"
-    html = widgets.table_html(table)
-    assert "70.00%" in html and "+30.00 pp" in html
-
-
-def test_funnel_table_sums_runs_and_converts_stage_to_stage():
-    runs = pd.DataFrame(
-        {
-            "AttemptedDeliveries": [10, 20, 5],
-            "SuccessfulDeliveries": [9, 18, 5],
-            "DirectEmailOpens": [3, 6, 0],
-            "Clicks": [1, 2, 0],
-        },
-        index=pd.MultiIndex.from_tuples(
-            [("a", "r1"), ("a", "r2"), ("b", "r3")], names=["CampaignId", "CampaignActivityId"]
-        ),
-    )
-    table = widgets.summary_table(runs, kpi=None, chart="funnel", ids=["a", "b", "c"])
-    assert table["Sent"].tolist()[:2] == [30, 5]
-    assert table.loc["a", "Opened / Delivered"] == pytest.approx(9 / 27)
-    # a campaign without data has no data, not zero messages
-    assert table.loc["c"].isna().all()
-    assert "<td>no data</td>" in widgets.table_html(table)
-
-
-def test_funnel_table_and_chart_agree_on_an_empty_stage():
-    # An SMS campaign: sent and delivered, but no opens or clicks of any kind.
-    frame = pd.DataFrame(
-        {
-            "AttemptedDeliveries": [100, 50],
-            "SuccessfulDeliveries": [90, 48],
-            "DirectEmailOpens": [30.0, np.nan],
-            "Clicks": [5.0, np.nan],
-        },
-        index=pd.Index(["email", "sms"], name="CampaignId"),
-    )
-    table = widgets.summary_table(frame, kpi=None, chart="funnel")
-    assert pd.isna(table.loc["sms", "Opened"]) and pd.isna(table.loc["sms", "Clicked"])
-    assert table.loc["sms", "Sent"] == 50
-    figure, _ = widgets.render_comparison(frame, kpi=None, chart="funnel")
-    texts = [t.get_text() for t in figure.axes[0].texts]
-    assert texts.count("no data") == 2  # sms: opened, clicked
-
-
-def test_render_is_pure_and_leaves_pyplot_alone():
-    import matplotlib.pyplot as plt
-
-    rate = catalog.get_kpi("successful-delivery-rate-grouped-by-date", "campaign")
-    data = _frame({"a": [0.5, 0.7], "b": [0.9, 0.8]}, "SuccessfulDeliveryRate")
-    copy = data.copy()
-    before = plt.get_fignums()
-    for chart in ("trend", "compare", "calendar"):
-        figure, table = widgets.render_comparison(data, kpi=rate, chart=chart)
-        assert figure.axes and len(table) == 2
-    assert plt.get_fignums() == before
-    pd.testing.assert_frame_equal(data, copy)
-
-
-def test_render_with_no_rows_says_so():
-    rate = catalog.get_kpi("successful-delivery-rate-grouped-by-date", "campaign")
-    empty = _frame({"a": [0.5]}, "SuccessfulDeliveryRate").iloc[:0]
-    figure, table = widgets.render_comparison(empty, kpi=rate, chart="trend", ids=["a"])
-    assert "No data" in figure.axes[0].texts[0].get_text()
-    assert table.index.tolist() == ["a"]
-
-
 def test_a_frame_with_failed_requests_shows_one_notice_and_no_stray_warning(emu, app):
     frame = ppk.read_pinpoint_kpi(
         app.id,
@@ -410,7 +304,7 @@ def test_a_frame_with_failed_requests_shows_one_notice_and_no_stray_warning(emu,
         warnings.simplefilter("error")  # nothing escapes to the notebook
         dash = widgets.compare_campaigns(frame, chart="compare")
     assert dash.error is None
-    notices = [w for w in dash._state.warnings if "failed request" in w]
+    notices = [w for w in dash.state.warnings if "failed request" in w]
     assert len(notices) == 1 and "df.attrs['pinpoint']['failed']" in notices[0]
 
 
@@ -438,7 +332,8 @@ def test_a_frame_without_dates_keeps_its_range_and_opens_on_compare(emu, app):
     assert dash.error is None
     pd.testing.assert_frame_equal(dash.table, table)
     assert dash.figure.axes[0].get_title(loc="left") == title
-    assert "01 Oct 2026 – 28 Oct 2026 (UTC) (the data has no days to pick)" in dash._caption.value
+    caption = dash.views["caption"].value
+    assert "01 Oct 2026 – 28 Oct 2026 (UTC) (the data has no days to pick)" in caption
     assert "2026-10-01..2026-10-28" in repr(dash)
     # A frame with days keeps its pickers.
     daily = widgets.compare_campaigns(

@@ -1,0 +1,392 @@
+"""Comparison of campaigns (or journeys, or runs) against a baseline, in separate steps.
+
+totals per entity (:func:`comparison_totals`) -> the statistics table (differences, Wilson
+intervals, z-tests with Holm's adjustment) -> a note per row saying what the data supports.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import catalog, stats
+from ..errors import ArgumentTypeError, InvalidArgumentError
+from ._aggregate import aggregate
+from ._columns import (
+    UNWEIGHTED_SUFFIX,
+    Metric,
+    check_rate_counts,
+    entity_level,
+    kpis_naming,
+    rate_from_counts,
+    resolve_metric,
+)
+from ._format import format_p
+from ._meta import frame_meta, warn_if_incomplete, with_meta
+
+__all__ = ["MIN_EVENTS", "Totals", "compare", "comparison_table", "comparison_totals"]
+
+MIN_EVENTS = 5
+"""Events and non-events each group needs for the z-test's normal approximation."""
+
+
+def _resolve_baseline(
+    values: pd.Index, baseline: Any, meta: Mapping[str, Any], level: str, metric_values: pd.Series
+) -> Any:
+    if baseline is None:
+        # the first in frame order that has the metric (an SMS campaign has no open rate)
+        present = metric_values.notna().to_numpy()
+        return values[int(present.argmax())] if present.any() else values[0]
+    if baseline in values:
+        return baseline
+    labels = (meta.get("labels") or {}).get(level) or {}
+    if baseline in labels and labels[baseline] in values:
+        return labels[baseline]
+    raise InvalidArgumentError(
+        f"baseline {baseline!r} is not one of the {level} values: "
+        + ", ".join(map(str, values[:12]))
+        + (", ..." if len(values) > 12 else "")
+        + "."
+    )
+
+
+def _check_compare_arguments(baseline: Any, metric: Any, by: Any, alpha: Any) -> None:
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
+        raise ArgumentTypeError(
+            f"alpha must be a number between 0 and 1 (e.g. alpha=0.05), not "
+            f"{type(alpha).__name__} {alpha!r}."
+        )
+    if not 0.0 < float(alpha) < 1.0:
+        raise InvalidArgumentError(
+            f"alpha={alpha!r} is outside (0, 1); it is the significance level, e.g. 0.05 for "
+            "tests at 5% and 95% intervals."
+        )
+    if baseline is not None and not pd.api.types.is_scalar(baseline):
+        raise ArgumentTypeError(
+            "baseline must be one campaign or journey id (or name), e.g. baseline='A', not "
+            f"{type(baseline).__name__} {baseline!r}; compare against one baseline at a time."
+        )
+    for argument, value in (("metric", metric), ("by", by)):
+        if value is not None and not isinstance(value, str):
+            raise ArgumentTypeError(
+                f"{argument} must be a str (a column or level name), not "
+                f"{type(value).__name__} {value!r}."
+            )
+
+
+def compare(
+    df: pd.DataFrame,
+    baseline: Any = None,
+    metric: str | None = None,
+    *,
+    by: str | None = None,
+    alpha: float = 0.05,
+    unweighted_mean: bool = False,
+) -> pd.DataFrame:
+    """One row per campaign (or journey, or run): a metric against a baseline, with uncertainty.
+
+    Rows of the same campaign (dates, runs, windows) are first aggregated as :func:`total`
+    does. When the metric is a rate whose numerator and denominator counts are in the frame
+    (e.g. opens and deliveries per campaign run), each rate gets a Wilson confidence interval
+    and a two-proportion z-test against the baseline, with Holm's adjustment for making
+    several comparisons at once. The ``note`` column says, row by row, what the data can and
+    cannot support.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A KPI frame with a campaign or journey level.
+    baseline : str, optional
+        The id (or, on a labelled frame, the name or the id) to compare against. Default: the
+        first in the frame that has a value for the metric.
+    metric : str, optional
+        The column (value key) to compare. A rate that is not a column but whose counts are
+        (e.g. ``"SuccessfulDeliveryRate"`` from ``SuccessfulDeliveries`` and
+        ``AttemptedDeliveries``) is computed. Default: the first rate column, else the first
+        rate computable from the counts, else the first KPI column.
+    by : str, optional
+        The level whose values are compared. Default: the first of ``CampaignId``,
+        ``JourneyId``, ``CampaignActivityId``, ``JourneyActivityId`` in the index.
+    alpha : float, default 0.05
+        Significance level of the tests; the intervals have confidence ``1 - alpha``.
+    unweighted_mean : bool, default False
+        As for :func:`total`, when a campaign has several rows of a non-additive metric: the
+        metric's column is then ``"<key> (unweighted mean)"``, so the table never presents a
+        mean of daily rates as the campaign's rate.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``by``, sorted by the metric (largest first). Columns: the metric; for a
+        rate with counts, its numerator and denominator counts; ``difference`` and ``ratio``
+        to the baseline; for a rate with counts ``ci_low``, ``ci_high``, ``z``, ``p_value`` and
+        ``p_adjusted`` (Holm); ``baseline`` (True on the baseline's row) and ``note``.
+        ``attrs["pinpoint"]["compare"]`` records the metric (the column's name), its value key,
+        what an unweighted mean averaged (``"unweighted mean of daily values"``), the baseline
+        and the level.
+
+    Raises
+    ------
+    InvalidArgumentError
+        No campaign level, an unknown metric or baseline, or a metric that cannot be
+        aggregated.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import pinpoint_kpi_pandas
+    >>> ids = pd.Index(["A", "B", "C"], name="CampaignId")
+    >>> df = pd.DataFrame({"DirectEmailOpens": [200, 260, 21],
+    ...                    "SuccessfulDeliveries": [1000, 1000, 100]}, index=ids)
+    >>> table = df.pinpoint.compare(baseline="A", metric="EmailOpenRate")
+    >>> table[["EmailOpenRate", "difference", "p_value"]].round(3)
+                EmailOpenRate  difference  p_value
+    CampaignId
+    B                    0.26        0.06    0.001
+    C                    0.21        0.01    0.812
+    A                    0.20        0.00      NaN
+    >>> table.loc["C", "note"]
+    'not significant at 5% (adjusted p=0.81); CI includes the baseline rate'
+    """
+    _check_compare_arguments(baseline, metric, by, alpha)
+    warn_if_incomplete(df, "compare()")
+    level = entity_level(df, by)
+    resolved = resolve_metric(df, metric)
+    totals = comparison_totals(df, level, resolved, unweighted_mean=unweighted_mean)
+    per = totals.frame
+    value = per[totals.metric].astype("float64")
+    base = _resolve_baseline(per.index, baseline, frame_meta(df), level, value)
+    out = per.copy()
+    base_value = value.loc[base]
+    out["difference"] = value - base_value
+    out["ratio"] = value / base_value if base_value else np.nan
+    is_base = np.asarray(out.index == base)
+    if resolved.counts is not None:
+        notes = _tested(out, resolved.counts, base, float(base_value), is_base, alpha)
+    else:
+        notes = _untested_notes(totals, frame_meta(df).get("scope"), is_base)
+    out["baseline"] = is_base
+    out["note"] = notes
+    out = out.sort_values(totals.metric, ascending=False, na_position="last", kind="stable")
+    info = {
+        "metric": totals.metric,
+        "value_key": resolved.name,
+        "unweighted_mean_of": totals.averaged,
+        "kind": totals.kind,
+        "baseline": base,
+        "by": level,
+        "alpha": alpha,
+        "tested": resolved.counts is not None,
+        "parts": list(resolved.counts) if resolved.counts is not None else None,
+    }
+    names = dict(frame_meta(df).get("columns") or {})
+    if totals.metric not in names and resolved.kpi is not None:
+        names[totals.metric] = resolved.kpi.name
+    return with_meta(out, df, compare=info, columns=names)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """One row per compared entity: the metric (and its counts), before any statistics.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        Indexed by the compared level; the metric's column first, then its counts if any.
+    metric : str
+        The metric's column: the value key, or ``"<key> (unweighted mean)"``.
+    kind : str or None
+        The KPI's kind, or ``"unweighted_mean"``.
+    averaged : str or None
+        What an unweighted mean averaged (``"unweighted mean of daily values"``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from pinpoint_kpi_pandas.analysis import comparison_totals, resolve_metric
+    >>> df = pd.DataFrame({"Clicks": [1, 2, 3]},
+    ...                   index=pd.Index(["a", "a", "b"], name="CampaignId"))
+    >>> comparison_totals(df, "CampaignId", resolve_metric(df, "Clicks")).frame["Clicks"].tolist()
+    [3, 3]
+    """
+
+    frame: pd.DataFrame
+    metric: str
+    kind: str | None
+    averaged: str | None
+
+
+def comparison_totals(
+    df: pd.DataFrame, level: str, metric: Metric, *, unweighted_mean: bool = False
+) -> Totals:
+    """The metric per value of ``level``: rows of one entity added up as ``total()`` does.
+
+    A rate with its counts is recomputed from the summed counts, which are checked (a
+    numerator above its denominator cannot give a rate); other non-additive metrics need
+    ``unweighted_mean=True`` when an entity has several rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from pinpoint_kpi_pandas.analysis import comparison_totals, resolve_metric
+    >>> idx = pd.Index(["a", "a"], name="CampaignId")
+    >>> df = pd.DataFrame({"SuccessfulDeliveries": [9, 8], "AttemptedDeliveries": [10, 10]},
+    ...                   index=idx)
+    >>> rate = resolve_metric(df, "SuccessfulDeliveryRate")
+    >>> comparison_totals(df, "CampaignId", rate).frame
+                SuccessfulDeliveryRate  SuccessfulDeliveries  AttemptedDeliveries
+    CampaignId
+    a                             0.85                    17                   20
+    """
+    columns = [str(c) for c in df.columns]
+    counts = metric.counts
+    needed = [c for c in [metric.name, *(counts or ())] if c in columns]
+    data = df[needed]
+    if counts is not None:
+        check_rate_counts(data, counts, metric.name, "from the rows of the frame")
+    name, kind, averaged = metric.name, metric.kind, None
+    if data.index.nlevels == 1 and data.index.is_unique:
+        per = data.copy()
+    else:
+        per = aggregate(
+            data, [pd.Grouper(level=level)], unweighted_mean=unweighted_mean, what="total"
+        )
+        if name not in per.columns and name + UNWEIGHTED_SUFFIX in per.columns:
+            # Keep the label: an unweighted mean of daily rates is not the campaign's rate.
+            name += UNWEIGHTED_SUFFIX
+            kind = "unweighted_mean"
+            averaged = frame_meta(per).get("unweighted_mean_of")
+    per.columns = [str(c) for c in per.columns]
+    if counts is not None:
+        per[name] = rate_from_counts(per[counts[0]], per[counts[1]])
+        per = per[[name, *counts]]
+    elif name not in per.columns:
+        raise InvalidArgumentError(f"metric {name!r} could not be computed.")
+    per.index = per.index.get_level_values(level) if per.index.nlevels > 1 else per.index
+    per.index.name = level
+    if counts is not None:
+        # Rows where only one of the counts was read can still add up to impossible totals.
+        check_rate_counts(per, counts, name, f"from the totals per {level}")
+    return Totals(per, name, kind, averaged)
+
+
+def _tested(
+    out: pd.DataFrame,
+    counts: tuple[str, str],
+    base: Any,
+    base_value: float,
+    is_base: np.ndarray,
+    alpha: float,
+) -> list[str]:
+    """Add the intervals and tests of a rate with counts to ``out``; the notes they support."""
+    x = out[counts[0]].to_numpy(dtype=float)
+    n = out[counts[1]].to_numpy(dtype=float)
+    low, high = stats.wilson_interval(x, n, alpha=alpha)
+    bx, bn = float(out.loc[base, counts[0]]), float(out.loc[base, counts[1]])
+    z, p = stats.two_proportion_ztest(x, n, bx, bn)
+    enough = (x >= MIN_EVENTS) & (n - x >= MIN_EVENTS)
+    base_enough = bx >= MIN_EVENTS and bn - bx >= MIN_EVENTS
+    testable = enough & base_enough & ~is_base & ~np.isnan(p)
+    p = np.where(testable, p, np.nan)
+    z = np.where(testable, z, np.nan)
+    adjusted = stats.holm_adjust(p)
+    out["ci_low"], out["ci_high"] = low, high
+    out["z"], out["p_value"], out["p_adjusted"] = z, p, adjusted
+    base_interval = stats.wilson_interval(bx, bn, alpha=alpha) if bn > 0 else (np.nan, np.nan)
+    rows = _RowTests(x, n, enough, base_enough, adjusted, low, high, alpha)
+    difference = out["difference"].to_numpy(dtype=float)
+    return [
+        "baseline" if is_base[i] else rows.note(i, counts, difference[i], base_value, base_interval)
+        for i in range(len(out))
+    ]
+
+
+@dataclass(frozen=True)
+class _RowTests:
+    """The numbers a tested row's note is worded from."""
+
+    x: np.ndarray
+    n: np.ndarray
+    enough: np.ndarray
+    base_enough: bool
+    adjusted: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    alpha: float
+
+    def note(
+        self,
+        i: int,
+        counts: tuple[str, str],
+        difference: float,
+        base_value: float,
+        base_interval: tuple[float, float],
+    ) -> str:
+        level_pct = f"{self.alpha:.0%}"
+        if self.n[i] == 0 or np.isnan(self.n[i]):
+            return f"no {counts[1]}: no rate"
+        if np.isnan(self.x[i]):
+            return f"no {counts[0]}: no rate"
+        if not self.base_enough:
+            return "baseline has too few events to test against"
+        if not self.enough[i]:
+            return f"too few events to test (needs {MIN_EVENTS}+ events and non-events)"
+        adjusted = format_p(self.adjusted[i])
+        if self.adjusted[i] < self.alpha:
+            direction = "higher" if difference > 0 else "lower"
+            return f"significantly {direction} than baseline at {level_pct} (adjusted {adjusted})"
+        text = f"not significant at {level_pct} (adjusted {adjusted})"
+        blow, bhigh = base_interval
+        if self.low[i] <= base_value <= self.high[i]:
+            text += "; CI includes the baseline rate"
+        elif not (self.high[i] < blow or self.low[i] > bhigh):
+            text += "; CIs overlap"
+        return text
+
+
+def _untested_notes(totals: Totals, scope: str | None, is_base: np.ndarray) -> list[str]:
+    """Why a metric without counts gets a difference only, on every row but the baseline's."""
+    kind = totals.kind
+    if kind == "rate":
+        parts = catalog.RATE_PARTS.get(totals.metric) or ()
+        need = "; ".join(kpis_naming(p, scope) for p in parts)
+        why = f"no counts: cannot test (add {need})" if need else "no counts: cannot test"
+    elif kind == "unweighted_mean":
+        why = f"{totals.averaged or 'unweighted mean of rows'}: no test"
+    elif kind in ("count", "amount"):
+        why = f"{kind}: difference only, no test"
+    elif kind == "unique_count":
+        why = "distinct endpoints: difference only, no test"
+    else:
+        why = "no test"
+    return ["baseline" if b else why for b in is_base]
+
+
+def comparison_table(
+    data: pd.DataFrame, metric: str | None, baseline: Any, alpha: float
+) -> pd.DataFrame:
+    """``data`` itself when it is a :func:`compare` table (of ``metric``), else its comparison.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from pinpoint_kpi_pandas.analysis import compare, comparison_table
+    >>> df = pd.DataFrame({"Clicks": [1, 2]}, index=pd.Index(["a", "b"], name="CampaignId"))
+    >>> table = compare(df)
+    >>> comparison_table(table, None, None, 0.05) is table
+    True
+    """
+    info = frame_meta(data).get("compare")
+    if info and {"difference", "baseline"} <= set(map(str, data.columns)):
+        if metric is not None and metric not in (info["metric"], info.get("value_key")):
+            raise InvalidArgumentError(
+                f"this comparison table is of {info['metric']!r}, not {metric!r}; "
+                "compare the original frame instead."
+            )
+        return data
+    return compare(data, baseline, metric, alpha=alpha)

@@ -1,0 +1,211 @@
+"""The HTML the dashboard shows: its style sheet, the caption, messages and the summary table.
+
+Numbers are worded in the vocabulary of :mod:`pinpoint_kpi_pandas.analysis`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from .. import catalog
+from ..analysis import (
+    MISSING,
+    NO_DATA,
+    format_interval,
+    format_number,
+    format_percent,
+    format_points,
+    format_signed,
+    is_missing,
+)
+from ._selection import Selection
+
+__all__ = ["CSS", "caption_html", "header_html", "message_html", "table_html"]
+
+CSS = """
+<style>
+.ppk-dash { font-family: var(--jp-ui-font-family, system-ui, sans-serif); }
+.ppk-head { font-size: 18px; font-weight: 600; color: #1f2a37; margin: 0; }
+.ppk-sub { font-size: 12px; color: #5b6675; margin-top: 2px; }
+.ppk-caption { font-size: 13px; color: #334155; }
+.ppk-caption b { color: #0f172a; }
+.ppk-msg { border-radius: 6px; padding: 8px 12px; font-size: 13px; white-space: pre-wrap;
+           line-height: 1.35; }
+.ppk-error { background: #fdecec; border: 1px solid #f3b4b4; color: #8a1c1c; }
+.ppk-notice { background: #fff7e0; border: 1px solid #f1d48a; color: #6b4e00; }
+table.ppk-table { border-collapse: collapse; font-size: 13px; min-width: 60%; }
+table.ppk-table th, table.ppk-table td { padding: 5px 12px; border-bottom: 1px solid #e5e7eb; }
+table.ppk-table th { text-align: right; color: #475569; font-weight: 600; background: #f8fafc; }
+table.ppk-table th:first-child, table.ppk-table td:first-child { text-align: left; }
+table.ppk-table td { text-align: right; font-variant-numeric: tabular-nums; }
+table.ppk-table tr:hover td { background: #f1f5f9; }
+table.ppk-has-note td:last-child, table.ppk-has-note th:last-child { text-align: left; }
+</style>
+"""
+"""The dashboard's style sheet (class names ``ppk-*``), included in each HTML widget."""
+
+
+def header_html(title: str, subtitle: str) -> str:
+    """The dashboard's heading."""
+    return (
+        f"{CSS}<div class='ppk-dash'><p class='ppk-head'>{html.escape(title)}</p>"
+        f"<div class='ppk-sub'>{html.escape(subtitle)}</div></div>"
+    )
+
+
+def message_html(text: str, *, error: bool) -> str:
+    """An error box (the view could not be drawn) or a notice box (warnings while loading)."""
+    if error:
+        return (
+            f"{CSS}<div class='ppk-msg ppk-error'><b>Could not draw this view.</b> "
+            f"{html.escape(text)}</div>"
+        )
+    return f"{CSS}<div class='ppk-msg ppk-notice'>{html.escape(text)}</div>"
+
+
+def caption_html(
+    selection: Selection,
+    *,
+    kpi: catalog.Kpi | None,
+    rows: int,
+    table: pd.DataFrame | None = None,
+    noun: str = "campaign",
+    days: tuple[dt.date | None, dt.date | None] | None = None,
+    fixed: bool = False,
+) -> str:
+    """The line above the chart: what is shown, for how many ids, over which days.
+
+    Parameters
+    ----------
+    selection : Selection
+        What the controls ask for.
+    kpi : Kpi or None
+        The selection's KPI in the catalog; None when it is not there (its name is shown).
+    rows : int
+        Rows of the data shown.
+    table : pandas.DataFrame, optional
+        The summary table; when it shows an unweighted mean, the caption says so.
+    noun : str, default "campaign"
+        What the ids are.
+    days : (date, date), optional
+        The days the numbers cover; default the selection's.
+    fixed : bool, default False
+        The days cannot be picked (the data has no Date level).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from pinpoint_kpi_pandas.widgets import Selection, caption_html
+    >>> pick = Selection("my-own-kpi", ("c1",), dt.date(2026, 10, 1), dt.date(2026, 10, 28),
+    ...                  "trend")
+    >>> print(caption_html(pick, kpi=None, rows=28))  # doctest: +ELLIPSIS
+    <div class='ppk-caption'><b>my-own-kpi</b> · 1 campaign · 01 Oct 2026 – 28 Oct 2026 ...</div>
+    """
+    if selection.chart == "funnel":
+        what = "Delivery funnel"
+    else:
+        what = kpi.title if kpi is not None else selection.kpi
+    mean_of = table.attrs.get("unweighted_mean_of") if table is not None else None
+    # A mean of daily rates is not the campaign's rate: say so wherever the table shows one.
+    table_note = f" · table: {html.escape(mean_of)}" if mean_of else ""
+    n = len(selection.ids)
+    start, end = days if days is not None else (selection.start, selection.end)
+    span = f"{start:%d %b %Y} – {end:%d %b %Y} (UTC)" if start and end else "range unknown"
+    if fixed:
+        span += " (the data has no days to pick)"
+    return (
+        "<div class='ppk-caption'>"
+        f"<b>{html.escape(what)}</b> · {n} {noun}{'s' * (n != 1)} · {span} · "
+        f"{rows} rows{table_note}</div>"
+    )
+
+
+# What a reader rarely needs: the statistic, the unadjusted p-value, the ratio, the flag.
+_HIDDEN = ["z", "p_value", "ratio", "baseline"]
+_RENAMED = {"p_adjusted": "p (Holm)", "difference": "vs baseline"}
+
+
+def _rate(value: Any) -> str:
+    return format_percent(value, 2)
+
+
+def table_html(table: pd.DataFrame | None) -> str:
+    """The summary table as HTML: rates as percentages, differences of rates in percentage
+    points, counts with thousands separators; the test statistics a reader rarely needs
+    (``z``, unadjusted ``p_value``, ``ratio``, ``baseline``) are left out.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or None
+        What :func:`summary_table` returned (None gives an empty string).
+
+    Returns
+    -------
+    str
+        A ``<table class="ppk-table">`` (styled by the dashboard's style sheet); missing
+        numbers are shown as an em dash, funnel stages without data as "no data".
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from pinpoint_kpi_pandas import catalog
+    >>> from pinpoint_kpi_pandas.widgets import summary_table, table_html
+    >>> frame = pd.DataFrame({"SuccessfulDeliveries": [90, 70]},
+    ...                      index=pd.Index(["a", "b"], name="CampaignId"))
+    >>> kpi = catalog.get_kpi("successful-deliveries-grouped-by-campaign-activity", "campaign")
+    >>> "<td>-20</td>" in table_html(summary_table(frame, kpi=kpi))
+    True
+    """
+    if table is None:
+        return ""
+    kind = table.attrs.get("value_kind")
+    shown = table.drop(columns=_HIDDEN, errors="ignore")
+    if {"ci_low", "ci_high"} <= set(shown.columns):
+        interval = [
+            format_interval(low, high, decimals=2, sep=" – ")
+            for low, high in zip(shown["ci_low"], shown["ci_high"], strict=True)
+        ]
+        position = list(shown.columns).index("ci_low")
+        shown = shown.drop(columns=["ci_low", "ci_high"])
+        shown.insert(position, "95% interval", interval)
+    formatters: dict[str, Callable[[Any], str]] = {}
+    for number, column in enumerate(map(str, shown.columns)):
+        formatter = _formatter(column, number, kind)
+        if formatter is format_number and table.attrs.get("chart") == "funnel":
+            # The chart's words for a stage without data (to_html would put na_rep there).
+            shown[column] = [NO_DATA if is_missing(v) else format_number(v) for v in shown[column]]
+            formatter = str
+        formatters[column] = formatter
+    classes = ["ppk-table", *(["ppk-has-note"] if "note" in shown.columns else [])]
+    name = str(shown.index.name or "Campaign")
+    shown = shown.reset_index(names=name)
+    formatters[name] = str
+    text = shown.to_html(
+        classes=classes, border=0, formatters=formatters, escape=True, na_rep=MISSING, index=False
+    )
+    for old, new in _RENAMED.items():
+        text = text.replace(f"<th>{old}</th>", f"<th>{new}</th>")
+    return text
+
+
+def _formatter(column: str, number: int, kind: str | None) -> Callable[[Any], str]:
+    if column in ("note", "95% interval"):
+        return str
+    if " / " in column:
+        return _rate
+    if column == "p_adjusted":
+        return lambda v: MISSING if is_missing(v) else f"{v:.3g}"
+    if column == "difference":
+        return format_points if kind == "rate" else format_signed
+    if number == 0 and kind == "rate":
+        return _rate
+    return format_number

@@ -1,0 +1,59 @@
+"""What the dashboard's controls ask for, in the user's words."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..analysis import ENTITY_LEVELS, LEVEL_TITLES, funnel_kpis
+
+__all__ = ["CHARTS", "Selection", "entity_noun"]
+
+CHARTS = ("trend", "compare", "funnel", "calendar")
+"""The chart types: daily lines, one bar per campaign, the delivery funnel, a daily heat map."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the controls ask for; the controller's state, in the user's words.
+
+    Attributes
+    ----------
+    kpi : str
+        The KPI name (ignored by the funnel chart, which reads the funnel's KPIs).
+    ids : tuple of str
+        The campaign (or journey) ids, in the order shown.
+    start, end : datetime.date
+        The inclusive range of UTC days.
+    chart : {"trend", "compare", "funnel", "calendar"}
+    scope : {"campaign", "journey"}, default "campaign"
+        Whether the ids are campaigns or journeys (the funnel reads other KPIs for each).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from pinpoint_kpi_pandas.widgets import Selection
+    >>> pick = Selection("email-open-rate-grouped-by-campaign-activity", ("c1", "c2"),
+    ...                  dt.date(2026, 10, 1), dt.date(2026, 10, 28), "funnel")
+    >>> pick.kpi_names[0]
+    'attempted-deliveries-grouped-by-campaign-activity'
+    """
+
+    kpi: str
+    ids: tuple[str, ...]
+    start: dt.date
+    end: dt.date
+    chart: str
+    scope: str = "campaign"
+
+    @property
+    def kpi_names(self) -> tuple[str, ...]:
+        """The KPIs to load for this selection."""
+        return funnel_kpis(self.scope) if self.chart == "funnel" else (self.kpi,)
+
+
+def entity_noun(id_level: str) -> str:
+    """What the ids of ``id_level`` are, in lower case: ``"campaign"``, ``"journey"``, ..."""
+    if id_level in ENTITY_LEVELS:
+        return LEVEL_TITLES[id_level].lower()
+    return "campaign"

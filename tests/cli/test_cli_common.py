@@ -1,0 +1,60 @@
+"""What every pinpoint-kpi command shares: help, argument errors, service errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from pinpoint_kpi_pandas import cli
+
+DAILY = "successful-delivery-rate-grouped-by-date"
+
+
+def _run(capsys, *argv):
+    status = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.mark.parametrize("command", ["fetch", "campaigns", "compare", "demo", "emulator"])
+def test_every_subcommand_has_help(capsys, command):
+    with pytest.raises(SystemExit) as info:
+        cli.main([command, "--help"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.startswith(f"usage: pinpoint-kpi {command}")
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["fetch", "a" * 32, DAILY, "--bogus"], "unrecognized arguments"),
+        (["fetch", "a" * 32], "required: KPI"),
+        (["fetch", "a" * 32, "not-a-kpi"], "not a standard Pinpoint KPI"),
+        (["fetch", "a" * 32, DAILY, "--start", "yesterday-ish"], "start"),
+        (["fetch", "a" * 32, DAILY, "-o", "out.xlsx"], ".csv, .parquet, .json"),
+        (["fetch", "a" * 32, DAILY, "--campaign", "x", "--journey", "y"], "not allowed with"),
+        (["compare", "a" * 32, DAILY, "--alpha", "2"], "--alpha"),
+        (["nope"], "invalid choice"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(capsys, argv, expected):
+    try:
+        status = cli.main(argv)
+    except SystemExit as exit_:
+        status = exit_.code
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1, err
+    assert expected in err
+
+
+def test_service_errors_exit_1_with_one_line_and_debug_shows_the_traceback(capsys, emulator):
+    argv = ["fetch", "f" * 32, DAILY, "--start", "2026-10-01", "--end", "2026-10-28",
+            "--endpoint-url", emulator.endpoint_url]  # fmt: skip
+    status, out, err = _run(capsys, *argv)
+    assert status == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith("pinpoint-kpi fetch: error:") and "NotFound" in err
+    status, _, err = _run(capsys, *argv, "--debug")
+    assert status == 1
+    assert "Traceback (most recent call last)" in err
