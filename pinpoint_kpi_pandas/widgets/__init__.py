@@ -20,7 +20,7 @@ and their callbacks), ``_dashboard`` (the entry point).
 from __future__ import annotations
 
 from ..analysis import FUNNEL_KPIS
-from ._controller import CampaignComparison, DashboardState
+from ._controller import CampaignComparison, DashboardState, kpi_label
 from ._dashboard import compare_campaigns
 from ._html import caption_html, table_html
 from ._render import render_comparison, summary_table
@@ -38,6 +38,7 @@ __all__ = [
     "Selection",
     "caption_html",
     "compare_campaigns",
+    "kpi_label",
     "render_comparison",
     "summary_table",
     "table_html",

@@ -38,6 +38,7 @@ def render_comparison(
     labels: Mapping[str, str] | None = None,
     id_level: str = "CampaignId",
     ids: Sequence[str] | None = None,
+    baseline: str | None = None,
 ) -> tuple[Figure, pd.DataFrame]:
     """Draw one chart of campaigns side by side, and the table that goes under it.
 
@@ -66,6 +67,9 @@ def render_comparison(
     ids : sequence of str, optional
         The campaigns selected, in order, including those without data in ``data`` (they get
         an empty row in the table). Default: the ids in ``data``.
+    baseline : str, optional
+        The id the others are compared against (compare chart and table). Default: the first
+        of ``ids`` with data.
 
     Returns
     -------
@@ -104,7 +108,9 @@ def render_comparison(
         _require_dates(data, kpi, chart)
     labels = dict(labels or {})
     ids = list(ids) if ids is not None else _ids_in(data, id_level)
-    table = summary_table(data, kpi=kpi, chart=chart, labels=labels, id_level=id_level, ids=ids)
+    table = summary_table(
+        data, kpi=kpi, chart=chart, labels=labels, id_level=id_level, ids=ids, baseline=baseline
+    )
     figure = Figure(figsize=(10, _HEIGHTS[chart](max(len(ids), 1))), layout="constrained")
     ax = figure.subplots()
     present = _ids_with_values(data, kpi, chart, id_level)
@@ -124,8 +130,9 @@ def render_comparison(
         plotting.plot_trend(data, column, names=labels, ax=ax)
     elif chart == "compare":
         assert kpi is not None  # checked above: only the funnel draws without a KPI
+        chosen = _baseline(present, baseline, labels)
         plotting.plot_compare(
-            _comparison(data, kpi, id_level, baseline=present[0]), names=labels, ax=ax
+            _comparison(data, kpi, id_level, baseline=chosen), names=labels, ax=ax
         )
     elif chart == "funnel":
         plotting.plot_funnel(data, by=id_level, names=labels, ax=ax)
@@ -163,6 +170,7 @@ def summary_table(
     labels: Mapping[str, str] | None = None,
     id_level: str = "CampaignId",
     ids: Sequence[str] | None = None,
+    baseline: str | None = None,
 ) -> pd.DataFrame:
     """One row per campaign: the comparison table, or the funnel's stage totals.
 
@@ -204,7 +212,7 @@ def summary_table(
     else:
         if kpi is None:
             raise InvalidArgumentError("pick a KPI to summarise.")
-        table, mean_of = _kpi_table(data, kpi, ids, id_level)
+        table, mean_of = _kpi_table(data, kpi, ids, id_level, baseline, labels)
         kind = kpi.kind
     names = unique_names([str(i) for i in table.index], labels)
     table.index = pd.Index([names.get(str(i), short_id(str(i))) for i in table.index])
@@ -219,9 +227,15 @@ def summary_table(
 
 
 def _kpi_table(
-    data: pd.DataFrame, kpi: catalog.Kpi, ids: list[str], id_level: str
+    data: pd.DataFrame,
+    kpi: catalog.Kpi,
+    ids: list[str],
+    id_level: str,
+    baseline: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, str | None]:
-    """The comparison against the first id with data; ids without data last, empty."""
+    """The comparison against ``baseline`` (default: the first id with data); ids without
+    data last, empty."""
     if kpi.value_key not in data.columns:
         raise InvalidArgumentError(
             f"the data has no {kpi.value_key} column "
@@ -231,7 +245,9 @@ def _kpi_table(
     with_data = [i for i in ids if values.get(i, False)]
     mean_of = None
     if with_data:
-        table = _comparison(data, kpi, id_level, baseline=with_data[0])
+        table = _comparison(
+            data, kpi, id_level, baseline=_baseline(with_data, baseline, labels or {})
+        )
         mean_of = frame_meta(table)["compare"].get("unweighted_mean_of")
         table = table[table.index.isin(ids)]
     else:
@@ -242,6 +258,19 @@ def _kpi_table(
     if "baseline" in table.columns:
         table["baseline"] = table["baseline"].fillna(False).astype(bool)
     return table, mean_of
+
+
+def _baseline(with_data: list[str], chosen: str | None, labels: Mapping[str, str]) -> str:
+    """The baseline: the one chosen, when it has data; else the first with data."""
+    if chosen is None:
+        return with_data[0]
+    if chosen not in with_data:
+        name = labels.get(chosen) or short_id(chosen)
+        raise InvalidArgumentError(
+            f"the baseline {name} has no data for this selection: choose another baseline, "
+            "or other days."
+        )
+    return chosen
 
 
 def _comparison(

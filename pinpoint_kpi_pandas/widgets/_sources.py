@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import catalog
-from ..analysis import frame_meta, name_map, with_meta
+from ..analysis import frame_meta, name_map, rate_count_kpis, rate_from_counts, with_meta
 from ..client import ClientOptions
 from ..errors import InvalidArgumentError
 from ..plan import ID_LEVEL
@@ -165,8 +165,8 @@ class FrameSource:
         frame = self.frame
         if selection.chart != "funnel":
             kpi = catalog.find_kpi(selection.kpi, self.scope)
-            if kpi is not None and kpi.value_key in frame.columns:
-                frame = frame[[kpi.value_key]]
+            if kpi is not None:
+                frame = _kpi_columns(frame, kpi)
         frame = cut(frame, selection, self.id_level)
         updates: dict[str, Any] = {f"{self.scope}_ids": list(selection.ids)}
         if self.has_dates:
@@ -175,13 +175,43 @@ class FrameSource:
         return with_meta(frame, self.frame, **updates)
 
 
+def _kpi_columns(frame: pd.DataFrame, kpi: catalog.Kpi) -> pd.DataFrame:
+    """The columns behind ``kpi``: its own, with a rate's counts when the frame has them (the
+    rate computed from them when the frame holds only the counts)."""
+    parts = [p for p in catalog.RATE_PARTS.get(kpi.value_key, ()) if p in frame.columns]
+    counted = kpi.kind == "rate" and len(parts) == 2
+    if kpi.value_key not in frame.columns:
+        if not counted:
+            return frame
+        frame = frame[parts].copy()
+        frame[kpi.value_key] = rate_from_counts(frame[parts[0]], frame[parts[1]])
+        return frame[[kpi.value_key, *parts]]
+    return frame[[kpi.value_key, *(parts if counted else [])]]
+
+
+def _rates_from_counts(frame: pd.DataFrame, scope: str) -> list[catalog.Kpi]:
+    """The rates a frame's count columns give (opens and deliveries: the email open rate),
+    grouped as the counts are."""
+    found = []
+    for rate, parts in catalog.RATE_PARTS.items():
+        if rate in frame.columns or not set(parts) <= set(frame.columns):
+            continue
+        grouped = [g for g in frame.index.names if g in ("Date", "CampaignActivityId")]
+        for kpi in catalog.kpis_with_value_key(rate, scope):
+            if kpi.grouped_by == (grouped[0] if grouped else None):
+                found.append(kpi)
+                break
+    return found
+
+
 def _frame_kpis(frame: pd.DataFrame, meta: Mapping[str, Any], scope: str) -> list[catalog.Kpi]:
-    """The KPIs a frame holds: those its contract names, else the first its columns match."""
+    """The KPIs a frame holds (those its contract names, else the first its columns match),
+    after the rates its counts give, which come first: they can be compared with intervals."""
     columns = meta.get("columns") or {}
     names = list(dict.fromkeys(meta.get("kpi_names") or columns.values()))
     kpis = [k for k in (catalog.find_kpi(n, scope) for n in names) if k is not None]
     if kpis:
-        return kpis
+        return [*_rates_from_counts(frame, scope), *kpis]
     found = [
         k
         for k in catalog.kpis(scope)
@@ -284,7 +314,10 @@ class ReaderSource:
         return ids, labels
 
     def kpi_options(self) -> list[catalog.Kpi]:
-        return list(catalog.kpis(self.scope))
+        """Every KPI of the scope; first the rates read with their counts (intervals, tests)."""
+        every = list(catalog.kpis(self.scope))
+        metrics = [k for k in every if rate_count_kpis(k, self.scope)]
+        return [*metrics, *(k for k in every if k not in metrics)]
 
     def date_bounds(self) -> tuple[dt.date | None, dt.date | None]:
         """The 31 days ending yesterday (UTC)."""

@@ -201,9 +201,16 @@ def test_service_failures_are_shown_not_lost(app, pinpoint_client_factory):
         assert dash.error is None
 
 
-def test_kpi_picker_offers_only_campaign_scope_kpis_by_title(dash):
+def test_kpi_picker_offers_only_campaign_scope_kpis_by_title_rates_with_counts_first(dash):
     options = dash.controls["kpi"].options
-    assert [name for _, name in options] == [k.name for k in catalog.kpis("campaign")]
+    names = [name for _, name in options]
+    assert sorted(names) == sorted(k.name for k in catalog.kpis("campaign"))
+    assert names[:3] == [
+        "successful-delivery-rate-grouped-by-campaign-activity",
+        "email-open-rate-grouped-by-campaign-activity",
+        "push-open-rate-grouped-by-campaign-activity",
+    ]
+    assert options[1][0] == "Email open rate (from counts: intervals, tests)"
     assert ("Delivery rate, grouped by date", "successful-delivery-rate-grouped-by-date") in options
 
 
