@@ -8,8 +8,9 @@ loopback URL may be the user's own tunnel or proxy to AWS (where placeholder cre
 only fail), and the emulator may run on another host (a container). An endpoint that claims to
 be the emulator gets placeholder credentials, never the user's, so a false claim gains nothing.
 
-The answer is remembered per URL for the life of the process; an endpoint that did not answer
-at all (nothing listening yet) is asked again next time.
+An endpoint that answered but is not the emulator is remembered as such for the life of the
+process (one question per real endpoint); the emulator is asked each time a client is built (a
+loopback round trip), so a stopped emulator is noticed at once, before any request.
 """
 
 from __future__ import annotations
@@ -139,6 +140,7 @@ def probe_endpoint(endpoint_url: str, *, timeout: float = PROBE_TIMEOUT_S) -> En
         return EndpointProbe(False, str(reason) or type(reason).__name__)
     except ValueError:  # not JSON, or not a URL urllib can open
         found = False
-    with _known_lock:
-        _known[base] = found
+    if not found:
+        with _known_lock:
+            _known[base] = False
     return EndpointProbe(found)

@@ -25,7 +25,7 @@ from ._dashboard import compare_campaigns
 from ._html import caption_html, table_html
 from ._render import render_comparison, summary_table
 from ._selection import CHARTS, Selection
-from ._sources import DataSource, FrameSource, ReaderSource
+from ._sources import DataSource, FrameSource, ReaderSource, service_date
 
 __all__ = [
     "CHARTS",
@@ -40,6 +40,7 @@ __all__ = [
     "compare_campaigns",
     "kpi_label",
     "render_comparison",
+    "service_date",
     "summary_table",
     "table_html",
 ]

@@ -20,7 +20,7 @@ from ..errors import InvalidArgumentError
 from ..plan import ID_LEVEL
 from ._selection import Selection, entity_noun
 
-__all__ = ["DataSource", "FrameSource", "Progress", "ReaderSource"]
+__all__ = ["DataSource", "FrameSource", "Progress", "ReaderSource", "service_date"]
 
 Progress = Callable[[bool, str], None]
 """``progress(busy, text)``: called before and after a slow load."""
@@ -242,7 +242,10 @@ class ReaderSource:
     reader_kwargs : mapping, optional
         Other arguments of ``read_pinpoint_kpi``.
     today : datetime.date, optional
-        The day the default range (31 days) ends before; default the UTC date.
+        The day the default range (31 days) ends before. Default: the service's own date (the
+        ``Date`` header of its answer to one small listing call: the emulator's clock, or
+        AWS's), never the machine's clock, which after the shutdown (or beside a frozen
+        emulator) has no data; offline, the machine's UTC date.
 
     Examples
     --------
@@ -289,6 +292,8 @@ class ReaderSource:
         self.ids, self.labels = self._names(names)
         self.first_ids = self.ids[:3]
         self.subtitle = f"Project {application_id}"
+        if today is None and not offline:
+            today = service_date(client_options)
         yesterday = (today or dt.datetime.now(dt.UTC).date()) - dt.timedelta(days=1)
         self._bounds = (yesterday - dt.timedelta(days=30), yesterday)
 
@@ -320,7 +325,7 @@ class ReaderSource:
         return [*metrics, *(k for k in every if k not in metrics)]
 
     def date_bounds(self) -> tuple[dt.date | None, dt.date | None]:
-        """The 31 days ending yesterday (UTC)."""
+        """The 31 days ending the day before the service's date."""
         return self._bounds
 
     def fixed_range(self) -> None:
@@ -370,6 +375,35 @@ class ReaderSource:
         finally:
             progress(False, "")
         return new
+
+
+def service_date(client_options: ClientOptions) -> dt.date | None:
+    """The service's UTC date, from the ``Date`` header of one small ``GetApps`` call.
+
+    None when the answer has no usable date (the caller falls back to the machine's clock).
+
+    Examples
+    --------
+    >>> import pinpoint_kpi_pandas as ppk
+    >>> from pinpoint_kpi_pandas.client import ClientOptions
+    >>> from pinpoint_kpi_pandas.widgets import service_date
+    >>> with ppk.emulator.running() as emu:  # its clock is frozen at 2026-10-29T12:00Z
+    ...     service_date(ClientOptions(endpoint_url=emu.endpoint_url))
+    datetime.date(2026, 10, 29)
+    """
+    from email.utils import parsedate_to_datetime
+
+    from ..fetch import service_error
+
+    try:
+        answer = client_options.make_client().get_apps(PageSize="1")
+    except Exception as exc:  # the listing that follows would fail the same way: say it once
+        raise service_error(None, exc, what="asking the service for its date") from exc
+    header = (answer.get("ResponseMetadata") or {}).get("HTTPHeaders", {}).get("date")
+    try:
+        return parsedate_to_datetime(header).astimezone(dt.UTC).date() if header else None
+    except (TypeError, ValueError):
+        return None
 
 
 def cut(frame: pd.DataFrame, selection: Selection, id_level: str) -> pd.DataFrame:

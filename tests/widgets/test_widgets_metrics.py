@@ -114,3 +114,34 @@ def test_a_frame_of_opens_and_deliveries_offers_the_open_rate(emu, app, email):
     dash.controls["kpi"].value = OPEN_RATE
     assert dash.error is None
     assert dash.table[["ci_low", "ci_high"]].notna().all().all()
+
+
+# ------------------------------------------------------------------ ranges and a stopped service
+
+
+def test_with_no_dates_the_range_ends_at_the_services_clock_not_the_machines(emu, app):
+    dash = widgets.compare_campaigns(app.id, endpoint_url=emu.endpoint_url)
+    # the emulator's clock is frozen at 2026-10-29T12:00Z: the 31 days before it
+    assert dash.controls["end"].value.isoformat() == "2026-10-28"
+    assert dash.controls["start"].value.isoformat() == "2026-09-28"
+    assert dash.error is None
+    assert dash.table.iloc[:, 0].notna().any()  # data, not an empty range
+
+
+def test_a_one_day_range_shows_that_day(open_rates):
+    import datetime as dt
+
+    day = dt.date(2026, 10, 20)
+    open_rates.controls["start"].value = day
+    open_rates.controls["end"].value = day
+    assert open_rates.error is None, open_rates.error
+    assert "20 Oct 2026" in open_rates.state.caption
+
+
+def test_a_stopped_emulator_is_said_inside_the_dashboard_at_once(app):
+    with ppk.emulator.running() as stopped:
+        dash = widgets.compare_campaigns(
+            app.id, start_time=START, end_time=END, endpoint_url=stopped.endpoint_url
+        )
+    dash.controls["campaigns"].value = (app.campaigns[5].id,)  # not read yet: needs the service
+    assert "Nothing answers at" in dash.error and "start it again" in dash.error
