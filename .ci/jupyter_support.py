@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 from browser_support import (
     CHROMIUM,
     CheckFailed,
+    check_rates_with_intervals,
     chromium_page,
     free_port,
     supervise,
@@ -278,6 +279,8 @@ def check_notebook(page, url: str, frontend: Frontend, notebook: str) -> list[st
     if traceback:
         raise CheckFailed(f"a cell raised: {traceback}")
     steps.append(f"selected {', '.join(new)}: chart and table updated".replace("\xa0", " "))
+
+    steps += check_rates_with_intervals(page, PANEL)
 
     # The dashboard from its header down: selector, chart and table in one picture.
     page.eval_on_selector(f"{PANEL} .ppk-head", "h => h.scrollIntoView({block: 'start'})")
