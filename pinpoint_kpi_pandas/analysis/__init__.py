@@ -39,7 +39,14 @@ from ._columns import (
     rate_from_counts,
     resolve_metric,
 )
-from ._compare import MIN_EVENTS, Totals, compare, comparison_table, comparison_totals
+from ._compare import (
+    MIN_EVENTS,
+    Totals,
+    compare,
+    comparison_table,
+    comparison_totals,
+    metric_first,
+)
 from ._format import (
     MISSING,
     NO_DATA,
@@ -118,6 +125,7 @@ __all__ = [
     "label",
     "lookup_kpi",
     "mean_text",
+    "metric_first",
     "metric_values",
     "missing_stages_message",
     "name_map",

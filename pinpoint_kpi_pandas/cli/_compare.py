@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     )
     if not args.no_names:
         frame = label(frame, cache=args.cache, offline=args.offline, client_options=reach)
-    table = compare(frame, args.baseline, args.metric, alpha=args.alpha)
+    table = compare(frame, args.metric, args.baseline, alpha=args.alpha)
     print(format_comparison(table))
     if args.csv:
         table.to_csv(args.csv)

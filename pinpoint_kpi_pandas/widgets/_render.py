@@ -278,8 +278,8 @@ def _comparison(
 ) -> pd.DataFrame:
     return compare(
         data,
-        baseline,
         kpi.value_key,
+        baseline,
         by=id_level,
         # Rates without their counts, and distinct-endpoint counts, cannot be totalled: the
         # table shows their unweighted mean over days (or runs), and its note says so.

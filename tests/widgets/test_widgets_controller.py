@@ -97,7 +97,7 @@ def test_compare_is_the_accessors_comparison_against_the_first_campaign(dash, ap
     assert dash.error is None
     table = dash.table
     expected = dash.frame.pinpoint.compare(
-        app.campaigns[1].id, "SuccessfulDeliveryRate", unweighted_mean=True
+        "SuccessfulDeliveryRate", app.campaigns[1].id, unweighted_mean=True
     )
     # Daily rates without their counts: the table, chart and caption say it is their
     # unweighted mean, never presenting it as the campaign's delivery rate.
