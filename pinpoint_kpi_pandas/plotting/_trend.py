@@ -117,6 +117,13 @@ def plot_trend(
 def _date_axis(ax: Axes) -> None:
     import matplotlib.dates as mdates
 
+    days = {float(x) for line in ax.lines for x in mdates.date2num(line.get_xdata())}
+    if len(days) == 1:  # one day: a day either side, not matplotlib's years around a point
+        (day,) = days
+        ax.set_xlim(day - 1, day + 1)
+        ax.xaxis.set_major_locator(mdates.DayLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+        return
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
     # The range is in the title, so no offset text ("2026-Nov") in the corner.
