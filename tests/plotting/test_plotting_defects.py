@@ -41,3 +41,17 @@ def test_weekly_points_are_not_broken_into_daily_gaps():
     ax = frame.pinpoint.plot()
     assert not np.isnan(ax.lines[0].get_ydata()).any()
     assert len(ax.lines[0].get_ydata()) == 3
+
+
+def test_sms_spend_is_drawn_in_dollars_with_the_unit():
+    # Pinpoint reports SMS spend in millicents: 16,020,631 millicents is $160.21
+    ids = pd.Index(["a", "b"], name="CampaignId")
+    frame = pd.DataFrame({"SmsSpend": [16_020_631.0, 30_709_185.0]}, index=ids)
+    ax = frame.pinpoint.plot_compare("SmsSpend", style="bar")
+    ax.figure.canvas.draw()
+    assert [round(p.get_width(), 2) for p in ax.patches] == [160.21, 307.09]
+    assert ax.xaxis.get_offset_text().get_text() == ""  # no "1e7" in the corner
+    assert ax.get_xlabel() == "Total SMS spend (USD)"
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert ticks and all(t.startswith("$") for t in ticks)
+    assert {"$160.21", "$307.09"} <= {t.get_text() for t in ax.texts}
