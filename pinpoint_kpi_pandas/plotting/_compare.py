@@ -96,7 +96,7 @@ def plot_compare(
     kind = "rate" if kpi is not None and kpi.kind == "rate" else info.get("kind")
     name = namer(names)
     bars = _bars(table, metric, name, ci=ci, alpha=info.get("alpha", alpha))
-    scale = _DOLLARS.get(getattr(kpi, "unit", None), 1.0)  # money in dollars, not millicents
+    scale = _DOLLARS.get(str(getattr(kpi, "unit", "")), 1.0)  # money in dollars, not millicents
     if scale != 1.0:
         bars = dataclasses.replace(bars, values=bars.values * scale)
     style = _choose_style(bars.values, style)

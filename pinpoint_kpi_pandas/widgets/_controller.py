@@ -24,7 +24,7 @@ from ..errors import InvalidArgumentError, PinpointKpiError
 from ._html import CSS, caption_html, header_html, message_html, table_html
 from ._render import render_comparison
 from ._selection import CHARTS, Selection
-from ._sources import DataSource
+from ._sources import DataSource, FrameSource
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -363,6 +363,8 @@ def _controls(
 
     options = [(source.labels.get(i) or short_id(i), i) for i in source.ids]
     label_style = {"description_width": "80px"}
+    # A frame's days bound the pickers: days outside it have no data to show.
+    first, last = source.date_bounds() if isinstance(source, FrameSource) else (None, None)
     return {
         "campaigns": w.SelectMultiple(
             options=options,
@@ -380,10 +382,20 @@ def _controls(
             layout=w.Layout(width="420px"),
         ),
         "start": w.DatePicker(
-            value=start, description="From", style=label_style, layout=w.Layout(width="240px")
+            value=start,
+            min=first,
+            max=last,
+            description="From",
+            style=label_style,
+            layout=w.Layout(width="240px"),
         ),
         "end": w.DatePicker(
-            value=end, description="To", style=label_style, layout=w.Layout(width="240px")
+            value=end,
+            min=first,
+            max=last,
+            description="To",
+            style=label_style,
+            layout=w.Layout(width="240px"),
         ),
         "chart": w.ToggleButtons(
             options=[(c.capitalize(), c) for c in CHARTS],

@@ -167,6 +167,13 @@ class FrameSource:
             kpi = catalog.find_kpi(selection.kpi, self.scope)
             if kpi is not None:
                 frame = _kpi_columns(frame, kpi)
+        if self.has_dates:
+            first, last = self.date_bounds()
+            if first and last and (selection.start < first or selection.end > last):
+                raise InvalidArgumentError(
+                    f"the data covers {first:%d %b %Y} to {last:%d %b %Y}: choose days inside "
+                    "that range (read the frame for other days to show them)."
+                )
         frame = cut(frame, selection, self.id_level)
         updates: dict[str, Any] = {f"{self.scope}_ids": list(selection.ids)}
         if self.has_dates:
@@ -332,6 +339,7 @@ class ReaderSource:
         return None
 
     def load(self, selection: Selection, progress: Progress) -> pd.DataFrame:
+        _check_span(selection, self.scope)
         key = (selection.kpi_names, selection.start, selection.end)
         frame, fetched = self.cache.get(key, (None, set()))
         missing = [i for i in selection.ids if i not in fetched]
@@ -375,6 +383,27 @@ class ReaderSource:
         finally:
             progress(False, "")
         return new
+
+
+def _check_span(selection: Selection, scope: str) -> None:
+    """Refuse, in words of the controls, a range the selected KPI cannot cover (the reader's
+    own message speaks of arguments such as keep_windows=)."""
+    from ..plan import resolve_range, unstitchable
+
+    kpis = [k for k in (catalog.find_kpi(n, scope) for n in selection.kpi_names) if k]
+    blocked = unstitchable(kpis, resolve_range(selection.start, selection.end))
+    if not blocked:
+        return
+    days = (selection.end - selection.start).days + 1
+    shown = catalog.find_kpi(selection.kpi, scope) or blocked[0]
+    daily = catalog.date_variant(shown.name, scope)
+    other = f", or the KPI {daily.title!r} (one value per day)" if daily else ""
+    what = "the funnel" if selection.chart == "funnel" else repr(shown.title)
+    raise InvalidArgumentError(  # 31 days: Pinpoint's window, the rule is unstitchable's
+        f"{what} cannot cover these {days} days: Pinpoint answers at most 31 days at once, "
+        f"and these numbers do not add up across its windows. Choose a range of at most 31 "
+        f"days{other}."
+    )
 
 
 def service_date(client_options: ClientOptions) -> dt.date | None:
