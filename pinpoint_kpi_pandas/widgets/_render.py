@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from .. import catalog
@@ -14,8 +12,8 @@ from ..analysis import (
     LEVEL_TITLES,
     compare,
     frame_meta,
+    funnel_shares,
     funnel_stages,
-    funnel_totals,
     missing_stages_message,
     replace_attrs,
     short_id,
@@ -292,16 +290,20 @@ def _funnel_table(data: pd.DataFrame, ids: list[str], id_level: str) -> pd.DataF
     needs = missing_stages_message([str(c) for c in data.columns], scope)
     if needs:
         raise InvalidArgumentError(needs)
-    stages = funnel_stages(scope)
-    # The chart's own totals: a stage without data is NaN ("no data"), never 0.
-    totals = funnel_totals(data, id_level, stages).reindex(ids)
+    # The chart's own numbers, in the chart's order (largest first stage first; the selected
+    # without data last): each stage's total and its share of the first stage, as the bars
+    # show them. A stage without data is NaN ("no data"), never 0.
+    funnel = funnel_shares(data, id_level, funnel_stages(scope))
+    order = [i for i in funnel.totals.index if i in ids] + [
+        i for i in ids if i not in funnel.totals.index
+    ]
+    totals = funnel.totals.reindex(order)
     totals.index.name = id_level
     # Counts shown as integers, with <NA> where a stage has no data.
     table = totals.astype("Int64") if (totals.fillna(0) % 1 == 0).all().all() else totals.copy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for (before, _), (after, _) in itertools.pairwise(stages):
-            share = totals[after] / totals[before].where(totals[before] > 0)
-            table[f"{after} / {before}"] = share
+    first = funnel.stages[0][0]
+    for label, _ in funnel.stages[1:]:
+        table[f"{label} / {first}"] = funnel.shares[label].reindex(order)
     return table
 
 
