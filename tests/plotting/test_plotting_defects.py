@@ -55,3 +55,24 @@ def test_sms_spend_is_drawn_in_dollars_with_the_unit():
     ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
     assert ticks and all(t.startswith("$") for t in ticks)
     assert {"$160.21", "$307.09"} <= {t.get_text() for t in ax.texts}
+
+
+def test_a_weekly_resample_marks_its_partial_weeks_and_stays_inside_the_data():
+    days = pd.date_range("2026-08-01", "2026-10-28", name="Date")  # a Saturday to a Wednesday
+    frame = pd.DataFrame({"TxnEmailsSent": np.arange(len(days)) + 100}, index=days)
+    ax = frame.pinpoint.plot("TxnEmailsSent", resample="W")
+    line = ax.lines[0]
+    x = [d.date().isoformat() for d in mdates.num2date(mdates.date2num(line.get_xdata()))]
+    assert x[0] == "2026-08-02" and x[-1] == "2026-10-28"  # not 1 Nov, past the data
+    (hollow,) = [ln for ln in ax.lines[1:] if ln.get_markerfacecolor() == "white"]
+    marked = [d.date().isoformat() for d in mdates.num2date(mdates.date2num(hollow.get_xdata()))]
+    assert marked == ["2026-08-02", "2026-10-28"]
+    note = " ".join(t.get_text() for t in ax.texts)
+    assert "01 Aug – 02 Aug: 2 of 7 days" in note and "26 Oct – 28 Oct: 3 of 7 days" in note
+
+
+def test_full_weeks_are_not_marked():
+    days = pd.date_range("2026-08-03", "2026-08-30", name="Date")  # Monday to Sunday, 4 weeks
+    frame = pd.DataFrame({"TxnEmailsSent": np.ones(len(days), dtype=int)}, index=days)
+    ax = frame.pinpoint.plot("TxnEmailsSent", resample="W")
+    assert len(ax.lines) == 1 and not ax.texts
