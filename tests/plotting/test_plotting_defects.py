@@ -76,3 +76,19 @@ def test_full_weeks_are_not_marked():
     frame = pd.DataFrame({"TxnEmailsSent": np.ones(len(days), dtype=int)}, index=days)
     ax = frame.pinpoint.plot("TxnEmailsSent", resample="W")
     assert len(ax.lines) == 1 and not ax.texts
+
+
+def test_a_long_title_is_wrapped_inside_the_figure_not_cut_off():
+    ids = pd.Index(["A", "B"], name="CampaignId")
+    frame = pd.DataFrame(
+        {"DirectEmailOpens": [200, 260], "SuccessfulDeliveries": [1000, 1000]}, index=ids
+    )
+    long = "Email open rate vs " + "Black Friday early-access teaser for loyalty members " * 3
+    ax = frame.pinpoint.plot_compare("EmailOpenRate", baseline="A", title=long)
+    figure = ax.figure
+    figure.canvas.draw()
+    from matplotlib.text import Text
+
+    (title,) = [c for c in ax.get_children() if isinstance(c, Text) and c.get_text() == long]
+    box = title.get_window_extent(figure.canvas.get_renderer())
+    assert box.x0 >= 0 and box.x1 <= figure.bbox.x1
