@@ -103,8 +103,8 @@ def plot_trend(
         if partial and marker:
             # partial periods: hollow points, so a short week is not read as a full one
             cut = line.index.isin(list(partial))
-            hollow = {"markersize": 5, "markerfacecolor": "white", "linestyle": "none"}
-            ax.plot(where[cut], line.to_numpy()[cut], marker=marker, **hollow,
+            ax.plot(where[cut], line.to_numpy()[cut], marker=marker, markersize=5,
+                    markerfacecolor="white", linestyle="none",
                     color=drawn_line.get_color())  # fmt: skip
     if kpi is not None and kpi.kind == "rate":
         low, high = ax.get_ylim()
