@@ -67,6 +67,13 @@ def add_parser(subparsers: Subparsers) -> None:
         metavar="ID",
         help="application/campaign/journey id whose KPI requests always answer 500",
     )
+    p.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        metavar="FRACTION",
+        help="shrink every audience and volume of the world, 0 < FRACTION <= 1 (default 1)",
+    )
     p.add_argument("--quiet", action="store_true", help="print only the URL, not the world's ids")
     p.set_defaults(func=run)
 
@@ -77,8 +84,14 @@ def run(args: argparse.Namespace) -> int:
     import threading
 
     from ..emulator import Emulator
+    from ..emulator.options import CLI_FLAGS, check_options
 
     try:
+        check_options(seed=args.seed, now=args.now, latency_ms=args.latency_ms,
+                      rate_limit=args.rate_limit, burst=args.burst, error_rate=args.error_rate,
+                      throttle_rate=args.throttle_rate, failing_ids=args.failing_ids,
+                      campaigns_per_project=args.campaigns, host=args.host, port=args.port,
+                      scale=args.scale, names=CLI_FLAGS)  # fmt: skip
         emu = Emulator(
             seed=args.seed,
             now=args.now,
@@ -91,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
             campaigns_per_project=args.campaigns,
             host=args.host,
             port=args.port,
+            scale=args.scale,
         ).start()
     except (ValueError, TypeError, OSError) as exc:
         print(f"pinpoint-kpi emulator: {exc}", file=sys.stderr)

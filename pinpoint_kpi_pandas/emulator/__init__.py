@@ -18,10 +18,15 @@ Examples
 Acme Retail 12 True
 
 From the command line: ``pinpoint-kpi emulator`` prints the endpoint URL as its first line.
+
+Its unique KPIs count concrete endpoints: :meth:`World.sendings` says, for every sending slot,
+which endpoint each message went to (and, for transactional email, who opened and clicked), so
+an event archive written from the same world gives the same unique counts.
 """
 
 from __future__ import annotations
 
+from .audiences import Audience, EndpointIds, Sending
 from .clock import DEFAULT_NOW, Clock, parse_timestamp
 from .faults import Faults
 from .requestlog import LoggedRequest, RequestLog
@@ -42,15 +47,18 @@ __all__ = [
     "OPERATIONS",
     "ApiError",
     "Application",
+    "Audience",
     "Campaign",
     "CampaignActivity",
     "Clock",
     "Emulator",
+    "EndpointIds",
     "Faults",
     "Journey",
     "JourneyActivity",
     "LoggedRequest",
     "RequestLog",
+    "Sending",
     "World",
     "build_world",
     "parse_timestamp",

@@ -9,7 +9,9 @@ decides which days have data (none after its date; its own date only partly, see
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from email.utils import formatdate
 
 __all__ = ["DATA_LATENCY", "DEFAULT_NOW", "Clock", "parse_timestamp"]
 
@@ -25,6 +27,7 @@ _ISO = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)  # requests repeat the same few timestamps
 def parse_timestamp(text: str) -> dt.datetime:
     """Parse an ISO 8601 timestamp as Pinpoint accepts it, returning an aware UTC datetime.
 
@@ -96,6 +99,7 @@ class Clock:
     """
 
     def __init__(self, now: dt.datetime | str | None = None):
+        self._http_date: tuple[int, str] | None = None
         self.is_system = now == "system"
         if self.is_system:
             self._frozen: dt.datetime | None = None
@@ -131,10 +135,18 @@ class Clock:
         return min(1.0, max(0.0, visible))
 
     def http_date(self) -> str:
-        """The clock's instant as an HTTP ``Date`` header value (RFC 7231)."""
-        from email.utils import formatdate
+        """The clock's instant as an HTTP ``Date`` header value (RFC 7231), whole seconds.
 
-        return formatdate(self.now().timestamp(), usegmt=True)
+        Examples
+        --------
+        >>> Clock().http_date()
+        'Thu, 29 Oct 2026 12:00:00 GMT'
+        """
+        second = int(self.now().timestamp())
+        cached = self._http_date
+        if cached is None or cached[0] != second:  # once per second, not once per request
+            cached = self._http_date = (second, formatdate(second, usegmt=True))
+        return cached[1]
 
     def __repr__(self) -> str:
         return "Clock('system')" if self.is_system else f"Clock({self.now().isoformat()!r})"

@@ -12,6 +12,8 @@ import threading
 import time
 from collections.abc import Iterable
 
+from ..errors import InvalidArgumentError
+from .options import check_options
 from .rules import ApiError
 
 __all__ = ["Faults", "TokenBucket"]
@@ -36,7 +38,10 @@ class TokenBucket:
 
     def __init__(self, rate: float, burst: float):
         if rate <= 0 or burst < 1:
-            raise ValueError("rate must be > 0 and burst >= 1")
+            raise InvalidArgumentError(
+                f"a token bucket needs rate > 0 and burst >= 1 (got rate={rate!r}, "
+                f"burst={burst!r})."
+            )
         self.rate = float(rate)
         self.burst = float(burst)
         self._tokens = float(burst)
@@ -66,7 +71,13 @@ class Faults:
     rate_limit : float or None
         Requests per second per operation; past it, 429 TooManyRequestsException.
     burst : float or None
-        The bucket size; default ``rate_limit`` (the real quota is 300/s, burst 300).
+        The bucket size, at least 1 and only with ``rate_limit``; default ``rate_limit`` (the
+        real quota is 300/s, burst 300).
+
+    Raises
+    ------
+    InvalidArgumentError, ArgumentTypeError
+        An option out of range or of the wrong type, named (:func:`~.options.check_options`).
     error_rate : float
         Share of operations answered 500 InternalServerErrorException, drawn from a generator
         seeded by ``seed``: the same seed and the same request order fail the same requests.
@@ -106,14 +117,10 @@ class Faults:
         seed: int = 0,
         throttle_rate: float = 0.0,
     ):
-        if latency_ms < 0:
-            raise ValueError("latency_ms must be >= 0")
-        if not 0.0 <= error_rate <= 1.0:
-            raise ValueError("error_rate must be between 0 and 1")
-        if not 0.0 <= throttle_rate <= 1.0 - error_rate:
-            raise ValueError("throttle_rate must be between 0 and 1 - error_rate")
-        if rate_limit is not None and rate_limit <= 0:
-            raise ValueError("rate_limit must be > 0 (or None for no limit)")
+        failing_ids = list(failing_ids) if not isinstance(failing_ids, str) else failing_ids
+        check_options(latency_ms=latency_ms, rate_limit=rate_limit, burst=burst,
+                      error_rate=error_rate, throttle_rate=throttle_rate, failing_ids=failing_ids,
+                      seed=seed)  # fmt: skip
         self.latency_ms = latency_ms
         self.rate_limit = rate_limit
         self.burst = burst if burst is not None else max(1.0, rate_limit or 1.0)
@@ -168,6 +175,6 @@ class Faults:
         if bucket is None:
             with self._lock:
                 bucket = self._buckets.setdefault(
-                    operation, TokenBucket(self.rate_limit, self.burst)
+                    operation, TokenBucket(self.rate_limit or 0.0, self.burst)
                 )
         return bucket

@@ -6,22 +6,33 @@ A KPI is one of four computations over the counters of the days in a window, per
 - ``ratio``: a rate, numerator over denominator summed over the same rows, present when the
   denominator is above zero (so a rate always equals its count KPIs divided);
 - ``average``: a total over a count (``txn-sms-average-price``), present like a ratio;
-- ``unique``: distinct endpoints, with the audience model of :mod:`.world`, present when above
-  zero (never additive: a window's value is at most the sum of its days).
+- ``unique``: distinct endpoints, the size of the union of the endpoints each slot reached
+  (opened, clicked) in the window (:mod:`.audiences`), present when above zero (never additive:
+  a window's value is at most the sum of its days, at least their maximum).
 
 The group is the catalog's grouping key (``Date``, ``CampaignId``, ``CampaignActivityId``,
 ``JourneyActivityId``, ``CountryCode``, ``ErrorCode``); a single-value KPI has one group and its
 row has no ``GroupedBys`` at all, as the service sends it.
+
+Speed: counts come from the prefix sums of :mod:`.tables` (one subtraction per group, whatever
+the window's length); unique counts merge the window's endpoint spans; every computed answer is
+cached, as JSON text, by (KPI, project, campaign or journey, window, clock day, visible share of
+that day). Text, not dicts: thousands of cached answers made of dicts and lists made every full
+garbage collection walk millions of objects, which cost more than computing the answers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .. import catalog
+from .audiences import Span, union_size
 from .counters import SMS_ERROR_CODES
+from .tables import DayTable, Partial, Tables, table_key
 from .world import Application, World
 
 __all__ = ["KpiEngine", "Metric", "metric_of"]
@@ -118,8 +129,29 @@ def metric_of(kpi: catalog.Kpi) -> Metric:
     return _sum(kpi.value_key.removeprefix("Journey").removeprefix("Emails").lower())
 
 
-# A record: (grouping values, day, counters, audience of the sender).
-_Record = tuple[dict[str, str], dt.date, dict[str, int], int]
+# Which endpoints a unique KPI counts, by its counter: see Sending.spans.
+_UNIQUE_SPANS = {
+    "unique_deliveries": "reached",
+    "unique_opens": "opened",
+    "unique_clicks": "clicked",
+}
+# Groupings by the table's own labels (runs, campaigns, journey activities, countries).
+_BY_LABEL = ("CampaignId", "CampaignActivityId", "JourneyActivityId", "CountryCode")
+
+
+@dataclass(frozen=True)
+class _Window:
+    """Where a window falls in a table: full days ``first .. stop - 1``, and the partial day."""
+
+    first: int
+    stop: int
+    today: int | None  # the index of the clock's day when the window includes it
+    partial: Partial | None
+
+    def indices(self) -> Iterator[int]:
+        yield from range(self.first, self.stop)
+        if self.today is not None:
+            yield self.today
 
 
 class KpiEngine:
@@ -147,6 +179,7 @@ class KpiEngine:
 
     def __init__(self, world: World):
         self.world = world
+        self.tables = Tables(world)
         self._cached = functools.lru_cache(maxsize=16384)(self._compute)
 
     def rows(
@@ -160,7 +193,7 @@ class KpiEngine:
         today: dt.date,
         fraction: float,
     ) -> list[dict]:
-        """The ``Rows`` of a KPI answer (a shared list: do not modify it).
+        """The ``Rows`` of a KPI answer.
 
         Parameters
         ----------
@@ -177,108 +210,155 @@ class KpiEngine:
         fraction : float
             The share of ``today`` whose data is visible.
         """
-        # When the clock's partial day is outside the window, the answer cannot change.
-        permille = 1000 if last_day < today else max(0, min(1000, round(fraction * 1000)))
-        return self._cached(
-            kpi.scope, kpi.name, app.id, entity_id, first_day, last_day, today, permille
+        return json.loads(
+            self.rows_json(kpi, app, entity_id, first_day, last_day, today=today, fraction=fraction)
         )
 
-    def _compute(self, scope, name, app_id, entity_id, first_day, last_day, today, permille):
-        kpi = catalog.get_kpi(name, scope)
-        app = self.world.application(app_id)
-        days = []
-        day = first_day
-        while day <= min(last_day, today):
-            days.append((day, 1.0 if day < today else permille / 1000))
-            day += dt.timedelta(days=1)
-        records = self._records(kpi, app, entity_id, days)
-        return _aggregate(kpi, metric_of(kpi), records, self._audience(kpi, app))
+    def rows_json(
+        self,
+        kpi: catalog.Kpi,
+        app: Application,
+        entity_id: str | None,
+        first_day: dt.date,
+        last_day: dt.date,
+        *,
+        today: dt.date,
+        fraction: float,
+    ) -> str:
+        """The ``Rows`` of a KPI answer as JSON text (what the server sends); as :meth:`rows`.
 
-    def _records(self, kpi, app, entity_id, days) -> list[_Record]:
-        counters = self.world.counters
-        out: list[_Record] = []
-        if kpi.family in ("campaign", "campaigns"):
-            campaigns = app.campaigns
-            if entity_id is not None:
-                campaigns = [app.campaign(entity_id)]
-            for campaign in campaigns:
-                for day, fraction in days:
-                    for activity_id, c in counters(campaign.id, day, fraction):
-                        groups = {"CampaignId": campaign.id, "CampaignActivityId": activity_id}
-                        out.append((groups, day, c, campaign.audience))
-        elif kpi.family == "journey":
-            for day, fraction in days:
-                for activity_id, c in counters(entity_id, day, fraction):
-                    out.append(({"JourneyActivityId": activity_id}, day, c, 0))
-        elif kpi.family == "txn-email":
-            for day, fraction in days:
-                for _, c in counters(f"{app.id}/txn-email", day, fraction):
-                    out.append(({}, day, c, app.txn_audience))
-        else:  # txn-sms
-            for day, fraction in days:
-                for country, c in counters(f"{app.id}/txn-sms", day, fraction):
-                    if kpi.grouped_by == "ErrorCode":
-                        for code in SMS_ERROR_CODES:
-                            per_code = {"error": c[f"error:{code}"]}
-                            out.append(
-                                ({"ErrorCode": code, "CountryCode": country}, day, per_code, 0)
-                            )
-                    else:
-                        out.append(({"CountryCode": country}, day, c, 0))
-        return out
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from pinpoint_kpi_pandas import catalog
+        >>> from pinpoint_kpi_pandas.emulator import build_world
+        >>> world = build_world(0)
+        >>> day = dt.date(2026, 10, 1)
+        >>> KpiEngine(world).rows_json(catalog.get_kpi("txn-sms-sent", "application"),
+        ...     world.applications[2], None, day, day, today=day, fraction=1.0)
+        '[]'
+        """
+        # When the clock's partial day is outside the window, the answer cannot change.
+        permille = 1000 if last_day < today else max(0, min(1000, round(fraction * 1000)))
+        return self._cached(kpi, app.id, entity_id, first_day, last_day, today, permille)
 
-    @staticmethod
-    def _audience(kpi: catalog.Kpi, app: Application) -> int | None:
-        """The audience of a unique count, when one audience holds for every group."""
-        if kpi.family == "txn-email":
-            return app.txn_audience
-        if kpi.family == "campaigns" and kpi.grouped_by != "CampaignId":
-            return app.audience
-        return None  # per campaign: each record carries its campaign's audience
-
-
-def _aggregate(
-    kpi: catalog.Kpi, metric: Metric, records: list[_Record], audience: int | None
-) -> list[dict]:
-    key = kpi.grouped_by
-    totals: dict[str | None, list] = {}
-    for groups, day, c, record_audience in records:
-        group = day.isoformat() if key == "Date" else (groups[key] if key else None)
+    def _compute(self, kpi, app_id, entity_id, first_day, last_day, today, permille):
+        key = table_key(kpi.family, self.world.application(app_id), entity_id)
+        table = self.tables.table(key)
+        stop = min(last_day, today - dt.timedelta(days=1))
+        partial = None
+        if first_day <= today <= last_day:
+            partial = self.tables.partial(key, today, permille)
+        window = _Window(
+            first=max(table.index(first_day), 0),
+            stop=min(table.index(stop) + 1, table.days),
+            today=table.index(today) if partial is not None else None,
+            partial=partial,
+        )
+        metric = metric_of(kpi)
         if metric.how == "unique":
-            # Per group and day, the product of (1 - u/N) over the day's senders.
-            n = audience or record_audience
-            entry = totals.setdefault(group, [n, {}])
-            per_day = entry[1]
-            per_day[day] = per_day.get(day, 1.0) * (1 - min(c[metric.numerator], n) / n)
+            values = _unique_values(kpi.grouped_by, metric, table, window)
         else:
-            entry = totals.setdefault(group, [0, 0])
-            entry[0] += c[metric.numerator]
-            if metric.denominator:
-                entry[1] += c[metric.denominator]
-    groups_in_order = sorted(totals) if key == "Date" else list(totals)
-    rows = []
-    for group in groups_in_order:
-        value = _value(metric, totals[group])
-        if value is None:
+            values = _values(kpi.grouped_by, metric, table, window)
+        return json.dumps(_render(kpi, values), separators=(",", ":"))
+
+
+_Values = list[tuple[str | None, float]]
+"""(group, value) pairs of an answer, in the service's row order."""
+
+
+def _values(grouped_by, metric, table: DayTable, window: _Window) -> _Values:
+    """(group, value) of a sum, ratio or average KPI, in the service's row order."""
+    if grouped_by == "ErrorCode":
+        counters = [(code, f"error:{code}", None) for code in SMS_ERROR_CODES]
+        return _present(metric, table, window, [(c, n, d, None) for c, n, d in counters])
+    num, den = metric.numerator, metric.denominator
+    if grouped_by is None:
+        return _present(metric, table, window, [(None, num, den, None)])
+    if grouped_by in _BY_LABEL:  # every label is in the table, which holds every day in full
+        labels = [x for x in table.labels if _overlaps(table.label_days[x], window)]
+        return _present(metric, table, window, [(x, num, den, x) for x in labels])
+    out: _Values = []  # by date, one day at a time
+    for index in window.indices():
+        day = (table.first_day + dt.timedelta(days=index)).isoformat()
+        one_day = _Window(index, index + 1, None, None)
+        if index == window.today:
+            one_day = _Window(0, 0, index, window.partial)
+        out += _present(metric, table, one_day, [(day, num, den, None)])
+    return out
+
+
+def _overlaps(days: tuple[int, int], window: _Window) -> bool:
+    """Whether a label's days meet the window's full days or its partial day."""
+    first, last = days
+    if window.today is not None and first <= window.today <= last:
+        return True
+    return first < window.stop and last >= window.first
+
+
+def _present(metric, table, window, groups) -> _Values:
+    """The groups whose value is present: a sum above 0, a ratio with a denominator above 0."""
+    out: _Values = []
+    for group, num, den, label in groups:
+        top = _total(table, window, num, label)
+        if den is None:
+            if top > 0:
+                out.append((group, top))
             continue
+        bottom = _total(table, window, den, label)
+        if bottom > 0:
+            out.append((group, top / bottom))
+    return out
+
+
+def _total(table: DayTable, window: _Window, name: str, label: str | None) -> int:
+    value = table.total(name, window.first, window.stop, label)
+    if window.partial is not None:
+        parts = window.partial.counters
+        if label is None:
+            value += sum(c.get(name, 0) for c in parts.values())
+        else:
+            value += parts.get(label, {}).get(name, 0)
+    return value
+
+
+def _unique_values(grouped_by, metric, table, window) -> _Values:
+    """(group, distinct endpoints) of a unique KPI: the size of each group's union of spans."""
+    what = _UNIQUE_SPANS[metric.numerator]
+    by_group: dict[str | None, list[Span]] = {}
+    for index, label, spans in table.spans(window.first, window.stop):
+        group = _unique_group(grouped_by, table, index, label)
+        by_group.setdefault(group, []).extend(spans[what])
+    if window.partial is not None and window.today is not None:
+        for label, spans in window.partial.spans.items():
+            group = _unique_group(grouped_by, table, window.today, label)
+            by_group.setdefault(group, []).extend(spans.get(what, []))
+    if grouped_by == "Date":
+        groups = sorted(by_group, key=str)
+    else:  # the table's label order: campaigns as listed, runs and activities as they started
+        order = {label: i for i, label in enumerate(table.labels)}
+        groups = sorted(by_group, key=lambda g: order.get(g, len(order)))
+    out = []
+    for group in groups:
+        value = union_size(by_group[group])
+        if value > 0:
+            out.append((group, float(value)))
+    return out
+
+
+def _unique_group(grouped_by, table: DayTable, index: int, label: str) -> str | None:
+    if grouped_by == "Date":
+        return (table.first_day + dt.timedelta(days=index)).isoformat()
+    return label if grouped_by else None
+
+
+def _render(kpi: catalog.Kpi, values: _Values) -> list[dict]:
+    key, value_key = kpi.grouped_by, kpi.value_key
+    rows = []
+    for group, value in values:
         row: dict = {}
         if key:
             row["GroupedBys"] = [{"Key": key, "Type": "String", "Value": group}]
-        row["Values"] = [{"Key": kpi.value_key, "Type": "Double", "Value": repr(float(value))}]
+        row["Values"] = [{"Key": value_key, "Type": "Double", "Value": repr(float(value))}]
         rows.append(row)
     return rows
-
-
-def _value(metric: Metric, entry: list) -> float | int | None:
-    if metric.how == "sum":
-        return entry[0] if entry[0] > 0 else None
-    if metric.how in ("ratio", "average"):
-        return entry[0] / entry[1] if entry[1] > 0 else None
-    # unique: round per day first (a day's value is the grouped-by-date value), then combine.
-    n, per_day = entry
-    remaining = 1.0
-    for product in per_day.values():
-        reached = round(n * (1 - product))
-        remaining *= 1 - reached / n
-    value = round(n * (1 - remaining))
-    return value if value > 0 else None

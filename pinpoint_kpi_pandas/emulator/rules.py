@@ -22,6 +22,8 @@ __all__ = [
     "RETENTION_DAYS",
     "ApiError",
     "Window",
+    "bad_request",
+    "not_found",
     "page",
     "resolve_kpi",
     "resolve_window",

@@ -8,11 +8,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = [
+    "BANK",
+    "BANK_JOURNEYS",
+    "CHANNEL_SUFFIX",
+    "COUNTRIES",
+    "EXTRA_THEMES",
+    "PROJECTS",
+    "RETAIL",
+    "RETAIL_JOURNEYS",
+    "SMS_ERROR_WEIGHTS",
+    "WEEKDAY_OPEN",
+    "WEEKDAY_VOLUME",
+    "CampaignPlan",
+    "ProjectPlan",
+]
+
 # Day-of-week volume factors, Monday first: weekday peaks, weekend dips.
 WEEKDAY_VOLUME = (1.08, 1.12, 1.10, 1.05, 0.98, 0.80, 0.86)
 WEEKDAY_OPEN = (0.98, 1.00, 1.01, 1.00, 0.97, 1.05, 1.06)
 SMS_ERROR_WEIGHTS = (0.30, 0.18, 0.16, 0.10, 0.09, 0.11, 0.06)
 """Shares of failed SMS by error code, in the order of ``counters.SMS_ERROR_CODES``."""
+
 
 COUNTRIES = {
     # ISO code: (price per message part in thousandths of a US cent, mean parts per message,
@@ -120,9 +137,14 @@ BANK_JOURNEYS = (
                                    ("Keep your account open", 200)]),
 )  # fmt: skip
 
+# (journey name, start offset, [(email step description, daily volume)])
+JourneyPlan = tuple[str, int, list[tuple[str, int]]]
 # (project, campaign plans, journeys, audience, txn email per day, txn audience,
 #  {country: txn SMS per day})
-PROJECTS = (
+ProjectPlan = tuple[
+    str, tuple[CampaignPlan, ...], tuple[JourneyPlan, ...], int, int, int, dict[str, int]
+]
+PROJECTS: tuple[ProjectPlan, ...] = (
     ("Acme Retail", RETAIL, RETAIL_JOURNEYS, 150_000, 6_200, 120_000,
      {"US": 1_800, "CA": 260, "GB": 420, "DE": 230, "FR": 160, "IN": 610, "BR": 300, "AU": 120}),
     ("Acme Bank", BANK, BANK_JOURNEYS, 80_000, 3_400, 70_000,

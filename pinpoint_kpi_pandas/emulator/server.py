@@ -1,100 +1,27 @@
-"""The HTTP server: routing, SigV4 presence check, and Pinpoint's rest-json wire format.
+"""The emulator: a local Pinpoint analytics server for the real boto3 client and AWS CLI.
 
-On the wire the body is the *inner* object (``{"ApplicationId": ..., "KpiResult": ...}``);
-boto3 and the AWS CLI wrap it under the payload member name. Error answers carry
-``{"Message", "RequestID"}`` and the ``x-amzn-ErrorType`` header, from which botocore builds a
-``ClientError`` with that code. Every answer has ``x-amzn-RequestId`` and a ``Date`` header taken
-from the emulator's clock (frozen by default), not the wall clock.
-
-Speed: a ``ThreadingHTTPServer`` on HTTP/1.1 keep-alive, writing each whole answer (status line,
-headers and body) with one ``send``. Writing headers and body separately stalls each request
-about 40 ms on a keep-alive connection (Nagle's algorithm meets delayed ACK).
+It ties the parts together: the world (:mod:`.world`), the operations answered from it
+(:mod:`.operations`), the rest-json service around them (:mod:`.service`) and the HTTP/1.1 core
+(:mod:`.httpcore`), and starts and stops them. Options are checked up front (:mod:`.options`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import http
-import json
-import socket
-import sys
 import threading
-import traceback
-import uuid
 from collections.abc import Iterable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .clock import Clock
 from .faults import Faults
-from .kpis import KpiEngine
-from .payloads import activity_payload, app_payload, campaign_payload, journey_payload
-from .requestlog import LoggedRequest, RequestLog
-from .rules import ApiError, not_found, page, resolve_kpi, resolve_window
-from .world import Application, Campaign, Journey, World, build_world
+from .httpcore import HttpServer
+from .operations import Operations
+from .options import check_options
+from .requestlog import RequestLog
+from .service import OPERATIONS, Service
+from .world import World, build_world
 
 __all__ = ["OPERATIONS", "Emulator", "running"]
-
-# (path template, operation). Placeholders name the LoggedRequest fields they fill.
-_ROUTES = (
-    ("/v1/apps", "GetApps"),
-    ("/v1/apps/{application_id}", "GetApp"),
-    ("/v1/apps/{application_id}/campaigns", "GetCampaigns"),
-    ("/v1/apps/{application_id}/campaigns/{campaign_id}", "GetCampaign"),
-    ("/v1/apps/{application_id}/campaigns/{campaign_id}/activities", "GetCampaignActivities"),
-    ("/v1/apps/{application_id}/journeys", "ListJourneys"),
-    ("/v1/apps/{application_id}/journeys/{journey_id}", "GetJourney"),
-    ("/v1/apps/{application_id}/kpis/daterange/{kpi_name}", "GetApplicationDateRangeKpi"),
-    (
-        "/v1/apps/{application_id}/campaigns/{campaign_id}/kpis/daterange/{kpi_name}",
-        "GetCampaignDateRangeKpi",
-    ),
-    (
-        "/v1/apps/{application_id}/journeys/{journey_id}/kpis/daterange/{kpi_name}",
-        "GetJourneyDateRangeKpi",
-    ),
-)
-OPERATIONS = tuple(op for _, op in _ROUTES)
-"""The operations the emulator serves, all ``GET``."""
-
-_ROUTE_TABLE = {
-    len(template.strip("/").split("/")): [] for template, _ in _ROUTES
-}  # segment count -> [(segments, operation)]
-for _template, _op in _ROUTES:
-    _segments = tuple(_template.strip("/").split("/"))
-    _ROUTE_TABLE[len(_segments)].append((_segments, _op))
-
-_KPI_SCOPES = {
-    "GetApplicationDateRangeKpi": "application",
-    "GetCampaignDateRangeKpi": "campaign",
-    "GetJourneyDateRangeKpi": "journey",
-}
-
-
-def route(path: str) -> tuple[str, dict[str, str]] | None:
-    """The operation and path parameters for a path, or None for an unknown path.
-
-    Examples
-    --------
-    >>> route("/v1/apps/abc/campaigns/def/kpis/daterange/email-open-rate")
-    ('GetCampaignDateRangeKpi', {'application_id': 'abc', 'campaign_id': 'def', 'kpi_name': 'email-open-rate'})
-    >>> route("/v2/anything") is None
-    True
-    """  # noqa: E501
-    parts = [unquote(p) for p in path.strip("/").split("/")]
-    for segments, operation in _ROUTE_TABLE.get(len(parts), ()):
-        params = {}
-        for want, got in zip(segments, parts, strict=True):
-            if want.startswith("{"):
-                if not got:
-                    break
-                params[want[1:-1]] = got
-            elif want != got:
-                break
-        else:
-            return operation, params
-    return None
 
 
 class Emulator:
@@ -115,19 +42,30 @@ class Emulator:
     rate_limit : float or None
         Requests per second per operation before 429 TooManyRequestsException.
     burst : float or None
-        Token-bucket size; default ``rate_limit``.
+        Token-bucket size, at least 1, only with ``rate_limit``; default ``rate_limit``.
     error_rate : float
-        Seeded share of requests answered 500 InternalServerErrorException.
+        Seeded share (0 to 1) of requests answered 500 InternalServerErrorException.
     failing_ids : iterable of str
         Application, campaign or journey ids whose KPI requests always answer 500.
     throttle_rate : float
-        Seeded share of requests answered 429 TooManyRequestsException, independent of timing.
+        Seeded share (0 to 1 - ``error_rate``) of requests answered 429
+        TooManyRequestsException, independent of timing.
     campaigns_per_project : int
         Campaigns in the main sample project.
+    scale : float
+        A fraction above 0 and at most 1 that shrinks every audience and volume of the world
+        (:func:`~.world.build_world`); an event archive written with the same seed, clock and
+        scale describes the same world.
     host : str
         Address to bind; loopback by default.
     port : int
-        Port to bind; 0 picks a free one.
+        Port to bind, 0 to 65535; 0 picks a free one.
+
+    Raises
+    ------
+    InvalidArgumentError, ArgumentTypeError
+        An option out of range or of the wrong type (checked before anything is built or
+        bound), naming it.
 
     Attributes
     ----------
@@ -167,21 +105,26 @@ class Emulator:
         host: str = "127.0.0.1",
         port: int = 0,
         throttle_rate: float = 0.0,
+        scale: float = 1.0,
     ):
+        failing_ids = list(failing_ids) if not isinstance(failing_ids, str) else failing_ids
+        check_options(seed=seed, now=now, latency_ms=latency_ms, rate_limit=rate_limit, burst=burst,
+                      error_rate=error_rate, throttle_rate=throttle_rate, failing_ids=failing_ids,
+                      campaigns_per_project=campaigns_per_project, host=host, port=port,
+                      scale=scale)  # fmt: skip
         self.seed = seed
         self.clock = Clock(now)
-        self.world: World = build_world(seed, self.clock.today(), campaigns_per_project)
-        self.engine = KpiEngine(self.world)
+        self.world: World = build_world(seed, self.clock.today(), campaigns_per_project, scale)
         self.faults = Faults(
             latency_ms, rate_limit, burst, error_rate, failing_ids, seed, throttle_rate
         )
+        self.operations = Operations(self.world, self.clock, self.faults)
+        self.engine = self.operations.engine
         self.request_log = RequestLog()
-        self.peak_in_flight = 0
-        self._in_flight = 0
-        self._in_flight_lock = threading.Lock()
+        self._service = Service(self.operations, self.clock, self.request_log)
         self.host = host
         self.port = port
-        self._server: _Server | None = None
+        self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -198,8 +141,7 @@ class Emulator:
         """
         if self._server is not None:
             raise RuntimeError("the emulator is already running")
-        server_class = _Server6 if ":" in self.host else _Server
-        self._server = server_class((self.host, self.port), _Handler, self)
+        self._server = HttpServer((self.host, self.port), self._service, ipv6=":" in self.host)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(
             target=self._server.serve_forever,
@@ -253,107 +195,30 @@ class Emulator:
             host = f"[{host}]"
         return f"http://{host}:{self.port}"
 
+    @property
+    def peak_in_flight(self) -> int:
+        """The most requests handled at once since the last :meth:`clear_log`."""
+        return self._service.peak_in_flight
+
     def clear_log(self) -> None:
         """Forget the requests logged so far (and the peak of requests in flight)."""
         self.request_log.clear()
-        with self._in_flight_lock:
-            self.peak_in_flight = self._in_flight
+        self._service.reset_peak()
 
-    def _arrived(self) -> None:
-        with self._in_flight_lock:
-            self._in_flight += 1
-            self.peak_in_flight = max(self.peak_in_flight, self._in_flight)
+    def handle(self, operation: str, params: dict[str, str], query: dict[str, str]) -> dict:
+        """Answer one operation without HTTP: the body of a 200 answer, or raise ``ApiError``.
 
-    def _answered(self) -> None:
-        with self._in_flight_lock:
-            self._in_flight -= 1
+        Examples
+        --------
+        >>> emu = Emulator()
+        >>> len(emu.handle("GetApps", {}, {})["Item"])
+        3
+        """
+        return self.operations.handle(operation, params, query)
 
     def __repr__(self) -> str:
         state = self.endpoint_url if self._server is not None else "stopped"
         return f"<Emulator seed={self.seed} {self.clock!r} {state}>"
-
-    # -- operations -----------------------------------------------------------------------
-
-    def handle(self, operation: str, params: dict[str, str], query: dict[str, str]) -> dict:
-        """Answer one operation: the body of a 200 answer, or raise :class:`ApiError`."""
-        self.faults.before(operation)
-        if operation == "GetApps":
-            items, token = page(list(self.world.applications), query.get("token"),
-                                query.get("page-size"))  # fmt: skip
-            return _listing([app_payload(a) for a in items], token)
-        app = self._app(params["application_id"])
-        if operation in _KPI_SCOPES:
-            return self._kpi(_KPI_SCOPES[operation], app, params, query)
-        if operation == "GetApp":
-            return app_payload(app)
-        now = self.clock.now()
-        if operation == "GetCampaigns":
-            items, token = page(list(app.campaigns), query.get("token"), query.get("page-size"))
-            return _listing([campaign_payload(c, now) for c in items], token)
-        if operation == "ListJourneys":
-            items, token = page(list(app.journeys), query.get("token"), query.get("page-size"))
-            return _listing([journey_payload(j) for j in items], token)
-        if operation == "GetJourney":
-            return journey_payload(self._journey(app, params["journey_id"]))
-        campaign = self._campaign(app, params["campaign_id"])
-        if operation == "GetCampaign":
-            return campaign_payload(campaign, now)
-        # GetCampaignActivities: the runs started so far.
-        started = [a for a in campaign.activities if a.start <= now]
-        items, token = page(started, query.get("token"), query.get("page-size"))
-        fraction = self.clock.day_fraction(now)
-        bodies = [activity_payload(a, self.world, now, fraction) for a in items]
-        return _listing(bodies, token)
-
-    def _kpi(self, scope: str, app: Application, params: dict, query: dict) -> dict:
-        entity_id = None
-        body: dict = {"ApplicationId": app.id}
-        if scope == "campaign":
-            entity_id = self._campaign(app, params["campaign_id"]).id
-            body["CampaignId"] = entity_id
-        elif scope == "journey":
-            entity_id = self._journey(app, params["journey_id"]).id
-        self.faults.check_ids(app.id, entity_id)
-        kpi = resolve_kpi(params["kpi_name"], scope)
-        now = self.clock.now()
-        window = resolve_window(query.get("start-time"), query.get("end-time"), now)
-        rows = self.engine.rows(
-            kpi,
-            app,
-            entity_id,
-            window.first_day,
-            window.last_day,
-            today=now.date(),
-            fraction=self.clock.day_fraction(now),
-        )
-        body["EndTime"] = _wire_time(window.end)
-        if scope == "journey":
-            body["JourneyId"] = entity_id
-        body["KpiName"] = kpi.name
-        body["KpiResult"] = {"Rows": rows}
-        body["NextToken"] = None
-        body["StartTime"] = _wire_time(window.start)
-        return body
-
-    def _app(self, application_id: str) -> Application:
-        for app in self.world.applications:
-            if app.id == application_id:
-                return app
-        raise not_found("application", application_id)
-
-    @staticmethod
-    def _campaign(app: Application, campaign_id: str) -> Campaign:
-        for campaign in app.campaigns:
-            if campaign.id == campaign_id:
-                return campaign
-        raise not_found("campaign", campaign_id)
-
-    @staticmethod
-    def _journey(app: Application, journey_id: str) -> Journey:
-        for journey in app.journeys:
-            if journey.id == journey_id:
-                return journey
-        raise not_found("journey", journey_id)
 
 
 @contextlib.contextmanager
@@ -369,6 +234,7 @@ def running(
     host: str = "127.0.0.1",
     port: int = 0,
     throttle_rate: float = 0.0,
+    scale: float = 1.0,
 ) -> Iterator[Emulator]:
     """Run an :class:`Emulator` for the duration of a ``with`` block.
 
@@ -410,154 +276,9 @@ def running(
         host=host,
         port=port,
         throttle_rate=throttle_rate,
+        scale=scale,
     ).start()
     try:
         yield emu
     finally:
         emu.stop()
-
-
-def _listing(items: list[dict], token: str | None) -> dict:
-    body: dict = {"Item": items}
-    if token is not None:
-        body["NextToken"] = token
-    return body
-
-
-def _wire_time(value: dt.datetime) -> str:
-    if value.microsecond:
-        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-# ------------------------------------------------------------------------------------------
-# HTTP
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
-
-    def __init__(self, address, handler, emulator: Emulator):
-        self.emulator = emulator
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-        super().__init__(address, handler)
-
-    def process_request(self, request, client_address):
-        with self._connections_lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request):
-        with self._connections_lock:
-            self._connections.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        """Wake idle keep-alive handler threads so they end."""
-        with self._connections_lock:
-            connections = list(self._connections)
-        for conn in connections:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-
-
-class _Server6(_Server):
-    address_family = socket.AF_INET6
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "PinpointEmulator"
-    disable_nagle_algorithm = True
-    server: _Server
-
-    def do_GET(self) -> None:
-        emu = self.server.emulator
-        emu._arrived()
-        try:
-            self._serve()
-        finally:
-            emu._answered()
-
-    do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_GET
-
-    def log_message(self, format, *args) -> None:
-        pass  # quiet: the request log records what matters
-
-    def _serve(self) -> None:
-        emu = self.server.emulator
-        split = urlsplit(self.path)
-        query = dict(parse_qsl(split.query, keep_blank_values=True))
-        length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
-        request_id = str(uuid.uuid4())
-        found = route(split.path)
-        operation, params = found if found else (None, {})
-        error_code = None
-        try:
-            auth = self.headers.get("Authorization")
-            if not auth:
-                raise ApiError(403, "ForbiddenException", "Missing Authentication Token")
-            if not auth.startswith("AWS4-HMAC-SHA256 "):
-                raise ApiError(
-                    403,
-                    "ForbiddenException",
-                    "Authorization header is not an AWS Signature Version 4 signature",
-                )
-            if operation is None:
-                raise ApiError(
-                    404, "NotFoundException", f"No such resource: {self.command} {split.path}"
-                )
-            if self.command != "GET":
-                raise ApiError(
-                    405,
-                    "MethodNotAllowedException",
-                    f"{self.command} is not allowed on {split.path} (operation {operation} is a "
-                    "GET; this emulator serves read-only analytics operations)",
-                )
-            status, body = 200, emu.handle(operation, params, query)
-        except ApiError as err:
-            status, error_code = err.status, err.code
-            body = {"Message": err.message, "RequestID": request_id}
-        except Exception as exc:  # a bug in the emulator: answer like the service would
-            traceback.print_exc(file=sys.stderr)
-            status, error_code = 500, "InternalServerErrorException"
-            body = {"Message": f"Internal server error: {exc!r}", "RequestID": request_id}
-        # Logged before answering, so a client that has its answer finds it in the log.
-        emu.request_log.append(
-            LoggedRequest(
-                operation=operation,
-                method=self.command,
-                path=split.path,
-                query=query,
-                status=status,
-                error_code=error_code,
-                application_id=params.get("application_id"),
-                campaign_id=params.get("campaign_id"),
-                journey_id=params.get("journey_id"),
-                kpi_name=params.get("kpi_name"),
-                request_id=request_id,
-            )
-        )
-        self._respond(status, json.dumps(body, separators=(",", ":")).encode(), request_id,
-                      error_code)  # fmt: skip
-
-    def _respond(self, status: int, body: bytes, request_id: str, error_code: str | None) -> None:
-        # One buffer, one send: see the module docstring.
-        lines = [
-            f"HTTP/1.1 {status} {http.HTTPStatus(status).phrase}",
-            f"Date: {self.server.emulator.clock.http_date()}",
-            "Content-Type: application/json",
-            f"Content-Length: {len(body)}",
-            f"x-amzn-RequestId: {request_id}",
-        ]
-        if error_code:
-            lines.append(f"x-amzn-ErrorType: {error_code}")
-        if self.close_connection:
-            lines.append("Connection: close")
-        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-        with contextlib.suppress(OSError):
-            self.wfile.write(head if self.command == "HEAD" else head + body)

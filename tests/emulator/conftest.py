@@ -105,3 +105,13 @@ class KpiCaller:
 def kpi(pinpoint_client, sample_app):
     """A :class:`KpiCaller` for the sample project on the session emulator."""
     return KpiCaller(pinpoint_client, sample_app.id)
+
+
+@pytest.fixture(scope="session")
+def kpi_caller(pinpoint_client_factory):
+    """``kpi_caller(endpoint_url, app_id)`` -> a :class:`KpiCaller` for another emulator."""
+
+    def make(endpoint_url: str, app_id: str) -> KpiCaller:
+        return KpiCaller(pinpoint_client_factory(endpoint_url), app_id)
+
+    return make

@@ -10,15 +10,23 @@ import pytest
 MODULES = [
     "pinpoint_kpi_pandas.cli",
     "pinpoint_kpi_pandas.emulator",
+    "pinpoint_kpi_pandas.emulator.audiences",
     "pinpoint_kpi_pandas.emulator.clock",
     "pinpoint_kpi_pandas.emulator.counters",
     "pinpoint_kpi_pandas.emulator.faults",
+    "pinpoint_kpi_pandas.emulator.httpcore",
     "pinpoint_kpi_pandas.emulator.kpis",
+    "pinpoint_kpi_pandas.emulator.model",
+    "pinpoint_kpi_pandas.emulator.operations",
+    "pinpoint_kpi_pandas.emulator.options",
     "pinpoint_kpi_pandas.emulator.payloads",
     "pinpoint_kpi_pandas.emulator.requestlog",
     "pinpoint_kpi_pandas.emulator.rules",
     "pinpoint_kpi_pandas.emulator.sample",
     "pinpoint_kpi_pandas.emulator.server",
+    "pinpoint_kpi_pandas.emulator.service",
+    "pinpoint_kpi_pandas.emulator.tables",
+    "pinpoint_kpi_pandas.emulator.traffic",
     "pinpoint_kpi_pandas.emulator.world",
 ]
 
