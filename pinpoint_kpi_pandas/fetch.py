@@ -28,9 +28,22 @@ from .errors import (
     ServiceError,
 )
 from .plan import KpiRequest
+from .retries import unreachable_endpoint
 from .store import ResponseStore, StoreWarning
 
-__all__ = ["DEFAULT_MAX_WORKERS", "FetchOutcome", "RequestPacer", "fetch_responses"]
+__all__ = [
+    "DEFAULT_MAX_WORKERS",
+    "UNREACHABLE_FIX",
+    "FetchOutcome",
+    "RequestPacer",
+    "fetch_responses",
+]
+
+UNREACHABLE_FIX = (
+    "Check endpoint_url (is the emulator running?) and the network; offline=True with cache= "
+    "reads stored answers without the service."
+)
+"""What a message about an endpoint that cannot be reached tells the user to do."""
 
 DEFAULT_MAX_WORKERS = 16
 """Threads per read. Measured (benchmarks/fetch_many.py, 2 cores): against 25 ms latency, 8
@@ -351,6 +364,12 @@ def service_error(
         status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
     cls = ServiceError
     subject = what or (request.describe() if request is not None else "a Pinpoint call")
+    unreachable = unreachable_endpoint(exc)
+    if unreachable is not None:
+        text = f"{subject} failed: {unreachable}. {UNREACHABLE_FIX}"
+        error = ServiceError(text, request=request, code=code, service_message=message)
+        error.__cause__ = exc
+        return error
     text = f"{subject} failed: {code}"
     if status:
         text += f" (HTTP {status})"
@@ -364,8 +383,6 @@ def service_error(
         )
     elif status == 404:
         text += ". Check the ids: list_campaigns(application_id) shows the project's campaigns."
-    elif code == "EndpointConnectionError":
-        text += ". Is the endpoint reachable? (offline=True with cache= reads without it.)"
     error = cls(text, request=request, code=code, status=status, service_message=message)
     error.__cause__ = exc
     return error

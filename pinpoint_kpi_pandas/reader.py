@@ -29,7 +29,7 @@ from .errors import (
     InvalidArgumentError,
     ResponseFormatError,
 )
-from .fetch import DEFAULT_MAX_WORKERS, fetch_responses
+from .fetch import DEFAULT_MAX_WORKERS, UNREACHABLE_FIX, fetch_responses
 from .frame import (
     WINDOW_LEVEL,
     DtypeBackend,
@@ -42,6 +42,7 @@ from .frame import (
 )
 from .listing import LISTING_MEMBERS, project_listing
 from .plan import ID_LEVEL, KpiPlan, plan_kpi_requests
+from .retries import unreachable_endpoint
 from .store import OFFLINE_NEEDS_CACHE, PROVISIONAL_SUFFIX, ResponseStore, StoreWarning
 
 __all__ = ["read_pinpoint_kpi", "read_pinpoint_kpi_json"]
@@ -333,6 +334,12 @@ def _check_options(errors, max_workers, max_rate, offline, progress, dtype_backe
 
 
 def _failure_summary(failures, total: int, shown: int = 10) -> str:
+    causes = {unreachable_endpoint(f.__cause__) if f.__cause__ else None for f in failures}
+    if len(causes) == 1 and None not in causes:
+        # One line: the endpoint, not the same connection error once per request.
+        return f"{len(failures)} of {total} Pinpoint requests failed: {causes.pop()}. " + (
+            UNREACHABLE_FIX
+        )
     lines = "\n  ".join(str(f) for f in failures[:shown])
     more = (
         f"\n  ... and {len(failures) - shown} more (every one is in .failures, or in "
