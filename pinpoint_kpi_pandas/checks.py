@@ -19,14 +19,18 @@ import re
 import tempfile
 from collections.abc import Collection
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import ArgumentTypeError, InvalidArgumentError
 
 __all__ = [
     "ID_PATTERN",
+    "REGION_PATTERN",
     "check_alpha",
+    "check_endpoint_url",
     "check_id",
     "check_output_file",
+    "check_region",
     "check_writable_folder",
     "shown",
 ]
@@ -35,6 +39,10 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
 """What a Pinpoint id may be. It is matched with ``fullmatch``: nothing may come before or
 after it, not even a newline (``^...$`` would let a trailing ``\\n`` through into the URL path and
 the cache's folder names)."""
+
+
+REGION_PATTERN = re.compile(r"(?![0-9]+\Z)(?!-)[a-zA-Z0-9-]{1,63}(?<!-)")
+"""What botocore accepts as a Region name (a DNS label), matched whole."""
 
 
 def shown(value: object, limit: int = 60) -> str:
@@ -82,14 +90,68 @@ def check_id(value: object, argument: str) -> str:
     """
     if not isinstance(value, str):
         raise ArgumentTypeError(
-            f"{argument} must be a str (a Pinpoint id), not {type(value).__name__} "
-            f"{shown(value)}."
+            f"{argument} must be a str (a Pinpoint id), not {type(value).__name__} {shown(value)}."
         )
     if not ID_PATTERN.fullmatch(value):
         raise InvalidArgumentError(
             f"{argument}={shown(value)} is not a Pinpoint id: ids are 1 to 128 characters of "
             "letters, digits, '-' and '_' (the console's 32-character hex Project/Campaign ID); "
             "check for spaces or a line break copied with it."
+        )
+    return value
+
+
+def check_endpoint_url(value: object, argument: str = "endpoint_url") -> str:
+    """An endpoint URL botocore will accept: ``http://`` or ``https://``, and a host.
+
+    Examples
+    --------
+    >>> check_endpoint_url("http://127.0.0.1:4566")
+    'http://127.0.0.1:4566'
+    >>> check_endpoint_url("127.0.0.1:4566")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    pinpoint_kpi_pandas.errors.InvalidArgumentError: endpoint_url='127.0.0.1:4566' is not a URL...
+    """
+    if not isinstance(value, str):
+        raise ArgumentTypeError(
+            f"{argument} must be a str (e.g. 'http://127.0.0.1:4566'), not "
+            f"{type(value).__name__} {shown(value)}."
+        )
+    try:
+        parts = urlsplit(value)
+        host, _ = parts.hostname, parts.port  # a bad port raises here
+    except ValueError:
+        host = None
+    if parts.scheme not in ("http", "https") or not host or any(c.isspace() for c in value):
+        raise InvalidArgumentError(
+            f"{argument}={shown(value)} is not a URL of an endpoint: pass http:// or https:// "
+            "and a host, e.g. 'http://127.0.0.1:4566' (the emulator prints its URL first)."
+        )
+    return value
+
+
+def check_region(value: object, argument: str = "region_name") -> str:
+    """An AWS Region name such as ``us-east-1`` (what botocore accepts).
+
+    Examples
+    --------
+    >>> check_region("eu-west-1")
+    'eu-west-1'
+    >>> check_region("us east 1")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    pinpoint_kpi_pandas.errors.InvalidArgumentError: region_name='us east 1' is not a Region...
+    """
+    if not isinstance(value, str):
+        raise ArgumentTypeError(
+            f"{argument} must be a str (e.g. 'us-east-1'), not {type(value).__name__} "
+            f"{shown(value)}."
+        )
+    if not REGION_PATTERN.fullmatch(value):
+        raise InvalidArgumentError(
+            f"{argument}={shown(value)} is not a Region name: pass one such as 'us-east-1' "
+            "(letters, digits and '-')."
         )
     return value
 
@@ -222,13 +284,21 @@ def check_output_file(
     named = f"{argument}={text!r}"
     if not str(text).strip() or file.name in ("", ".", ".."):
         raise InvalidArgumentError(f"{named} names no file; pass a file name such as 'kpis.csv'.")
+    if file.is_dir():
+        raise InvalidArgumentError(f"{named} is a folder; pass a file path inside it.")
     if suffixes is not None and file.suffix.lower() not in {s.lower() for s in suffixes}:
         raise InvalidArgumentError(
             f"{named}: the file name must end in {', '.join(suffixes)}, which sets the format."
         )
-    if file.is_dir():
-        raise InvalidArgumentError(f"{named} is a folder; pass a file path inside it.")
     folder = file.parent
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        raise InvalidArgumentError(
+            f"{named} lies under the file {existing}, which cannot hold files; pass a path in a "
+            "folder."
+        )
     if not folder.is_dir():
         raise InvalidArgumentError(
             f"{named}: the folder {str(folder)!r} does not exist; create it first "
@@ -245,7 +315,7 @@ def _try_writing(folder: Path, named: str, what: str) -> None:
         reason = exc.strerror or type(exc).__name__
         raise InvalidArgumentError(
             f"{named} cannot be written: {folder} refuses new files ({reason}); pass a {what} "
-            "in a folder you can write to."
+            "path where you can write."
         ) from None
     os.close(handle)
     os.unlink(probe)

@@ -14,6 +14,7 @@ import dataclasses
 from typing import Any
 
 from ._version import __version__
+from .checks import check_endpoint_url, check_region
 from .errors import ArgumentTypeError, InvalidArgumentError
 from .retries import install_retries
 
@@ -168,12 +169,10 @@ class ClientOptions:
                 "boto3_session must be a boto3 session, e.g. "
                 f"boto3.Session(profile_name='analytics'), not {_shown(session)}{hint}."
             )
-        for name in ("region_name", "endpoint_url"):
-            value = getattr(self, name)
-            if value is not None and not isinstance(value, str):
-                raise ArgumentTypeError(
-                    f"{name} must be a str (e.g. {_EXAMPLES[name]}), not {_shown(value)}."
-                )
+        if self.region_name is not None:
+            check_region(self.region_name)
+        if self.endpoint_url is not None:
+            check_endpoint_url(self.endpoint_url)
         attempts = self.max_attempts
         if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1:
             raise InvalidArgumentError(
@@ -199,9 +198,6 @@ class ClientOptions:
             max_pool_connections=max_pool_connections,
             max_attempts=self.max_attempts,
         )
-
-
-_EXAMPLES = {"region_name": "'us-east-1'", "endpoint_url": "'http://127.0.0.1:4566'"}
 
 
 def _shown(value: Any) -> str:

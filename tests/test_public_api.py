@@ -24,6 +24,7 @@ TOP_LEVEL = [
 PUBLIC_MODULES = [
     "pinpoint_kpi_pandas.accessor",
     "pinpoint_kpi_pandas.catalog",
+    "pinpoint_kpi_pandas.checks",
     "pinpoint_kpi_pandas.cli",
     "pinpoint_kpi_pandas.client",
     "pinpoint_kpi_pandas.dates",
@@ -36,6 +37,7 @@ PUBLIC_MODULES = [
     "pinpoint_kpi_pandas.plan",
     "pinpoint_kpi_pandas.plotting",
     "pinpoint_kpi_pandas.reader",
+    "pinpoint_kpi_pandas.retries",
     "pinpoint_kpi_pandas.stats",
     "pinpoint_kpi_pandas.store",
     "pinpoint_kpi_pandas.widgets",
@@ -44,13 +46,34 @@ PUBLIC_MODULES = [
 # to the same documentation bar.
 DOCUMENTED_INTERNAL = ["pinpoint_kpi_pandas.analysis"]
 
-# Public names added by issue 11 (the rest of each module's __all__ is as before).
+# Public names added by issues 11 and 12 (the rest of each module's __all__ is as before).
 NEW_NAMES = {
+    "pinpoint_kpi_pandas.checks": {
+        "ID_PATTERN",
+        "REGION_PATTERN",
+        "check_alpha",
+        "check_endpoint_url",
+        "check_id",
+        "check_output_file",
+        "check_region",
+        "check_writable_folder",
+        "shown",
+    },
     "pinpoint_kpi_pandas.client": {"ClientOptions", "client_options"},
-    "pinpoint_kpi_pandas.cli": {"COMMANDS"},
+    "pinpoint_kpi_pandas.cli": {"COMMANDS", "FLAGS"},
+    "pinpoint_kpi_pandas.fetch": {"UNREACHABLE_FIX"},
     "pinpoint_kpi_pandas.listing": {"project_listing"},
     "pinpoint_kpi_pandas.plan": {"unstitchable"},
     "pinpoint_kpi_pandas.plotting": {"BASELINE_COLOR", "LINESTYLES", "OTHER_COLOR", "style"},
+    "pinpoint_kpi_pandas.retries": {
+        "FAILING_REQUEST_ATTEMPTS",
+        "MAX_BACKOFF",
+        "SERVER_ERROR_SCALE",
+        "Backoff",
+        "FaultRules",
+        "install_retries",
+        "unreachable_endpoint",
+    },
     "pinpoint_kpi_pandas.widgets": {
         "DashboardState",
         "DataSource",

@@ -22,15 +22,15 @@ http://127.0.0.1:54321
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 
 from .._version import __version__
 from . import _campaigns, _compare, _demo, _emulator, _fetch, _kpis
 from ._common import EXIT_USAGE, Parser, run_command
+from ._flags import FLAGS
 
-__all__ = ["COMMANDS", "build_parser", "main"]
+__all__ = ["COMMANDS", "FLAGS", "build_parser", "main"]
 
 COMMANDS = (_emulator, _fetch, _kpis, _campaigns, _compare, _demo)
 """The modules that each add one subcommand, in ``--help`` order."""
@@ -51,10 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Examples
     --------
-    >>> main(["kpis", "push", "open", "--kind", "rate", "--scope", "campaign"])
-    scope     name                                         grouping            kind  title
-    campaign  push-open-rate                               none                rate  Push open rate
-    campaign  push-open-rate-grouped-by-campaign-activity  CampaignActivityId  rate  Push open rate, grouped by campaign run
+    >>> main(["kpis", "journey", "opens", "--grouping", "none"])
+    scope    name                   grouping  kind   title
+    journey  journey-emails-opened  none      count  Opens
     0
     """
     parser = build_parser()
@@ -70,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_command(args)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> Parser:
     """The argument parser of ``pinpoint-kpi``, with every subcommand.
 
     Examples

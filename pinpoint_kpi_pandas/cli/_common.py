@@ -75,7 +75,7 @@ class IdList(argparse.Action):
         option_string: str | None = None,
     ) -> None:
         ids = list(getattr(namespace, self.dest, None) or [])
-        parts = [part.strip() for part in str(values).split(",")]
+        parts = str(values).split(",")  # no stripping: an id with a space is refused, not mended
         if not all(parts):
             parser.error(f"{option_string} {values!r}: an empty id between commas")
         setattr(namespace, self.dest, ids + parts)
@@ -162,7 +162,7 @@ def range_options(parser: argparse.ArgumentParser) -> None:
 
 
 def target_options(parser: argparse.ArgumentParser, *, default_all: bool = False) -> None:
-    """``--campaign`` or ``--journey``: ids (repeat the flag, or separate with commas), or ``all``."""
+    """``--campaign`` or ``--journey``: ids (repeated, or separated by commas), or ``all``."""
     target = parser.add_mutually_exclusive_group()
     default = " (default: all)" if default_all else ""
     target.add_argument(

@@ -57,6 +57,11 @@ def add_parser(subparsers: Subparsers) -> None:
     p.add_argument("--png", metavar="FILE", help="also draw the comparison into FILE")
     p.add_argument("--csv", metavar="FILE", help="also write the comparison table to FILE")
     p.add_argument("--no-names", action="store_true", help="show ids, not names")
+    p.add_argument(
+        "--unweighted-mean",
+        action="store_true",
+        help="for a rate without its counts: compare the plain mean of its values, labelled so",
+    )
     p.set_defaults(func=run, command="compare")
 
 
@@ -77,14 +82,14 @@ def run(args: argparse.Namespace) -> int:
     journeys = ids_argument(args.journey_ids)
     campaigns = None if journeys is not None else (ids_argument(args.campaign_ids) or "all")
     plan = _plan(args, campaigns, journeys)
-    _check_metric(plan, args.metric)
+    _check_metric(plan, args.metric, unweighted_mean=args.unweighted_mean)
     ids = campaigns if journeys is None else journeys
     # The listing gives the names shown, and the ids behind "all" that a baseline must be among.
     listed = None
     if not args.no_names or (ids == "all" and args.baseline is not None):
         listed = _listing(args, plan.scope, reach)
-    _check_baseline(args.baseline, list(listed) if ids == "all" and listed else ids, listed)
     names = None if args.no_names else listed
+    _check_baseline(args.baseline, list(listed) if ids == "all" and listed else ids, names)
     frame = read_pinpoint_kpi(
         args.application_id,
         args.kpi_names[0] if len(args.kpi_names) == 1 else args.kpi_names,
@@ -100,7 +105,9 @@ def run(args: argparse.Namespace) -> int:
     )
     if names is not None:
         frame = label(frame, names)
-    table = compare(frame, args.baseline, args.metric, alpha=args.alpha)
+    table = compare(
+        frame, args.baseline, args.metric, alpha=args.alpha, unweighted_mean=args.unweighted_mean
+    )
     print(format_comparison(table))
     if args.csv:
         write_atomically(_path(args.csv), table.to_csv)
@@ -124,13 +131,14 @@ def _plan(args: argparse.Namespace, campaigns: Any, journeys: Any) -> KpiPlan:
                    keep_windows=keep)  # fmt: skip
 
 
-def _check_metric(plan: KpiPlan, metric: str | None) -> None:
+def _check_metric(plan: KpiPlan, metric: str | None, *, unweighted_mean: bool) -> None:
     """The metric, and how it adds up per campaign, tried on the read's frame without rows."""
     from ..analysis import comparison_totals, entity_level, resolve_metric
 
     template = _template(plan)
     resolved = resolve_metric(template, metric)
-    comparison_totals(template, entity_level(template, None), resolved)
+    level = entity_level(template, None)
+    comparison_totals(template, level, resolved, unweighted_mean=unweighted_mean)
 
 
 def _template(plan: KpiPlan) -> pd.DataFrame:

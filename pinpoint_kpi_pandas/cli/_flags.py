@@ -34,11 +34,22 @@ FLAGS = {
     "baseline": "--baseline",
     "alpha": "--alpha",
     "output": "--output",
+    "png": "--png",
+    "csv": "--csv",
+    "unweighted_mean": "--unweighted-mean",
 }
 """Each Python argument the commands pass on, and the flag (or positional) that sets it."""
 
-# Pointers to Python functions, and the command that does the same job.
-_PHRASES = (
+
+def _kpi_list(match: re.Match[str]) -> str:
+    return "KPI arguments " + " ".join(re.findall(r"'([^']+)'", match.group(1)))
+
+
+# Pointers to Python functions, and the command that does the same job; Python's words for what
+# the command line calls otherwise.
+_PHRASES: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
+    (r"\bkpi_name=\[([^\]]*)\]", _kpi_list),
+    (r"\bof this frame\b", "of the KPIs asked for"),
     (r"pinpoint_kpi_pandas\.catalog\.kpis\(scope\)", "`pinpoint-kpi kpis --scope SCOPE`"),
     (r"(pinpoint_kpi_pandas\.)?catalog\.kpis\(\)", "`pinpoint-kpi kpis`"),
     (r"list_campaigns\((application_id|app_id)?\)", "`pinpoint-kpi campaigns APP`"),
@@ -57,17 +68,18 @@ def _rules() -> list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
         (re.compile(pattern), replacement) for pattern, replacement in _PHRASES
     ]
     for name, flag in FLAGS.items():
-        is_switch = flag in ("--keep-windows", "--offline")
-        index = r"(?:\[\d+\])?"
+        is_switch = flag in ("--keep-windows", "--offline", "--unweighted-mean")
+        # the name alone: not inside a word or a flag, with an optional [index]
+        word = rf"(?<![\w-]){name}(?:\[\d+\])?"
         if is_switch:
-            rules.append((re.compile(rf"\b{name}=True\b"), flag))
+            rules.append((re.compile(rf"{word}=True\b"), flag))
         # name= at the end of a clause ("pass campaign_id=)"), then name=value
-        rules.append((re.compile(rf"\b{name}{index}=(?=[\s),.;:]|$)"), flag))
-        rules.append((re.compile(rf"\b{name}{index}="), flag + " "))
+        rules.append((re.compile(rf"{word}=(?=[\s),.;:]|$)"), flag))
+        rules.append((re.compile(rf"{word}="), flag + " "))
         if name in _PLAIN_WORDS:
-            rules.append((re.compile(rf"\b{name}{index}(?= ['\"]| must\b)"), flag))
+            rules.append((re.compile(rf"{word}(?= ['\"]| must\b)"), flag))
         else:
-            rules.append((re.compile(rf"\b{name}{index}(?![\w-])"), flag))
+            rules.append((re.compile(rf"{word}(?![\w-])"), flag))
     return rules
 
 
@@ -89,6 +101,10 @@ def to_flags(message: str) -> str:
     'it is offered at campaign scope (pass --campaign).'
     >>> to_flags("metric 'Bogus' is not a column; the cache is fine")
     "--metric 'Bogus' is not a column; the cache is fine"
+    >>> to_flags("offline=True answers from a store: pass cache='dir/'")
+    "--offline answers from a store: pass --cache 'dir/'"
+    >>> to_flags("add its counts, e.g. kpi_name=['a-rate', 'a-count']")
+    'add its counts, e.g. KPI arguments a-rate a-count'
     """
     for pattern, replacement in _RULES:
         message = pattern.sub(replacement, message)

@@ -18,6 +18,7 @@ lost to a local failure.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -184,7 +185,5 @@ def _umask() -> int:
 
 
 def _remove(path: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
