@@ -50,6 +50,7 @@ def _kpi_list(match: re.Match[str]) -> str:
 _PHRASES: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (r"\bkpi_name=\[([^\]]*)\]", _kpi_list),
     (r"\bof this frame\b", "of the KPIs asked for"),
+    (r"\bunder a 'Window' level\b", "in a 'Window' column"),
     (r"pinpoint_kpi_pandas\.catalog\.kpis\(scope\)", "`pinpoint-kpi kpis --scope SCOPE`"),
     (r"(pinpoint_kpi_pandas\.)?catalog\.kpis\(\)", "`pinpoint-kpi kpis`"),
     (r"list_campaigns\((application_id|app_id)?\)", "`pinpoint-kpi campaigns APP`"),

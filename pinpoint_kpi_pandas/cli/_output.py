@@ -104,7 +104,8 @@ def write_table(frame: pd.DataFrame, output: str | None, names: Mapping[str, str
         return
     path = Path(output)
     write_atomically(path, lambda target: _write_file(table, target, path.suffix.lower()))
-    print(f"wrote {len(table)} rows to {path}", file=sys.stderr)
+    rows = len(table)
+    print(f"wrote {rows} row{'' if rows == 1 else 's'} to {path}", file=sys.stderr)
 
 
 def _write_file(table: pd.DataFrame, target: Path, suffix: str) -> None:
