@@ -80,9 +80,12 @@ def sms_campaign(volume: int, rates: tuple[float, ...]) -> Counters:
     --------
     >>> c = sms_campaign(1000, (0.96, 0.0, 0.0, 0.09, 0.02, 581.0, 1.2))
     >>> c["delivered"], c["clicks"], c["unique_deliveries"], c["sms_spend"]
-    (960, 86, 941, 697200)
+    (960, 0, 941, 697200)
+
+    No clicks: Pinpoint tracks no link clicks for SMS (its event stream has no SMS click
+    event), so an SMS campaign's ``clicks-grouped-by-campaign-activity`` has no rows.
     """
-    delivery, _, _, ctr, dup, price, parts = rates
+    delivery, _, _, _, dup, price, parts = rates
     delivered = round(volume * delivery)
     return {
         "attempted": volume,
@@ -93,7 +96,7 @@ def sms_campaign(volume: int, rates: tuple[float, ...]) -> Counters:
         "email_delivered": 0,
         "direct_email_opens": 0,
         "opens": 0,
-        "clicks": round(delivered * ctr),
+        "clicks": 0,
         "complaints": 0,
         "unsubscribes": round(delivered * 0.0052),
         "unique_deliveries": round(delivered * (1 - dup)),

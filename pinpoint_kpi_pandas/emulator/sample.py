@@ -69,7 +69,7 @@ class CampaignPlan:
     audience: int
     delivery: float
     open_rate: float = 0.0  # direct opens / delivered (email, push)
-    ctr: float = 0.0  # clicks / direct opens (email), clicks / delivered (SMS)
+    ctr: float = 0.0  # clicks / direct opens (email); unused for SMS and push (no click events)
     volume_trend: float = 0.0  # relative change per 30 days
     rate_trend: float = 0.0
     send_weekday: int = 1  # WEEKLY: Monday = 0
