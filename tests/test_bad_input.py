@@ -279,6 +279,7 @@ CLI_CASES = [
     ("emulator --campaigns negative", "emulator --campaigns -3", "--campaigns"),
     ("emulator --port not a number", "emulator --port http", "--port"),
     ("demo --seed not a number", "demo --seed x", "--seed"),
+    ("demo --output under a file", "demo --output {file}/out", "--output"),
     ("an unknown command", "fetchh {app} DAILY", "fetchh"),
 ]  # fmt: skip
 
