@@ -13,12 +13,12 @@ from __future__ import annotations
 import sys
 import threading
 import time
-import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from .errors import (
@@ -27,9 +27,10 @@ from .errors import (
     MissingFromStoreError,
     ServiceError,
 )
+from .parse import answer_clock
 from .plan import KpiRequest
 from .retries import unreachable_endpoint
-from .store import ResponseStore, StoreWarning
+from .store import ResponseStore
 
 __all__ = [
     "DEFAULT_MAX_WORKERS",
@@ -37,6 +38,7 @@ __all__ = [
     "FetchOutcome",
     "RequestPacer",
     "fetch_responses",
+    "service_error",
 ]
 
 UNREACHABLE_FIX = (
@@ -67,6 +69,10 @@ class FetchOutcome:
         ``"api"`` or ``"cache"`` per request; None where it failed.
     failures : list of ServiceError
         The failed requests' errors, in plan order.
+    clocks : list of datetime or None
+        The service's clock when each answer was given, where its days may not all be final:
+        the HTTP ``Date`` of a live answer (the local clock if it had none), the recorded clock
+        of a provisional stored answer; None for final stored answers and failed requests.
 
     Examples
     --------
@@ -79,6 +85,11 @@ class FetchOutcome:
     responses: list[dict | None]
     sources: list[str | None]
     failures: list[ServiceError] = field(default_factory=list)
+    clocks: list[datetime | None] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.clocks:
+            self.clocks = [None] * len(self.responses)
 
     @property
     def calls(self) -> int:
@@ -197,11 +208,7 @@ class RequestPacer:
                 return
             if self._paced_since is None:
                 if throttled:  # start pacing at the rate the service answers successfully
-                    self._paced_since = self._last_look = now
-                    successes = len(answers) - sum(t for _, t in answers)
-                    self.rate = self._capped(successes / self._WINDOW)
-                    self._next = max(self._next, now)
-                    self._since_look = []
+                    self._start_pacing(now)
                 return
             if (
                 now - self._last_look < self._SETTLE
@@ -209,22 +216,35 @@ class RequestPacer:
                 or self.rate is None
             ):
                 return  # too soon, or too few answers for a share to mean anything
-            recent = sum(self._since_look) / len(self._since_look)
-            self._since_look, self._last_look = [], now
-            if self._checkpoint is None:
+            self._adjust(now)
+
+    def _start_pacing(self, now: float) -> None:
+        answers = self._answers
+        self._paced_since = self._last_look = now
+        successes = len(answers) - sum(t for _, t in answers)
+        self.rate = self._capped(successes / self._WINDOW)
+        self._next = max(self._next, now)
+        self._since_look = []
+
+    def _adjust(self, now: float) -> None:
+        """One look at the share of 429s since the last: slow down, speed up, or give up."""
+        assert self.rate is not None
+        recent = sum(self._since_look) / len(self._since_look)
+        self._since_look, self._last_look = [], now
+        if self._checkpoint is None:
+            self._checkpoint = (self.rate, recent)
+        elif self.rate <= self._checkpoint[0] / 2:
+            if recent > self._HIGH and recent > self._RESPONSIVE * self._checkpoint[1]:
+                self.gave_up = True  # halving the pace did not cut the 429s
+                self.rate, self._paced_since = self.max_rate, None
+                return
+            self._checkpoint = (self.rate, recent)
+        if recent > self._HIGH:
+            self.rate = self._capped(self.rate * self._SLOWER)
+        elif recent <= self._LOW:
+            self.rate = self._capped(self.rate * self._FASTER)
+            if self.rate > self._checkpoint[0]:
                 self._checkpoint = (self.rate, recent)
-            elif self.rate <= self._checkpoint[0] / 2:
-                if recent > self._HIGH and recent > self._RESPONSIVE * self._checkpoint[1]:
-                    self.gave_up = True  # halving the pace did not cut the 429s
-                    self.rate, self._paced_since = self.max_rate, None
-                    return
-                self._checkpoint = (self.rate, recent)
-            if recent > self._HIGH:
-                self.rate = self._capped(self.rate * self._SLOWER)
-            elif recent <= self._LOW:
-                self.rate = self._capped(self.rate * self._FASTER)
-                if self.rate > self._checkpoint[0]:
-                    self._checkpoint = (self.rate, recent)
 
     @contextmanager
     def attached(self, client: Any) -> Iterator[None]:
@@ -284,25 +304,15 @@ def fetch_responses(
     n = len(requests)
     responses: list[dict | None] = [None] * n
     sources: list[str | None] = [None] * n
+    clocks: list[datetime | None] = [None] * n
     pending: list[int] = []
     for i, request in enumerate(requests):
-        saved = store.get(request, allow_provisional=offline) if store is not None else None
-        if saved is not None:
-            responses[i], sources[i] = saved, "cache"
+        found = store.lookup(request, allow_provisional=offline) if store is not None else None
+        if found is not None:
+            responses[i], sources[i], clocks[i] = found.document, "cache", found.as_of
         else:
             pending.append(i)
 
-    if store is not None and store.served_provisional:
-        listed = "\n  ".join(str(p) for p in store.served_provisional[:5])
-        more = len(store.served_provisional) - 5
-        warnings.warn(
-            f"{len(store.served_provisional)} stored answers are provisional: they were fetched "
-            "within Pinpoint's ~2-hour data latency of their window's end, so their last day may "
-            f"be incomplete; re-run online to refresh them:\n  {listed}"
-            + (f"\n  ... and {more} more" if more > 0 else ""),
-            StoreWarning,
-            stacklevel=3,
-        )
     if offline and pending:
         missing = [requests[i] for i in pending]
         listed = "\n  ".join(r.describe() for r in missing)
@@ -313,7 +323,7 @@ def fetch_responses(
             missing=missing,
         )
     if not pending:
-        return FetchOutcome(responses, sources)
+        return FetchOutcome(responses, sources, clocks=clocks)
 
     client = client_factory()
     pacer = RequestPacer(max_rate)
@@ -327,6 +337,7 @@ def fetch_responses(
             failures[i] = service_error(request, exc)
             return
         responses[i], sources[i] = response, "api"
+        clocks[i] = answer_clock(response) or datetime.now(UTC)
         if store is not None:
             store.put(request, response)
 
@@ -345,7 +356,7 @@ def fetch_responses(
     finally:
         if bar is not None:
             bar.close()
-    return FetchOutcome(responses, sources, [failures[i] for i in sorted(failures)])
+    return FetchOutcome(responses, sources, [failures[i] for i in sorted(failures)], clocks)
 
 
 def service_error(
@@ -354,6 +365,12 @@ def service_error(
     """A library error for a failed call, naming it and keeping ``exc`` as ``__cause__``.
 
     ``what`` describes the call when it is not a KPI request (a listing, say).
+
+    Examples
+    --------
+    >>> error = service_error(None, ConnectionError("refused"), what="listing the campaigns")
+    >>> str(error), error.code
+    ('listing the campaigns failed: ConnectionError: refused', 'ConnectionError')
     """
     code, status, message = type(exc).__name__, None, str(exc)
     response = getattr(exc, "response", None)

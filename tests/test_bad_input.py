@@ -80,7 +80,7 @@ PYTHON_CASES = [
     ("issue: boto3_session='x'", lambda e: read(e, e.app, DAILY, boto3_session="x"),
      "boto3_session", None),
     ("issue: json dtype_backend checked before parsing",
-     lambda e: ppk.read_pinpoint_kpi_json(e.a_file, dtype_backend="x"), "dtype_backend", PHASE_B),
+     lambda e: ppk.read_pinpoint_kpi_json(e.a_file, dtype_backend="x"), "dtype_backend", None),
     # ids
     ("application_id int", lambda e: read(e, 123, DAILY), "application_id", None),
     ("application_id empty", lambda e: read(e, "", DAILY), "application_id", None),

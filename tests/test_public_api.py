@@ -13,6 +13,7 @@ TOP_LEVEL = [
     "__version__",
     "catalog",
     "emulator",
+    "inventory",
     "kpi_frame",
     "list_applications",
     "list_campaigns",
@@ -23,21 +24,28 @@ TOP_LEVEL = [
 
 PUBLIC_MODULES = [
     "pinpoint_kpi_pandas.accessor",
+    "pinpoint_kpi_pandas.casting",
     "pinpoint_kpi_pandas.catalog",
     "pinpoint_kpi_pandas.checks",
     "pinpoint_kpi_pandas.cli",
     "pinpoint_kpi_pandas.client",
+    "pinpoint_kpi_pandas.combine",
     "pinpoint_kpi_pandas.dates",
     "pinpoint_kpi_pandas.demo",
     "pinpoint_kpi_pandas.emulator",
     "pinpoint_kpi_pandas.errors",
     "pinpoint_kpi_pandas.fetch",
+    "pinpoint_kpi_pandas.files",
     "pinpoint_kpi_pandas.frame",
     "pinpoint_kpi_pandas.listing",
+    "pinpoint_kpi_pandas.meta",
+    "pinpoint_kpi_pandas.parse",
     "pinpoint_kpi_pandas.plan",
     "pinpoint_kpi_pandas.plotting",
     "pinpoint_kpi_pandas.reader",
     "pinpoint_kpi_pandas.retries",
+    "pinpoint_kpi_pandas.rows",
+    "pinpoint_kpi_pandas.saved",
     "pinpoint_kpi_pandas.stats",
     "pinpoint_kpi_pandas.store",
     "pinpoint_kpi_pandas.widgets",
@@ -113,8 +121,12 @@ def test_errors_derive_from_one_base_class_and_builtins():
     from pinpoint_kpi_pandas import errors
 
     for name in errors.__all__:
-        cls = getattr(errors, name)
-        assert issubclass(cls, errors.PinpointKpiError)
+        obj = getattr(errors, name)
+        if not isinstance(obj, type):
+            continue  # warn_user, the one helper
+        assert issubclass(obj, errors.PinpointKpiError | errors.PinpointKpiWarning), name
+        if issubclass(obj, Warning):
+            assert issubclass(obj, UserWarning), name
     assert issubclass(errors.InvalidArgumentError, ValueError)
     assert issubclass(errors.ArgumentTypeError, TypeError)
 

@@ -27,7 +27,7 @@ from ._columns import (
     resolve_metric,
 )
 from ._format import format_p
-from ._meta import frame_meta, warn_if_incomplete, with_meta
+from ._meta import frame_meta, ids_without_rows, warn_if_incomplete, with_meta
 
 __all__ = ["MIN_EVENTS", "Totals", "compare", "comparison_table", "comparison_totals"]
 
@@ -164,6 +164,12 @@ def compare(
     out["baseline"] = is_base
     out["note"] = notes
     out = out.sort_values(totals.metric, ascending=False, na_position="last", kind="stable")
+    missing = ids_without_rows(df, level)
+    if missing:  # every campaign asked for has a row, saying it had no data
+        out = out.reindex([*out.index, *missing]).rename_axis(level)
+        out.loc[missing, "baseline"] = False
+        out.loc[missing, "note"] = "no data in range"
+        out["baseline"] = out["baseline"].astype(bool)
     info = {
         "metric": totals.metric,
         "value_key": resolved.name,

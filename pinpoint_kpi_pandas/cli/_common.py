@@ -7,9 +7,11 @@ be written) failed; 2 the command line was wrong, found before any request; 130 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 
 from ._flags import to_flags
@@ -86,13 +88,15 @@ def run_command(args: argparse.Namespace) -> int:
 
     Argument errors the library finds (a bad date, an unknown KPI) exit 2 like argparse's own,
     with the library's argument names said as flags; service and other runtime errors exit 1.
-    A closed stdout (``| head``) ends the command quietly.
+    The library's warnings are one line each on stderr too. A closed stdout (``| head``) ends
+    the command quietly.
     """
     from ..errors import ArgumentTypeError, InvalidArgumentError, PinpointKpiError
 
     prog = f"pinpoint-kpi {getattr(args, 'command', '')}".rstrip()
     try:
-        status = int(args.func(args) or 0)
+        with _warnings_as_lines(prog):
+            status = int(args.func(args) or 0)
         sys.stdout.flush()
         return status
     except BrokenPipeError:
@@ -112,6 +116,22 @@ def run_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE if usage else EXIT_SERVICE
 
 
+@contextlib.contextmanager
+def _warnings_as_lines(prog: str) -> Iterator[None]:
+    """The library's warnings, each once, as one line on stderr: ``prog: warning: ...``."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        try:
+            yield
+        finally:
+            shown: set[str] = set()
+            for warning in caught:
+                text = to_flags(one_line(warning.message))
+                if text not in shown:
+                    shown.add(text)
+                    print(f"{prog}: warning: {text}", file=sys.stderr)
+
+
 def _detach_stdout() -> None:
     """Point stdout at /dev/null, so the interpreter's last flush does not fail again."""
     try:
@@ -122,8 +142,9 @@ def _detach_stdout() -> None:
         pass  # stdout is not a file (a test's capture): nothing will flush it later
 
 
-def one_line(exc: BaseException) -> str:
-    """An exception's message on one line: its first line, and the start of the rest."""
+def one_line(exc: BaseException | str) -> str:
+    """An exception's (or a warning's) message on one line: its first line, and the start of
+    the rest."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     if not lines:
         return type(exc).__name__

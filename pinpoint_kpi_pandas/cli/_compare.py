@@ -142,21 +142,10 @@ def _check_metric(plan: KpiPlan, metric: str | None, *, unweighted_mean: bool) -
 
 
 def _template(plan: KpiPlan) -> pd.DataFrame:
-    """The frame the read will give, without its rows: index levels, columns, contract."""
-    import pandas as pd
+    """The frame the read will give, without its rows: the same assembly, given no answers."""
+    from ..frame import assemble_kpi_frame
 
-    from ..analysis import replace_attrs
-    from ..frame import WINDOW_LEVEL
-
-    levels = [plan.id_level] if plan.id_level else []
-    if plan.keep_windows:
-        levels.append(WINDOW_LEVEL)
-    grouping = plan.kpis[0].grouped_by
-    if grouping:
-        levels.append(grouping)
-    index = pd.MultiIndex.from_arrays([[] for _ in levels], names=levels)
-    columns = {k.value_key: pd.Series([], dtype="float64", index=index) for k in plan.kpis}
-    return replace_attrs(pd.DataFrame(columns, index=index), {"pinpoint": plan.query()})
+    return assemble_kpi_frame([], plan.contract(), warn=False)
 
 
 def _listing(args: argparse.Namespace, scope: str, reach: Any) -> dict[str, str]:

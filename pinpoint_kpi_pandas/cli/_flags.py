@@ -49,7 +49,7 @@ def _kpi_list(match: re.Match[str]) -> str:
 # the command line calls otherwise.
 _PHRASES: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (r"\bkpi_name=\[([^\]]*)\]", _kpi_list),
-    (r"\bof this frame\b", "of the KPIs asked for"),
+    (r"\bthis frame\b", "this table"),
     (r"\bunder a 'Window' level\b", "in a 'Window' column"),
     (r"pinpoint_kpi_pandas\.catalog\.kpis\(scope\)", "`pinpoint-kpi kpis --scope SCOPE`"),
     (r"(pinpoint_kpi_pandas\.)?catalog\.kpis\(\)", "`pinpoint-kpi kpis`"),
