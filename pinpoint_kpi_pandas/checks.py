@@ -28,10 +28,10 @@ __all__ = [
     "REGION_PATTERN",
     "check_alpha",
     "check_endpoint_url",
+    "check_folder",
     "check_id",
     "check_output_file",
     "check_region",
-    "check_writable_folder",
     "shown",
 ]
 
@@ -181,12 +181,12 @@ def check_alpha(alpha: object, argument: str = "alpha") -> float:
     return float(alpha)
 
 
-def check_writable_folder(path: object, argument: str) -> Path:
-    """A folder that exists and can be written to, or can be created: refused otherwise.
+def check_folder(path: object, argument: str, *, writable: bool = True) -> Path:
+    """A folder that exists, or can be created, and (``writable``) can be written to.
 
-    Nothing is created. The nearest folder that exists is tried with a temporary file, which is
-    removed at once, so read-only file systems and permissions are found as the real write would
-    find them.
+    Nothing is created. With ``writable``, the nearest folder that exists is tried with a
+    temporary file, removed at once, so read-only file systems and permissions are found as the
+    real write would find them.
 
     Parameters
     ----------
@@ -194,6 +194,8 @@ def check_writable_folder(path: object, argument: str) -> Path:
         The folder, e.g. a ``cache=`` response store.
     argument : str
         The argument's name in messages.
+    writable : bool, default True
+        Also check that files can be written there (not for a store only read from).
 
     Returns
     -------
@@ -211,9 +213,9 @@ def check_writable_folder(path: object, argument: str) -> Path:
     --------
     >>> import tempfile
     >>> folder = tempfile.mkdtemp()
-    >>> check_writable_folder(folder + "/new/store", "cache").name
+    >>> check_folder(folder + "/new/store", "cache").name
     'store'
-    >>> check_writable_folder("", "cache")  # doctest: +ELLIPSIS
+    >>> check_folder("", "cache")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     pinpoint_kpi_pandas.errors.InvalidArgumentError: cache='' is empty; ...
@@ -238,7 +240,8 @@ def check_writable_folder(path: object, argument: str) -> Path:
         raise InvalidArgumentError(
             f"{argument}={text!r} {where}, so it cannot be a folder; pass a folder path."
         )
-    _try_writing(existing, f"{argument}={text!r}", "folder")
+    if writable:
+        _try_writing(existing, f"{argument}={text!r}", "folder")
     return folder
 
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from .cache import open_store, report_unsaved
 from .client import ClientOptions
 from .client import client_options as resolve_client_options
 from .dates import DateLike, provisional_days
@@ -34,7 +35,7 @@ from .plan import KpiPlan, KpiRequest, plan_kpi_requests
 from .retries import unreachable_endpoint
 from .rows import KpiRows
 from .saved import read_pinpoint_kpi_json
-from .store import OFFLINE_NEEDS_CACHE, ResponseStore
+from .store import OFFLINE_NEEDS_CACHE
 
 __all__ = ["PartialResultWarning", "read_pinpoint_kpi", "read_pinpoint_kpi_json"]
 
@@ -108,7 +109,8 @@ def read_pinpoint_kpi(
         As in :func:`pandas.read_csv`: None gives NumPy dtypes; the others give nullable or
         Arrow-backed columns.
     cache : str or path, optional
-        A response-store directory: answers found there are not fetched again, new answers are
+        A response-store directory (refused before any request if it cannot be created or
+        written): answers found there are not fetched again, new answers are
         saved there (one AWS-CLI-shaped JSON file per request, readable by
         :func:`read_pinpoint_kpi_json`). Commit it beside a notebook for reproducible re-runs.
     offline : bool, default False
@@ -163,7 +165,12 @@ def read_pinpoint_kpi(
     PartialResultWarning
         ``errors="warn"`` and some requests failed.
     StoreWarning
-        A ``cache=`` file was damaged (it is refetched) or could not be written.
+        A ``cache=`` file was damaged (it is refetched), or (``errors="warn"``) answers could
+        not be saved: once, naming the folder; the frame still holds every answer.
+    UnservedRangeWarning
+        The range lies wholly in the future (the frame is empty).
+    LargeReadWarning
+        The read makes so many requests that it takes over a minute at Pinpoint's quota.
 
     Raises
     ------
@@ -174,6 +181,9 @@ def read_pinpoint_kpi(
         :class:`~pinpoint_kpi_pandas.errors.ServiceError` per request.
     MissingFromStoreError
         ``offline=True`` and the store lacks some requests.
+    StoreWriteError
+        ``errors="raise"`` and the store could not save some answers; raised once the frame is
+        complete, which is in its ``.frame``.
 
     See Also
     --------
@@ -205,7 +215,7 @@ def read_pinpoint_kpi(
             "offline=True needs both start_time and end_time: an open-ended range moves with "
             "the clock, so its answers are never stored. Pass the range the online read used."
         )
-    store = ResponseStore(cache) if cache is not None else None
+    store = open_store(cache, offline=offline)
     reach = resolve_client_options(
         client_options,
         client=client,
@@ -263,7 +273,9 @@ def read_pinpoint_kpi(
             + also,
             PartialResultWarning,
         )
-    return assemble_kpi_frame(parts, contract, dtype_backend=dtype_backend)
+    frame = assemble_kpi_frame(parts, contract, dtype_backend=dtype_backend)
+    report_unsaved(store, frame, errors)
+    return frame
 
 
 def _plan(

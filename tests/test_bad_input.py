@@ -29,7 +29,6 @@ RUN_COUNTS = [
     "direct-email-opens-grouped-by-campaign-activity",
 ]
 MONTH = ("2026-10-01", "2026-10-28")
-PHASE_B = "issue 12 phase B: the reader's own checks, once the saved rework lands"
 
 
 @dataclass
@@ -60,131 +59,141 @@ def read(e: Env, *args: Any, **kwargs: Any) -> Any:
     return ppk.read_pinpoint_kpi(*args, **kwargs)
 
 
+def label_of(e: Env, **kwargs: Any) -> Any:
+    """label() of a real frame of the sample project, fetching names with ``kwargs``."""
+    ids = pd.Index(e.campaigns[:2], name="CampaignId")
+    frame = pd.DataFrame({"SuccessfulDeliveryRate": [0.9, 0.8]}, index=ids)
+    frame.attrs["pinpoint"] = {"application_id": e.app, "scope": "campaign"}
+    return frame.pinpoint.label(endpoint_url=e.url, **kwargs)
+
+
 def a_frame() -> pd.DataFrame:
     ids = pd.Index(["c1", "c2"], name="CampaignId")
     return pd.DataFrame({"SuccessfulDeliveries": [9, 8], "AttemptedDeliveries": [10, 10]}, ids)
 
 
-# (id, call, the argument the message must name, marks)
+# (id, call, the argument the message must name)
 PYTHON_CASES = [
     # named by the issue
-    ("issue: id with a trailing newline", lambda e: read(e, e.app + "\n", DAILY), "application_id",
-     PHASE_B),
+    ("issue: id with a trailing newline", lambda e: read(e, e.app + "\n", DAILY), "application_id"),
     ("issue: campaign id with a trailing newline",
-     lambda e: read(e, e.app, DAILY, campaign_id=e.campaigns[0] + "\n"), "campaign_id", PHASE_B),
-    ("issue: cache=''", lambda e: read(e, e.app, DAILY, *MONTH, cache=""), "cache", PHASE_B),
+     lambda e: read(e, e.app, DAILY, campaign_id=e.campaigns[0] + "\n"), "campaign_id"),
+    ("issue: cache=''", lambda e: read(e, e.app, DAILY, *MONTH, cache=""), "cache"),
     ("issue: cache under a file",
-     lambda e: read(e, e.app, DAILY, *MONTH, cache=e.a_file / "sub"), "cache", PHASE_B),
+     lambda e: read(e, e.app, DAILY, *MONTH, cache=e.a_file / "sub"), "cache"),
     ("issue: cache not writable", lambda e: read(e, e.app, DAILY, *MONTH, cache="/sys/kpi-cache"),
-     "cache", PHASE_B),
+     "cache"),
     ("issue: boto3_session='x'", lambda e: read(e, e.app, DAILY, boto3_session="x"),
-     "boto3_session", None),
+     "boto3_session"),
     ("issue: json dtype_backend checked before parsing",
-     lambda e: ppk.read_pinpoint_kpi_json(e.a_file, dtype_backend="x"), "dtype_backend", None),
+     lambda e: ppk.read_pinpoint_kpi_json(e.a_file, dtype_backend="x"), "dtype_backend"),
     # ids
-    ("application_id int", lambda e: read(e, 123, DAILY), "application_id", None),
-    ("application_id empty", lambda e: read(e, "", DAILY), "application_id", None),
-    ("application_id with a slash", lambda e: read(e, "a/b", DAILY), "application_id", None),
-    ("application_id too long", lambda e: read(e, "a" * 129, DAILY), "application_id", None),
-    ("application_id with a space", lambda e: read(e, "a b", DAILY), "application_id", None),
+    ("application_id int", lambda e: read(e, 123, DAILY), "application_id"),
+    ("application_id empty", lambda e: read(e, "", DAILY), "application_id"),
+    ("application_id with a slash", lambda e: read(e, "a/b", DAILY), "application_id"),
+    ("application_id too long", lambda e: read(e, "a" * 129, DAILY), "application_id"),
+    ("application_id with a space", lambda e: read(e, "a b", DAILY), "application_id"),
     ("campaign_id with a slash", lambda e: read(e, e.app, DAILY, campaign_id="../x"),
-     "campaign_id", None),
+     "campaign_id"),
     ("campaign_id list item bad",
-     lambda e: read(e, e.app, DAILY, campaign_id=[e.campaigns[0], "a?b"]), "campaign_id[1]",
-     None),
-    ("campaign_id empty list", lambda e: read(e, e.app, DAILY, campaign_id=[]), "campaign_id",
-     None),
-    ("campaign_id int", lambda e: read(e, e.app, DAILY, campaign_id=5), "campaign_id", None),
+     lambda e: read(e, e.app, DAILY, campaign_id=[e.campaigns[0], "a?b"]), "campaign_id[1]"),
+    ("campaign_id empty list", lambda e: read(e, e.app, DAILY, campaign_id=[]), "campaign_id"),
+    ("campaign_id int", lambda e: read(e, e.app, DAILY, campaign_id=5), "campaign_id"),
+    ("journey_id list item with a newline",
+     lambda e: read(e, e.app, "journey-emails-sent", journey_id=["j1", "j2\n"]),
+     "journey_id[1]"),
     ("journey_id list item int", lambda e: read(e, e.app, "journey-emails-sent",
-                                                journey_id=["j1", 3]), "journey_id[1]", None),
+                                                journey_id=["j1", 3]), "journey_id[1]"),
     ("campaign_id and journey_id",
-     lambda e: read(e, e.app, DAILY, campaign_id="c", journey_id="j"), "journey_id", None),
+     lambda e: read(e, e.app, DAILY, campaign_id="c", journey_id="j"), "journey_id"),
     ("list_campaigns id int", lambda e: ppk.list_campaigns(5, endpoint_url=e.url),
-     "application_id", None),
+     "application_id"),
     ("list_journeys id with a newline",
-     lambda e: ppk.list_journeys(e.app + "\n", endpoint_url=e.url), "application_id", PHASE_B),
+     lambda e: ppk.list_journeys(e.app + "\n", endpoint_url=e.url), "application_id"),
     # KPI names
-    ("kpi_name unknown", lambda e: read(e, e.app, "sucessful-delivery-rate"), "kpi_name", None),
-    ("kpi_name empty list", lambda e: read(e, e.app, []), "kpi_name", None),
-    ("kpi_name list item int", lambda e: read(e, e.app, [DAILY, 7]), "kpi_name[1]", None),
-    ("kpi_name int", lambda e: read(e, e.app, 7), "kpi_name", None),
+    ("kpi_name unknown", lambda e: read(e, e.app, "sucessful-delivery-rate"), "kpi_name"),
+    ("kpi_name empty list", lambda e: read(e, e.app, []), "kpi_name"),
+    ("kpi_name list item int", lambda e: read(e, e.app, [DAILY, 7]), "kpi_name[1]"),
+    ("kpi_name int", lambda e: read(e, e.app, 7), "kpi_name"),
     ("kpi_name at the wrong scope",
-     lambda e: read(e, e.app, "txn-emails-sent", campaign_id=e.campaigns[0]), "kpi_name", None),
+     lambda e: read(e, e.app, "txn-emails-sent", campaign_id=e.campaigns[0]), "kpi_name"),
     ("kpi_name of two groupings",
-     lambda e: read(e, e.app, [DAILY, "successful-delivery-rate"]), "kpi_name", None),
+     lambda e: read(e, e.app, [DAILY, "successful-delivery-rate"]), "kpi_name"),
     # dates and windows
-    ("start_time not a date", lambda e: read(e, e.app, DAILY, "2026-13-01"), "start_time", None),
-    ("start_time words", lambda e: read(e, e.app, DAILY, "last week"), "start_time", None),
-    ("start_time int", lambda e: read(e, e.app, DAILY, 20261001), "start_time", None),
+    ("start_time not a date", lambda e: read(e, e.app, DAILY, "2026-13-01"), "start_time"),
+    ("start_time words", lambda e: read(e, e.app, DAILY, "last week"), "start_time"),
+    ("start_time int", lambda e: read(e, e.app, DAILY, 20261001), "start_time"),
     ("end_time not a date", lambda e: read(e, e.app, DAILY, "2026-10-01", "2026-10-32"),
-     "end_time", None),
+     "end_time"),
     ("end_time before start_time", lambda e: read(e, e.app, DAILY, "2026-10-10", "2026-10-01"),
-     "start_time", None),
-    ("start_time NaT", lambda e: read(e, e.app, DAILY, pd.NaT), "start_time", None),
+     "start_time"),
+    ("start_time NaT", lambda e: read(e, e.app, DAILY, pd.NaT), "start_time"),
     ("keep_windows not a bool", lambda e: read(e, e.app, DAILY, *MONTH, keep_windows="yes"),
-     "keep_windows", None),
+     "keep_windows"),
     ("keep_windows without a range", lambda e: read(e, e.app, DAILY, keep_windows=True),
-     "keep_windows", None),
+     "keep_windows"),
     ("90 days of a rate per run",
      lambda e: read(e, e.app, RATE_BY_RUN, "2026-08-01", "2026-10-28",
-                    campaign_id=e.campaigns[0]), "keep_windows", None),
+                    campaign_id=e.campaigns[0]), "keep_windows"),
     # reading options
     ("dtype_backend unknown", lambda e: read(e, e.app, DAILY, dtype_backend="arrow"),
-     "dtype_backend", None),
-    ("errors unknown", lambda e: read(e, e.app, DAILY, errors="ignore"), "errors", None),
-    ("max_workers 0", lambda e: read(e, e.app, DAILY, max_workers=0), "max_workers", None),
-    ("max_workers True", lambda e: read(e, e.app, DAILY, max_workers=True), "max_workers", None),
-    ("max_rate 0", lambda e: read(e, e.app, DAILY, max_rate=0), "max_rate", None),
-    ("max_rate str", lambda e: read(e, e.app, DAILY, max_rate="fast"), "max_rate", None),
-    ("progress str", lambda e: read(e, e.app, DAILY, progress="no"), "progress", None),
-    ("offline str", lambda e: read(e, e.app, DAILY, offline="yes"), "offline", None),
-    ("offline without cache", lambda e: read(e, e.app, DAILY, *MONTH, offline=True), "cache",
-     None),
+     "dtype_backend"),
+    ("errors unknown", lambda e: read(e, e.app, DAILY, errors="ignore"), "errors"),
+    ("max_workers 0", lambda e: read(e, e.app, DAILY, max_workers=0), "max_workers"),
+    ("max_workers True", lambda e: read(e, e.app, DAILY, max_workers=True), "max_workers"),
+    ("max_rate 0", lambda e: read(e, e.app, DAILY, max_rate=0), "max_rate"),
+    ("max_rate str", lambda e: read(e, e.app, DAILY, max_rate="fast"), "max_rate"),
+    ("progress str", lambda e: read(e, e.app, DAILY, progress="no"), "progress"),
+    ("offline str", lambda e: read(e, e.app, DAILY, offline="yes"), "offline"),
+    ("offline without cache", lambda e: read(e, e.app, DAILY, *MONTH, offline=True), "cache"),
     ("offline with an open range",
-     lambda e: read(e, e.app, DAILY, "2026-10-01", cache=e.folder, offline=True), "end_time",
-     None),
-    ("cache int", lambda e: read(e, e.app, DAILY, *MONTH, cache=5), "cache", None),
+     lambda e: read(e, e.app, DAILY, "2026-10-01", cache=e.folder, offline=True), "end_time"),
+    ("cache int", lambda e: read(e, e.app, DAILY, *MONTH, cache=5), "cache"),
+    ("cache a file", lambda e: read(e, e.app, DAILY, *MONTH, cache=e.a_file), "cache"),
+    ("cache blank", lambda e: read(e, e.app, DAILY, *MONTH, cache="  "), "cache"),
+    ("offline cache under a file",
+     lambda e: read(e, e.app, DAILY, *MONTH, cache=e.a_file / "s", offline=True), "cache"),
+    ("list_campaigns cache ''", lambda e: ppk.list_campaigns(e.app, cache="", endpoint_url=e.url),
+     "cache"),
+    ("list_journeys cache not writable",
+     lambda e: ppk.list_journeys(e.app, cache="/sys/kpi-cache", endpoint_url=e.url), "cache"),
+    ("label cache under a file",
+     lambda e: label_of(e, cache=e.a_file / "s"), "cache"),
     # how to reach Pinpoint
-    ("client not a client", lambda e: read(e, e.app, DAILY, client="x"), "client", None),
+    ("client not a client", lambda e: read(e, e.app, DAILY, client="x"), "client"),
     ("client_options not ClientOptions", lambda e: read(e, e.app, DAILY, client_options={}),
-     "client_options", None),
+     "client_options"),
     ("client_options clashing with region_name",
      lambda e: read(e, e.app, DAILY, client_options=ClientOptions(region_name="eu-west-1"),
-                    region_name="us-east-1"), "region_name", None),
-    ("region_name int", lambda e: read(e, e.app, DAILY, region_name=1), "region_name", None),
+                    region_name="us-east-1"), "region_name"),
+    ("region_name int", lambda e: read(e, e.app, DAILY, region_name=1), "region_name"),
     ("region_name with spaces", lambda e: read(e, e.app, DAILY, region_name="us east 1"),
-     "region_name", None),
+     "region_name"),
     ("endpoint_url without a scheme", lambda e: read(e, e.app, DAILY, endpoint_url="127.0.0.1:9"),
-     "endpoint_url", None),
+     "endpoint_url"),
     ("endpoint_url bad port", lambda e: read(e, e.app, DAILY, endpoint_url="http://h:99999"),
-     "endpoint_url", None),
-    ("max_attempts 0", lambda e: ClientOptions(max_attempts=0), "max_attempts", None),
+     "endpoint_url"),
+    ("max_attempts 0", lambda e: ClientOptions(max_attempts=0), "max_attempts"),
     ("boto3_session a botocore session",
      lambda e: read(e, e.app, DAILY, boto3_session=__import__("botocore.session").session
-                    .get_session()), "boto3_session", None),
+                    .get_session()), "boto3_session"),
     # saved files
-    ("json paths empty list", lambda e: ppk.read_pinpoint_kpi_json([]), "paths", None),
-    ("json paths int", lambda e: ppk.read_pinpoint_kpi_json(5), "paths", None),
+    ("json paths empty list", lambda e: ppk.read_pinpoint_kpi_json([]), "paths"),
+    ("json paths int", lambda e: ppk.read_pinpoint_kpi_json(5), "paths"),
     ("json paths match nothing", lambda e: ppk.read_pinpoint_kpi_json(e.folder / "none/*.json"),
-     "paths", None),
+     "paths"),
     # analysis
-    ("compare alpha 2", lambda e: a_frame().pinpoint.compare(alpha=2), "alpha", None),
-    ("compare alpha str", lambda e: a_frame().pinpoint.compare(alpha="5%"), "alpha", None),
+    ("compare alpha 2", lambda e: a_frame().pinpoint.compare(alpha=2), "alpha"),
+    ("compare alpha str", lambda e: a_frame().pinpoint.compare(alpha="5%"), "alpha"),
     ("compare baseline list", lambda e: a_frame().pinpoint.compare(baseline=["c1", "c2"]),
-     "baseline", None),
-    ("compare metric unknown", lambda e: a_frame().pinpoint.compare(metric="Bogus"), "metric",
-     None),
-    ("label names int", lambda e: a_frame().pinpoint.label(names=5), "names", None),
+     "baseline"),
+    ("compare metric unknown", lambda e: a_frame().pinpoint.compare(metric="Bogus"), "metric"),
+    ("label names int", lambda e: a_frame().pinpoint.label(names=5), "names"),
 ]  # fmt: skip
 
 
-def _python_params():
-    for case_id, call, argument, mark in PYTHON_CASES:
-        marks = [pytest.mark.xfail(reason=mark, strict=True)] if mark else []
-        yield pytest.param(call, argument, id=case_id, marks=marks)
-
-
-@pytest.mark.parametrize(("call", "argument"), list(_python_params()))
+@pytest.mark.parametrize(("call", "argument"), [c[1:] for c in PYTHON_CASES],
+                         ids=[c[0] for c in PYTHON_CASES])  # fmt: skip
 def test_python_refuses_before_any_request(env, emulator, call, argument):
     with pytest.raises(PinpointKpiError) as info:
         call(env)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._common import Subparsers, check_read_options, client_options_of, service_options
+from ._common import Subparsers, client_options_of, service_options
 
 __all__ = ["add_parser", "run"]
 
@@ -28,7 +28,6 @@ def run(args: argparse.Namespace) -> int:
     """Print the project's campaigns (or journeys) as a table, or CSV."""
     from ..listing import list_campaigns, list_journeys
 
-    check_read_options(args)
     reach = client_options_of(args)
     listing = list_journeys if args.journeys else list_campaigns
     frame = listing(args.application_id, client_options=reach)

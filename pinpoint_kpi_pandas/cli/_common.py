@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 from ._flags import to_flags
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ..client import ClientOptions
     from ..plan import KpiPlan
 
@@ -28,12 +30,12 @@ __all__ = [
     "IdList",
     "Parser",
     "Subparsers",
-    "check_read_options",
     "client_options_of",
     "ids_argument",
     "one_line",
     "plan_of",
     "range_options",
+    "read_kpis",
     "run_command",
     "service_options",
     "store_options",
@@ -249,21 +251,6 @@ def ids_argument(values: list[str] | None) -> list[str] | str | None:
     return "all" if values == ["all"] else list(values)
 
 
-def check_read_options(args: argparse.Namespace) -> None:
-    """What every reading command checks before any request: the ids, and that ``--cache`` is
-    a folder that can be written."""
-    from ..checks import check_id, check_writable_folder
-
-    check_id(args.application_id, "application_id")
-    for dest, argument in (("campaign_ids", "campaign_id"), ("journey_ids", "journey_id")):
-        values = getattr(args, dest, None) or []
-        if values != ["all"]:
-            for value in values:
-                check_id(value, argument)
-    if getattr(args, "cache", None) is not None:
-        check_writable_folder(args.cache, "cache")
-
-
 def plan_of(
     args: argparse.Namespace,
     kpi_names: Sequence[str],
@@ -291,3 +278,18 @@ def plan_of(
         journey_id=planned(journey_id),
         keep_windows=keep_windows,
     )
+
+
+def read_kpis(**arguments: Any) -> tuple[pd.DataFrame, Exception | None]:
+    """:func:`~pinpoint_kpi_pandas.read_pinpoint_kpi`, keeping the frame when the store fails.
+
+    A store that could not save some answers raises after the frame is complete; the command
+    still writes its table from that frame, then ends with the error (status 1).
+    """
+    from ..errors import StoreWriteError
+    from ..reader import read_pinpoint_kpi
+
+    try:
+        return read_pinpoint_kpi(**arguments), None
+    except StoreWriteError as exc:
+        return exc.frame, exc

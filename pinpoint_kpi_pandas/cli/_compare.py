@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from ._common import (
     Subparsers,
-    check_read_options,
     client_options_of,
     ids_argument,
     plan_of,
     range_options,
+    read_kpis,
     service_options,
     store_options,
     target_options,
@@ -70,14 +70,12 @@ def run(args: argparse.Namespace) -> int:
     from ..analysis import compare, label
     from ..checks import check_alpha, check_output_file
     from ..demo import format_comparison
-    from ..reader import read_pinpoint_kpi
 
     check_alpha(args.alpha, "alpha")
     if args.png is not None:
         check_output_file(args.png, "png", suffixes=_figure_formats())
     if args.csv is not None:
         check_output_file(args.csv, "csv")
-    check_read_options(args)
     reach = client_options_of(args)
     journeys = ids_argument(args.journey_ids)
     campaigns = None if journeys is not None else (ids_argument(args.campaign_ids) or "all")
@@ -90,11 +88,11 @@ def run(args: argparse.Namespace) -> int:
         listed = _listing(args, plan.scope, reach)
     names = None if args.no_names else listed
     _check_baseline(args.baseline, list(listed) if ids == "all" and listed else ids, names)
-    frame = read_pinpoint_kpi(
-        args.application_id,
-        args.kpi_names[0] if len(args.kpi_names) == 1 else args.kpi_names,
-        args.start,
-        args.end,
+    frame, unsaved = read_kpis(
+        application_id=args.application_id,
+        kpi_name=args.kpi_names[0] if len(args.kpi_names) == 1 else args.kpi_names,
+        start_time=args.start,
+        end_time=args.end,
         campaign_id=campaigns,
         journey_id=journeys,
         keep_windows=plan.keep_windows,
@@ -115,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
     if args.png:
         _draw(table, args.png)
         print(f"wrote {args.png}", file=sys.stderr)
+    if unsaved is not None:
+        raise unsaved  # the comparison is done; the store's failure is still the command's
     return 0
 
 

@@ -30,10 +30,10 @@ def add_parser(subparsers: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo into the output folder (checked first: it must be a folder we can write)."""
-    from ..checks import check_writable_folder
+    from ..checks import check_folder
     from ..demo import run_demo
 
-    check_writable_folder(args.output, "output")
+    check_folder(args.output, "output")
 
     run_demo(args.output, seed=args.seed)
     return 0

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 from ._common import (
     Subparsers,
-    check_read_options,
     client_options_of,
     ids_argument,
     plan_of,
     range_options,
+    read_kpis,
     service_options,
     store_options,
     target_options,
@@ -66,11 +66,9 @@ def add_parser(subparsers: Subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     """Check every option, read the KPIs (and the names, with --names) and write the table."""
     from ..checks import check_output_file
-    from ..reader import read_pinpoint_kpi
 
     if args.output is not None:
         check_output_file(args.output, "output", suffixes=OUTPUT_FORMATS)
-    check_read_options(args)
     reach = client_options_of(args)
     campaigns, journeys = ids_argument(args.campaign_ids), ids_argument(args.journey_ids)
     plan = plan_of(
@@ -78,11 +76,11 @@ def run(args: argparse.Namespace) -> int:
         keep_windows=args.keep_windows,
     )  # fmt: skip
     names = _names(args, plan, reach) if args.names else None
-    frame = read_pinpoint_kpi(
-        args.application_id,
-        args.kpi_names[0] if len(args.kpi_names) == 1 else args.kpi_names,
-        args.start,
-        args.end,
+    frame, unsaved = read_kpis(
+        application_id=args.application_id,
+        kpi_name=args.kpi_names[0] if len(args.kpi_names) == 1 else args.kpi_names,
+        start_time=args.start,
+        end_time=args.end,
         campaign_id=campaigns,
         journey_id=journeys,
         keep_windows=args.keep_windows,
@@ -92,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
         client_options=reach,
     )
     write_table(frame, args.output, names)
+    if unsaved is not None:
+        raise unsaved  # the table is written; the store's failure is still the command's
     return 0
 
 

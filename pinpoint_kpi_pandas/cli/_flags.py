@@ -50,6 +50,11 @@ def _kpi_list(match: re.Match[str]) -> str:
 _PHRASES: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (r"\bkpi_name=\[([^\]]*)\]", _kpi_list),
     (r"\bthis frame\b", "this table"),
+    (
+        r"; the frame is in this error's \.frame \(errors='warn' returns it with a warning "
+        r"instead\)",
+        "; the table was written all the same",
+    ),
     (r"\bunder a 'Window' level\b", "in a 'Window' column"),
     (r"pinpoint_kpi_pandas\.catalog\.kpis\(scope\)", "`pinpoint-kpi kpis --scope SCOPE`"),
     (r"(pinpoint_kpi_pandas\.)?catalog\.kpis\(\)", "`pinpoint-kpi kpis`"),
