@@ -27,6 +27,7 @@ __all__ = [
     "ID_PATTERN",
     "REGION_PATTERN",
     "check_alpha",
+    "check_bool",
     "check_endpoint_url",
     "check_folder",
     "check_id",
@@ -98,6 +99,23 @@ def check_id(value: object, argument: str) -> str:
             "letters, digits, '-' and '_' (the console's 32-character hex Project/Campaign ID); "
             "check for spaces or a line break copied with it."
         )
+    return value
+
+
+def check_bool(value: object, argument: str) -> bool:
+    """True or False, nothing else (not ``"yes"``, not 1).
+
+    Examples
+    --------
+    >>> check_bool(True, "offline")
+    True
+    >>> check_bool("yes", "offline")
+    Traceback (most recent call last):
+    ...
+    pinpoint_kpi_pandas.errors.ArgumentTypeError: offline must be True or False, not 'yes'.
+    """
+    if not isinstance(value, bool):
+        raise ArgumentTypeError(f"{argument} must be True or False, not {shown(value)}.")
     return value
 
 

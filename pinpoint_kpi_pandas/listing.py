@@ -13,9 +13,9 @@ from typing import Any
 import pandas as pd
 
 from .cache import open_store, report_unsaved
-from .checks import check_id
+from .checks import check_bool, check_id
 from .client import ClientOptions, client_options
-from .errors import ArgumentTypeError, InvalidArgumentError, MissingFromStoreError
+from .errors import InvalidArgumentError, MissingFromStoreError
 from .fetch import service_error
 from .store import OFFLINE_NEEDS_CACHE, ResponseStore
 
@@ -314,8 +314,7 @@ def project_listing(
     True
     """
     check_id(application_id, "application_id")
-    if not isinstance(offline, bool):
-        raise ArgumentTypeError(f"offline must be True or False, not {offline!r}.")
+    check_bool(offline, "offline")
     if offline and cache is None:
         raise InvalidArgumentError(OFFLINE_NEEDS_CACHE)
     store = open_store(cache, offline=offline)

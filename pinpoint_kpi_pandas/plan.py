@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from . import catalog
-from .checks import check_id
+from .checks import check_bool, check_id
 from .combinable import uncombinable
 from .dates import (
     MAX_WINDOW_DAYS,
@@ -317,9 +317,8 @@ def plan_kpi_requests(
     names, _ = _kpi_names(kpi_name)
     scope, resource_ids, id_level = _scope(campaign_id, journey_id)
     kpis = _catalog_kpis(names, scope)
-    for argument, value in (("keep_windows", keep_windows), ("calendar_months", calendar_months)):
-        if not isinstance(value, bool):
-            raise ArgumentTypeError(f"{argument} must be True or False, not {value!r}.")
+    check_bool(keep_windows, "keep_windows")
+    check_bool(calendar_months, "calendar_months")
     span = resolve_range(start_time, end_time, now)
     if span is not None:
         _warn_if_unserved(span[0], now)

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from .cache import open_store, report_unsaved
+from .checks import check_bool
 from .client import ClientOptions
 from .client import client_options as resolve_client_options
 from .dates import DateLike, provisional_days
@@ -360,8 +361,7 @@ def _check_options(errors, max_workers, max_rate, offline, progress, dtype_backe
         raise InvalidArgumentError(
             f"max_rate must be a positive number of requests per second, or None; not {max_rate!r}."
         )
-    if not isinstance(offline, bool):
-        raise ArgumentTypeError(f"offline must be True or False, not {offline!r}.")
+    check_bool(offline, "offline")
     if progress is not None and not isinstance(progress, bool):
         raise ArgumentTypeError(f"progress must be True, False or None, not {progress!r}.")
 

@@ -61,6 +61,7 @@ NEW_NAMES = {
         "ID_PATTERN",
         "REGION_PATTERN",
         "check_alpha",
+        "check_bool",
         "check_endpoint_url",
         "check_folder",
         "check_id",
