@@ -168,10 +168,13 @@ def install_retries(client: Any, max_attempts: int) -> FaultRules | None:
 
     Examples
     --------
-    >>> from pinpoint_kpi_pandas.client import make_client
-    >>> client = make_client(endpoint_url="http://127.0.0.1:9", region_name="us-east-1")
-    >>> install_retries(client, 3) is not None
-    True
+    >>> import boto3
+    >>> client = boto3.session.Session().client(
+    ...     "pinpoint", region_name="us-east-1", endpoint_url="http://127.0.0.1:9",
+    ...     aws_access_key_id="placeholder", aws_secret_access_key="placeholder")
+    >>> rules = install_retries(client, 3)
+    >>> rules.unreachable is None, rules.answered
+    (True, False)
     """
     try:
         from botocore.retries import quota, standard

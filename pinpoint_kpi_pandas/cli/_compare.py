@@ -104,7 +104,11 @@ def run(args: argparse.Namespace) -> int:
     if names is not None:
         frame = label(frame, names)
     table = compare(
-        frame, args.baseline, args.metric, alpha=args.alpha, unweighted_mean=args.unweighted_mean
+        frame,
+        baseline=args.baseline,
+        metric=args.metric,
+        alpha=args.alpha,
+        unweighted_mean=args.unweighted_mean,
     )
     print(format_comparison(table))
     if args.csv:
