@@ -16,13 +16,15 @@ from ._version import __version__
 from .errors import PinpointKpiError
 from .frame import kpi_frame
 from .listing import list_applications, list_campaigns, list_journeys
-from .reader import read_pinpoint_kpi, read_pinpoint_kpi_json
+from .reader import read_pinpoint_kpi
+from .saved import inventory, read_pinpoint_kpi_json
 
 __all__ = [
     "PinpointKpiError",
     "__version__",
     "catalog",
     "emulator",
+    "inventory",
     "kpi_frame",
     "list_applications",
     "list_campaigns",

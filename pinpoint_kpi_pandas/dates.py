@@ -7,11 +7,16 @@ Rules (from the API and this project's design):
   start it is 00:00:00, as an end it is 23:59:59;
 - a window spans at most :data:`MAX_WINDOW_DAYS` calendar days, counted inclusively from the
   start's UTC date to the end's UTC date (AWS's own example is 08-01T00:00:00Z .. 08-31T23:59:59Z);
-  longer ranges are split at calendar-month boundaries.
+  longer ranges are split into the fewest 31-day windows counted from the start
+  (:func:`fewest_windows`), or at calendar-month boundaries when a cache can reuse full months
+  (:func:`split_windows`);
+- a day's data is final once the service's clock, minus :data:`DATA_LATENCY`, has passed the
+  end of that UTC day (:func:`provisional_days`).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Union
@@ -22,12 +27,15 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "DATA_LATENCY",
     "MAX_WINDOW_DAYS",
     "DateLike",
     "days_spanned",
+    "fewest_windows",
     "format_instant",
     "parse_instant",
     "parse_response_time",
+    "provisional_days",
     "split_windows",
 ]
 
@@ -36,6 +44,10 @@ DateLike = Union[str, date, datetime, "pd.Timestamp"]
 
 MAX_WINDOW_DAYS = 31
 """The service answers for at most 31 calendar days per request."""
+
+DATA_LATENCY = timedelta(hours=2)
+"""Pinpoint's documented data latency: a UTC day's numbers are final only once the service's
+clock is this far past the day's end."""
 
 _DATE_ONLY = re.compile(r"^\s*\d{4}-?\d{2}-?\d{2}\s*$")  # 2026-07-31 or 20260731
 _YEARS = range(1970, 3000)  # beyond these a date is a typo (and window arithmetic overflows)
@@ -183,6 +195,82 @@ def split_windows(start: datetime, end: datetime) -> list[tuple[datetime, dateti
         window_start = datetime.combine(first_of_next, time(0), tzinfo=UTC)
 
 
+def fewest_windows(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """Split ``[start, end]`` into the fewest windows the API accepts: ``ceil(days / 31)``.
+
+    Windows are counted from ``start``: each holds :data:`MAX_WINDOW_DAYS` calendar days (the
+    first starts at ``start``, the last ends at ``end``), and they meet at midnight like
+    :func:`split_windows`' do. Reads without a ``cache=`` use these: nothing is reused between
+    reads, so the fewest requests is all that counts (a 62-day read makes 2 requests per id and
+    KPI, where calendar months would make 3).
+
+    Examples
+    --------
+    >>> from datetime import datetime, UTC
+    >>> w = fewest_windows(datetime(2026, 7, 10, tzinfo=UTC),
+    ...                    datetime(2026, 9, 9, 23, 59, 59, tzinfo=UTC))
+    >>> [(a.date().isoformat(), b.date().isoformat()) for a, b in w]
+    [('2026-07-10', '2026-08-09'), ('2026-08-10', '2026-09-09')]
+    """
+    windows = []
+    window_start = start
+    while True:
+        last_day = window_start.date() + timedelta(days=MAX_WINDOW_DAYS - 1)
+        if end.date() <= last_day:
+            windows.append((window_start, end))
+            return windows
+        windows.append((window_start, datetime.combine(last_day, _END_OF_DAY, tzinfo=UTC)))
+        window_start = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=UTC)
+
+
+def provisional_days(
+    start: datetime | None,
+    end: datetime | None,
+    as_of: datetime | None,
+    latency: timedelta = DATA_LATENCY,
+) -> list[date]:
+    """The UTC days of a window whose numbers were not final when the service answered.
+
+    A day is final once ``as_of`` (the service's clock: the answer's HTTP ``Date`` header)
+    minus ``latency`` has passed its end; the day that instant falls in, and every later day of
+    the window, may still grow. Judged on whole UTC days: a window that ends at 09:00 on the
+    service's own day is provisional, whatever its end time.
+
+    Parameters
+    ----------
+    start, end : datetime or None
+        The window (aware, UTC). None (the service's default window, or unknown): nothing can
+        be judged, so no day is reported.
+    as_of : datetime or None
+        The service's clock when it answered; None means unknown, and no day is reported.
+    latency : timedelta, default DATA_LATENCY
+
+    Returns
+    -------
+    list of datetime.date
+        In time order; empty when the whole window was final.
+
+    Examples
+    --------
+    >>> from datetime import datetime, UTC
+    >>> days = provisional_days(datetime(2026, 10, 1, tzinfo=UTC),
+    ...                         datetime(2026, 10, 29, 9, tzinfo=UTC),
+    ...                         as_of=datetime(2026, 10, 29, 12, tzinfo=UTC))
+    >>> [d.isoformat() for d in days]
+    ['2026-10-29']
+    >>> provisional_days(datetime(2026, 10, 1, tzinfo=UTC),
+    ...                  datetime(2026, 10, 28, 23, 59, 59, tzinfo=UTC),
+    ...                  as_of=datetime(2026, 10, 29, 12, tzinfo=UTC))
+    []
+    """
+    if start is None or end is None or as_of is None:
+        return []
+    first_unfinished = (as_of.astimezone(UTC) - latency).date()
+    first = max(first_unfinished, start.astimezone(UTC).date())
+    last = end.astimezone(UTC).date()
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
 def format_instant(moment: datetime) -> str:
     """ISO 8601 in UTC with a ``Z``, as the wire and the AWS CLI v1 write it.
 
@@ -192,7 +280,12 @@ def format_instant(moment: datetime) -> str:
     >>> format_instant(datetime(2026, 7, 1, tzinfo=UTC))
     '2026-07-01T00:00:00Z'
     """
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _format_utc(moment.astimezone(UTC))
+
+
+@functools.lru_cache(maxsize=4096)  # a read formats the same few window bounds many times
+def _format_utc(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_response_time(value: object) -> datetime:
@@ -215,7 +308,12 @@ def parse_response_time(value: object) -> datetime:
     if isinstance(value, datetime):
         return _to_utc(value)
     if isinstance(value, str):
-        return _to_utc(datetime.fromisoformat(value.strip()))
+        return _parse_text_time(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return datetime.fromtimestamp(value, UTC).replace(microsecond=0)
     raise ValueError(f"not a timestamp: {value!r}")
+
+
+@functools.lru_cache(maxsize=4096)  # saved answers repeat the same few window bounds
+def _parse_text_time(text: str) -> datetime:
+    return _to_utc(datetime.fromisoformat(text.strip()))

@@ -1,25 +1,42 @@
-"""The library's exceptions: one base class, and each message says what to do next.
+"""The library's exceptions and warnings: one base class each, and every message says what to
+do next.
 
 Argument errors also derive from the built-in ``ValueError`` or ``TypeError`` so code that
-already catches those keeps working.
+already catches those keeps working. Warnings derive from :class:`PinpointKpiWarning` (a
+``UserWarning``), as pandas keeps its own warnings in ``pandas.errors``; :func:`warn_user` points
+each at the user's line, not at the library's.
 """
 
 from __future__ import annotations
 
+import inspect
+import os
+import warnings
 from typing import Any
 
 __all__ = [
     "AccessDeniedError",
     "ArgumentTypeError",
+    "BadFileError",
+    "BadFileWarning",
     "ConflictingDataError",
+    "CoverageWarning",
     "FetchError",
     "InvalidArgumentError",
     "KpiScopeError",
+    "LargeReadWarning",
     "MissingFromStoreError",
+    "PartialResultWarning",
     "PinpointKpiError",
+    "PinpointKpiWarning",
+    "ProvisionalDataWarning",
     "ResponseFormatError",
     "ServiceError",
+    "StoreWarning",
+    "StoreWriteError",
     "UnknownKpiError",
+    "UnservedRangeWarning",
+    "warn_user",
 ]
 
 
@@ -58,6 +75,23 @@ class KpiScopeError(InvalidArgumentError):
 
 class ResponseFormatError(PinpointKpiError, ValueError):
     """A response (live or saved) does not have the shape of a Pinpoint KPI answer."""
+
+
+class BadFileError(ResponseFormatError):
+    """Saved files that cannot be read as KPI answers (``on_bad_file="raise"``).
+
+    The message lists every bad file and why; ``read_pinpoint_kpi_json(..., on_bad_file="warn")``
+    reads the others, and :func:`pinpoint_kpi_pandas.inventory` shows the whole folder.
+
+    Attributes
+    ----------
+    bad_files : list of (str, str)
+        ``(path, reason)`` for each bad file, in path order.
+    """
+
+    def __init__(self, message: str, *, bad_files: list[tuple[str, str]]):
+        super().__init__(message)
+        self.bad_files = bad_files
 
 
 class ConflictingDataError(PinpointKpiError, ValueError):
@@ -127,3 +161,82 @@ class MissingFromStoreError(PinpointKpiError):
     def __init__(self, message: str, *, missing: list[Any]):
         super().__init__(message)
         self.missing = missing
+
+
+class StoreWriteError(PinpointKpiError, OSError):
+    """Answers were fetched, but the response store could not save some of them
+    (``errors="raise"``; with ``errors="warn"`` the frame is returned with a
+    :class:`StoreWarning`). Nothing fetched is lost: the frame is in ``frame``.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        The frame the read gave, every answer in it.
+    folder : pathlib.Path
+        The store's folder.
+    unsaved : list of (pathlib.Path, OSError)
+        Each file that could not be written, and why.
+    """
+
+    def __init__(self, message: str, *, frame: Any, folder: Any, unsaved: list[Any]):
+        super().__init__(message)
+        self.frame = frame
+        self.folder = folder
+        self.unsaved = unsaved
+
+
+# --- warnings ---------------------------------------------------------------------------------
+
+
+class PinpointKpiWarning(UserWarning):
+    """Base class of every warning issued by pinpoint-kpi-pandas."""
+
+
+class StoreWarning(PinpointKpiWarning):
+    """A response-store file was damaged or stale and is refetched (or could not be written)."""
+
+
+class PartialResultWarning(PinpointKpiWarning):
+    """``errors="warn"``: some requests failed and their rows are missing from the frame."""
+
+
+class ProvisionalDataWarning(PinpointKpiWarning):
+    """Some days of the frame were not final when Pinpoint answered (data latency); they are
+    listed in ``df.attrs["pinpoint"]["provisional_days"]``."""
+
+
+class CoverageWarning(PinpointKpiWarning):
+    """The answers do not cover the same days everywhere: windows overlap, leave gaps, or
+    differ between KPIs or ids (see ``df.attrs["pinpoint"]["coverage"]``)."""
+
+
+class UnservedRangeWarning(PinpointKpiWarning):
+    """The range asked for lies wholly in the future, so Pinpoint has no data for it: the frame
+    is empty."""
+
+
+class LargeReadWarning(PinpointKpiWarning):
+    """A read will make so many requests that it takes minutes at Pinpoint's quota."""
+
+
+class BadFileWarning(PinpointKpiWarning):
+    """``on_bad_file="warn"``: some saved files were skipped; the message names each and why."""
+
+
+def warn_user(message: str, category: type[Warning]) -> None:
+    """Issue a warning attributed to the first caller outside this package.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_user("a note", PinpointKpiWarning)
+    >>> caught[0].category.__name__, str(caught[0].message)
+    ('PinpointKpiWarning', 'a note')
+    """
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = inspect.currentframe(), 0
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level + 1)

@@ -13,30 +13,59 @@ from __future__ import annotations
 import sys
 import threading
 import time
-import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from .errors import (
     AccessDeniedError,
     InvalidArgumentError,
+    LargeReadWarning,
     MissingFromStoreError,
     ServiceError,
+    warn_user,
 )
+from .parse import answer_clock
 from .plan import KpiRequest
-from .store import ResponseStore, StoreWarning
+from .retries import unreachable_endpoint
+from .store import ResponseStore
 
-__all__ = ["DEFAULT_MAX_WORKERS", "FetchOutcome", "RequestPacer", "fetch_responses"]
+__all__ = [
+    "DEFAULT_MAX_WORKERS",
+    "LARGE_READ_SECONDS",
+    "LISTED",
+    "SERVICE_QUOTA",
+    "UNREACHABLE_FIX",
+    "FetchOutcome",
+    "RequestPacer",
+    "fetch_responses",
+    "service_error",
+]
+
+UNREACHABLE_FIX = (
+    "Check endpoint_url (is the emulator running?) and the network; offline=True with cache= "
+    "reads stored answers without the service."
+)
+"""What a message about an endpoint that cannot be reached tells the user to do."""
 
 DEFAULT_MAX_WORKERS = 16
 """Threads per read. Measured (benchmarks/fetch_many.py, 2 cores): against 25 ms latency, 8
 threads took 1.9 s for 400 calls, 16 took 1.0 s, 24 and 32 no better (the client's own CPU is
 then the limit). At AWS's usual 50-100 ms, 16 threads make 160-320 requests/s: about the
 300 requests/s quota, which botocore's retries absorb."""
+
+SERVICE_QUOTA = 300
+"""Pinpoint's request quota, per second, per account and Region (shared with every caller)."""
+
+LARGE_READ_SECONDS = 60.0
+"""A read that takes longer than this at :data:`SERVICE_QUOTA` is said so before it starts."""
+
+LISTED = 10
+"""Requests a message lists by name; the rest are counted (the error's attribute has all)."""
 
 PROGRESS_THRESHOLD = 4
 """A progress bar appears (when interactive) for reads making more calls than this."""
@@ -54,6 +83,10 @@ class FetchOutcome:
         ``"api"`` or ``"cache"`` per request; None where it failed.
     failures : list of ServiceError
         The failed requests' errors, in plan order.
+    clocks : list of datetime or None
+        The service's clock when each answer was given, where its days may not all be final:
+        the HTTP ``Date`` of a live answer (the local clock if it had none), the recorded clock
+        of a provisional stored answer; None for final stored answers and failed requests.
 
     Examples
     --------
@@ -66,6 +99,11 @@ class FetchOutcome:
     responses: list[dict | None]
     sources: list[str | None]
     failures: list[ServiceError] = field(default_factory=list)
+    clocks: list[datetime | None] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.clocks:
+            self.clocks = [None] * len(self.responses)
 
     @property
     def calls(self) -> int:
@@ -184,11 +222,7 @@ class RequestPacer:
                 return
             if self._paced_since is None:
                 if throttled:  # start pacing at the rate the service answers successfully
-                    self._paced_since = self._last_look = now
-                    successes = len(answers) - sum(t for _, t in answers)
-                    self.rate = self._capped(successes / self._WINDOW)
-                    self._next = max(self._next, now)
-                    self._since_look = []
+                    self._start_pacing(now)
                 return
             if (
                 now - self._last_look < self._SETTLE
@@ -196,22 +230,35 @@ class RequestPacer:
                 or self.rate is None
             ):
                 return  # too soon, or too few answers for a share to mean anything
-            recent = sum(self._since_look) / len(self._since_look)
-            self._since_look, self._last_look = [], now
-            if self._checkpoint is None:
+            self._adjust(now)
+
+    def _start_pacing(self, now: float) -> None:
+        answers = self._answers
+        self._paced_since = self._last_look = now
+        successes = len(answers) - sum(t for _, t in answers)
+        self.rate = self._capped(successes / self._WINDOW)
+        self._next = max(self._next, now)
+        self._since_look = []
+
+    def _adjust(self, now: float) -> None:
+        """One look at the share of 429s since the last: slow down, speed up, or give up."""
+        assert self.rate is not None
+        recent = sum(self._since_look) / len(self._since_look)
+        self._since_look, self._last_look = [], now
+        if self._checkpoint is None:
+            self._checkpoint = (self.rate, recent)
+        elif self.rate <= self._checkpoint[0] / 2:
+            if recent > self._HIGH and recent > self._RESPONSIVE * self._checkpoint[1]:
+                self.gave_up = True  # halving the pace did not cut the 429s
+                self.rate, self._paced_since = self.max_rate, None
+                return
+            self._checkpoint = (self.rate, recent)
+        if recent > self._HIGH:
+            self.rate = self._capped(self.rate * self._SLOWER)
+        elif recent <= self._LOW:
+            self.rate = self._capped(self.rate * self._FASTER)
+            if self.rate > self._checkpoint[0]:
                 self._checkpoint = (self.rate, recent)
-            elif self.rate <= self._checkpoint[0] / 2:
-                if recent > self._HIGH and recent > self._RESPONSIVE * self._checkpoint[1]:
-                    self.gave_up = True  # halving the pace did not cut the 429s
-                    self.rate, self._paced_since = self.max_rate, None
-                    return
-                self._checkpoint = (self.rate, recent)
-            if recent > self._HIGH:
-                self.rate = self._capped(self.rate * self._SLOWER)
-            elif recent <= self._LOW:
-                self.rate = self._capped(self.rate * self._FASTER)
-                if self.rate > self._checkpoint[0]:
-                    self._checkpoint = (self.rate, recent)
 
     @contextmanager
     def attached(self, client: Any) -> Iterator[None]:
@@ -271,28 +318,20 @@ def fetch_responses(
     n = len(requests)
     responses: list[dict | None] = [None] * n
     sources: list[str | None] = [None] * n
+    clocks: list[datetime | None] = [None] * n
     pending: list[int] = []
     for i, request in enumerate(requests):
-        saved = store.get(request, allow_provisional=offline) if store is not None else None
-        if saved is not None:
-            responses[i], sources[i] = saved, "cache"
+        found = store.lookup(request, allow_provisional=offline) if store is not None else None
+        if found is not None:
+            responses[i], sources[i], clocks[i] = found.document, "cache", found.as_of
         else:
             pending.append(i)
 
-    if store is not None and store.served_provisional:
-        listed = "\n  ".join(str(p) for p in store.served_provisional[:5])
-        more = len(store.served_provisional) - 5
-        warnings.warn(
-            f"{len(store.served_provisional)} stored answers are provisional: they were fetched "
-            "within Pinpoint's ~2-hour data latency of their window's end, so their last day may "
-            f"be incomplete; re-run online to refresh them:\n  {listed}"
-            + (f"\n  ... and {more} more" if more > 0 else ""),
-            StoreWarning,
-            stacklevel=3,
-        )
     if offline and pending:
         missing = [requests[i] for i in pending]
-        listed = "\n  ".join(r.describe() for r in missing)
+        listed = "\n  ".join(r.describe() for r in missing[:LISTED])
+        if len(missing) > LISTED:
+            listed += f"\n  ... and {len(missing) - LISTED} more (every one is in .missing)"
         where = f"the store at {store.root}" if store is not None else "no store (cache=None)"
         raise MissingFromStoreError(
             f"offline=True, but {where} lacks {len(missing)} of {n} requests:\n  {listed}\n"
@@ -300,7 +339,8 @@ def fetch_responses(
             missing=missing,
         )
     if not pending:
-        return FetchOutcome(responses, sources)
+        return FetchOutcome(responses, sources, clocks=clocks)
+    _warn_if_large(len(pending))
 
     client = client_factory()
     pacer = RequestPacer(max_rate)
@@ -314,6 +354,7 @@ def fetch_responses(
             failures[i] = service_error(request, exc)
             return
         responses[i], sources[i] = response, "api"
+        clocks[i] = answer_clock(response) or datetime.now(UTC)
         if store is not None:
             store.put(request, response)
 
@@ -332,7 +373,38 @@ def fetch_responses(
     finally:
         if bar is not None:
             bar.close()
-    return FetchOutcome(responses, sources, [failures[i] for i in sorted(failures)])
+    return FetchOutcome(responses, sources, [failures[i] for i in sorted(failures)], clocks)
+
+
+def _warn_if_large(calls: int) -> None:
+    seconds = calls / SERVICE_QUOTA
+    if seconds <= LARGE_READ_SECONDS:
+        return
+    warn_user(
+        f"this read makes {calls:,} requests; at Pinpoint's quota of {SERVICE_QUOTA} requests/s "
+        f"(per account and Region, shared with your other callers) that takes at least "
+        f"{_duration(seconds)}. Read fewer ids, KPIs or days if you meant less (with cache=, a "
+        "second read takes the answers from disk).",
+        LargeReadWarning,
+    )
+
+
+def _duration(seconds: float) -> str:
+    """Seconds as a person would say them: ``"5 min 34 s"``, ``"1 h 23 min"``.
+
+    Examples
+    --------
+    >>> _duration(333.6), _duration(4980), _duration(61), _duration(0.12)
+    ('5 min 34 s', '1 h 23 min', '1 min 1 s', '0.1 s')
+    """
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min {secs} s" if minutes else f"{secs} s"
 
 
 def service_error(
@@ -341,6 +413,12 @@ def service_error(
     """A library error for a failed call, naming it and keeping ``exc`` as ``__cause__``.
 
     ``what`` describes the call when it is not a KPI request (a listing, say).
+
+    Examples
+    --------
+    >>> error = service_error(None, ConnectionError("refused"), what="listing the campaigns")
+    >>> str(error), error.code
+    ('listing the campaigns failed: ConnectionError: refused', 'ConnectionError')
     """
     code, status, message = type(exc).__name__, None, str(exc)
     response = getattr(exc, "response", None)
@@ -351,6 +429,12 @@ def service_error(
         status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
     cls = ServiceError
     subject = what or (request.describe() if request is not None else "a Pinpoint call")
+    unreachable = unreachable_endpoint(exc)
+    if unreachable is not None:
+        text = f"{subject} failed: {unreachable}. {UNREACHABLE_FIX}"
+        error = ServiceError(text, request=request, code=code, service_message=message)
+        error.__cause__ = exc
+        return error
     text = f"{subject} failed: {code}"
     if status:
         text += f" (HTTP {status})"
@@ -364,8 +448,6 @@ def service_error(
         )
     elif status == 404:
         text += ". Check the ids: list_campaigns(application_id) shows the project's campaigns."
-    elif code == "EndpointConnectionError":
-        text += ". Is the endpoint reachable? (offline=True with cache= reads without it.)"
     error = cls(text, request=request, code=code, status=status, service_message=message)
     error.__cause__ = exc
     return error

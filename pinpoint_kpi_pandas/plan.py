@@ -6,21 +6,24 @@ message that names the argument and the fix.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from . import catalog
+from .checks import check_bool, check_id
+from .combinable import uncombinable
 from .dates import (
     MAX_WINDOW_DAYS,
     DateLike,
     days_spanned,
+    fewest_windows,
     format_instant,
     parse_instant,
     split_windows,
 )
-from .errors import ArgumentTypeError, InvalidArgumentError
+from .errors import ArgumentTypeError, InvalidArgumentError, UnservedRangeWarning, warn_user
+from .meta import FrameContract
 
 __all__ = [
     "ID_LEVEL",
@@ -29,10 +32,9 @@ __all__ = [
     "check_id",
     "plan_kpi_requests",
     "resolve_range",
+    "uncombinable",
     "unstitchable",
 ]
-
-_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
 ID_LEVEL = {"campaign": "CampaignId", "journey": "JourneyId"}
 """The index level added when a list of campaigns / journeys is asked for."""
@@ -138,9 +140,9 @@ class KpiPlan:
     >>> plan = plan_kpi_requests("a1", ["unique-deliveries-grouped-by-date",
     ...                                 "successful-delivery-rate-grouped-by-date"],
     ...                          "2026-08-20", "2026-09-30", campaign_id="c1")
-    >>> [(r.kpi_name[:6], r.start_time.day) for r in plan.requests]
-    [('succes', 20), ('succes', 1), ('unique', 20), ('unique', 1)]
-    >>> plan.query()["scope"], plan.id_level
+    >>> [(r.kpi_name[:6], r.start_time.day, r.end_time.day) for r in plan.requests]
+    [('succes', 20, 19), ('succes', 20, 30), ('unique', 20, 19), ('unique', 20, 30)]
+    >>> plan.contract().scope, plan.id_level
     ('campaign', None)
     """
 
@@ -154,37 +156,47 @@ class KpiPlan:
     requests: tuple[KpiRequest, ...] = field(repr=False)
     keep_windows: bool = False
 
-    def query(self) -> dict:
-        """What was asked, as plain JSON-friendly values for ``df.attrs["pinpoint"]``."""
-        return {
-            "application_id": self.application_id,
-            "kpi_names": [k.name for k in self.kpis],
-            "scope": self.scope,
-            "keep_windows": self.keep_windows,
-            "campaign_ids": list(self.resource_ids or []) if self.scope == "campaign" else None,
-            "journey_ids": list(self.resource_ids or []) if self.scope == "journey" else None,
-            "start_time": format_instant(self.start_time) if self.start_time else None,
-            "end_time": format_instant(self.end_time) if self.end_time else None,
-            "columns": {k.value_key: k.name for k in self.kpis},
-        }
+    @property
+    def windows_summed(self) -> bool:
+        """True when each id's windows are summed per group (counts over more than 31 days).
 
+        Examples
+        --------
+        >>> plan_kpi_requests("a1", "clicks-grouped-by-campaign-activity", "2026-08-01",
+        ...                   "2026-09-30", campaign_id="c1").windows_summed
+        True
+        """
+        if self.keep_windows or all(k.is_date_grouped for k in self.kpis):
+            return False
+        return len({(r.start_time, r.end_time) for r in self.requests}) > 1
 
-def check_id(value: object, argument: str) -> str:
-    """Refuse an id that is not a plain string of ``[A-Za-z0-9_-]`` (no path or URL injection).
+    def contract(self) -> FrameContract:
+        """What was asked, as the frame contract the assembly completes.
 
-    Examples
-    --------
-    >>> check_id("3f2a9c", "campaign_id")
-    '3f2a9c'
-    """
-    if not isinstance(value, str):
-        raise ArgumentTypeError(f"{argument} must be a str, not {type(value).__name__}.")
-    if not _ID_PATTERN.match(value):
-        raise InvalidArgumentError(
-            f"{argument}={value!r} is not a Pinpoint id: ids are 1 to 128 characters of "
-            "letters, digits, '-' and '_' (the console's 32-character hex Project/Campaign ID)."
+        Examples
+        --------
+        >>> plan = plan_kpi_requests("a1", "txn-emails-sent", "2026-08-01", "2026-08-31")
+        >>> plan.contract().start_time, plan.contract().requests
+        ('2026-08-01T00:00:00Z', 1)
+        """
+        ids = tuple(self.resource_ids or ())
+        return FrameContract(
+            application_id=self.application_id,
+            kpi_names=tuple(k.name for k in self.kpis),
+            scope=self.scope,
+            campaign_ids=ids if self.scope == "campaign" else None,
+            journey_ids=ids if self.scope == "journey" else None,
+            id_level=self.id_level,
+            start_time=format_instant(self.start_time) if self.start_time else None,
+            end_time=format_instant(self.end_time) if self.end_time else None,
+            columns={k.value_key: k.name for k in self.kpis},
+            keep_windows=self.keep_windows,
+            requests=len(self.requests),
         )
-    return value
+
+    def query(self) -> dict:
+        """What was asked, as plain JSON-friendly values (:meth:`contract`'s serialised form)."""
+        return self.contract().to_attrs()
 
 
 def _id_list(value: object, argument: str) -> tuple[tuple[str, ...], bool]:
@@ -234,9 +246,27 @@ def plan_kpi_requests(
     campaign_id: str | Sequence[str] | None = None,
     journey_id: str | Sequence[str] | None = None,
     keep_windows: bool = False,
+    calendar_months: bool = False,
     now: datetime | None = None,
 ) -> KpiPlan:
     """Validate a read's arguments and plan its requests.
+
+    What a read plans, per KPI and id:
+
+    - a range of at most 31 days: one request for the range as given (with ``keep_windows``,
+      one per calendar month it touches);
+    - a longer range: windows of at most 31 days, meeting at midnight. Without a cache they are
+      the fewest possible, ``ceil(days / 31)`` counted from the start
+      (:func:`~pinpoint_kpi_pandas.dates.fewest_windows`: 62 days are 2 requests); with
+      ``calendar_months`` (the reader sets it when ``cache=`` is given) or ``keep_windows``
+      they follow calendar months (:func:`~pinpoint_kpi_pandas.dates.split_windows`), so reads
+      whose start moves share their full months in the cache.
+
+    Only KPIs whose windows combine exactly may span more than 31 days: ``-grouped-by-date``
+    KPIs (days stitched), counts and amounts of any grouping (summed per group), and rates
+    whose numerator and denominator count KPIs are in the same read (recomputed from the
+    summed counts). Unique counts, averages and rates without their counts are refused with the
+    reason for each, unless ``keep_windows=True`` keeps every window apart.
 
     Parameters
     ----------
@@ -253,7 +283,9 @@ def plan_kpi_requests(
         At most one of them; it sets the scope. A list adds an id level to the frame.
     keep_windows : bool, default False
         Split the range into calendar-month windows for any KPI and keep each window apart
-        (the reader adds a ``Window`` level), instead of refusing KPIs that cannot be stitched.
+        (the reader adds a ``Window`` level), instead of refusing KPIs that cannot be combined.
+    calendar_months : bool, default False
+        Split long ranges at calendar months rather than into the fewest windows.
     now : datetime, optional
         The clock used when only ``start_time`` is given (default: the system clock).
 
@@ -266,31 +298,80 @@ def plan_kpi_requests(
     InvalidArgumentError, ArgumentTypeError, UnknownKpiError, KpiScopeError
         Before any request, naming the argument and the fix.
 
+    Warns
+    -----
+    UnservedRangeWarning
+        The range begins after ``now``: Pinpoint has no data for it yet.
+
     Examples
     --------
     >>> p = plan_kpi_requests("a1", "successful-delivery-rate-grouped-by-date",
-    ...                       "2026-07-01", "2026-09-30", campaign_id=["c1", "c2"])
-    >>> len(p.requests), p.id_level
-    (6, 'CampaignId')
+    ...                       "2026-07-01", "2026-08-31", campaign_id=["c1", "c2"])
+    >>> len(p.requests), p.id_level  # 62 days: 2 windows per campaign
+    (4, 'CampaignId')
+    >>> len(plan_kpi_requests("a1", "txn-emails-sent", "2026-07-01", "2026-08-31",
+    ...                       calendar_months=True).requests)
+    2
     """
     check_id(application_id, "application_id")
     names, _ = _kpi_names(kpi_name)
+    scope, resource_ids, id_level = _scope(campaign_id, journey_id)
+    kpis = _catalog_kpis(names, scope)
+    check_bool(keep_windows, "keep_windows")
+    check_bool(calendar_months, "calendar_months")
+    span = resolve_range(start_time, end_time, now)
+    if span is not None:
+        _warn_if_unserved(span[0], now)
+    windows = _windows(span, kpis, scope, keep_windows=keep_windows, months=calendar_months)
+    ids: tuple[str | None, ...] = resource_ids if resource_ids else (None,)
+    requests = tuple(
+        KpiRequest(application_id, k.name, scope, rid, w_start, w_end)
+        for k in kpis
+        for rid in ids
+        for (w_start, w_end) in windows
+    )
+    return KpiPlan(
+        application_id=application_id,
+        kpis=kpis,
+        scope=scope,
+        resource_ids=resource_ids,
+        id_level=id_level,
+        start_time=span[0] if span else None,
+        end_time=span[1] if span else None,
+        requests=requests,
+        keep_windows=keep_windows,
+    )
 
+
+def _warn_if_unserved(start: datetime, now: datetime | None) -> None:
+    """A range that begins after now has no data yet: say so, rather than give an empty frame
+    without a word."""
+    clock = (now or datetime.now(UTC)).astimezone(UTC)
+    if start > clock:
+        warn_user(
+            f"start_time {format_instant(start)} is after now ({format_instant(clock)}): "
+            "Pinpoint has no data for a range that has not begun, so the frame is empty. "
+            "Check the year, or pass an earlier start_time.",
+            UnservedRangeWarning,
+        )
+
+
+def _scope(
+    campaign_id: object, journey_id: object
+) -> tuple[str, tuple[str, ...] | None, str | None]:
     if campaign_id is not None and journey_id is not None:
         raise InvalidArgumentError(
             "campaign_id and journey_id were both given; a KPI is read for campaigns or for "
             "journeys, not both. Pass one of them (or neither, for application-level KPIs)."
         )
-    scope, resource_ids, id_level = "application", None, None
-    if campaign_id is not None:
-        scope = "campaign"
-        resource_ids, as_list = _id_list(campaign_id, "campaign_id")
-        id_level = ID_LEVEL[scope] if as_list else None
-    elif journey_id is not None:
-        scope = "journey"
-        resource_ids, as_list = _id_list(journey_id, "journey_id")
-        id_level = ID_LEVEL[scope] if as_list else None
+    for scope, value in (("campaign", campaign_id), ("journey", journey_id)):
+        if value is not None:
+            resource_ids, as_list = _id_list(value, f"{scope}_id")
+            return scope, resource_ids, ID_LEVEL[scope] if as_list else None
+    return "application", None, None
 
+
+def _catalog_kpis(names: list[str], scope: str) -> tuple[catalog.Kpi, ...]:
     # Catalog order, whatever the order given (as read_csv's usecols): requests, columns and
     # attrs then agree with a read of the saved answers, which carry no request order.
     order = {k.name: i for i, k in enumerate(catalog.kpis(scope))}
@@ -310,47 +391,33 @@ def plan_kpi_requests(
         raise InvalidArgumentError(
             f"kpi_name lists KPIs with the same value column ({value_keys}); read them separately."
         )
+    return kpis
 
-    if not isinstance(keep_windows, bool):
-        raise ArgumentTypeError(f"keep_windows must be True or False, not {keep_windows!r}.")
-    span = resolve_range(start_time, end_time, now)
-    start: datetime | None = None
-    end: datetime | None = None
-    windows: list[tuple[datetime | None, datetime | None]] = [(None, None)]
+
+def _windows(
+    span: tuple[datetime, datetime] | None,
+    kpis: Sequence[catalog.Kpi],
+    scope: str,
+    *,
+    keep_windows: bool,
+    months: bool,
+) -> list[tuple[datetime | None, datetime | None]]:
     if span is None:
         if keep_windows:
             raise InvalidArgumentError(
                 "keep_windows=True needs a range: pass start_time (and end_time)."
             )
-    else:
-        start, end = span
-        spanned = days_spanned(start, end)
-        not_stitchable = unstitchable(kpis, span)
-        if not keep_windows and not_stitchable:
-            raise InvalidArgumentError(_too_long_message(not_stitchable, spanned, scope))
-        if keep_windows or spanned > MAX_WINDOW_DAYS:
-            windows = list(split_windows(start, end))
-        else:
-            windows = [(start, end)]
-
-    ids: tuple[str | None, ...] = resource_ids if resource_ids else (None,)
-    requests = tuple(
-        KpiRequest(application_id, k.name, scope, rid, w_start, w_end)
-        for k in kpis
-        for rid in ids
-        for (w_start, w_end) in windows
-    )
-    return KpiPlan(
-        application_id=application_id,
-        kpis=kpis,
-        scope=scope,
-        resource_ids=resource_ids,
-        id_level=id_level,
-        start_time=start,
-        end_time=end,
-        requests=requests,
-        keep_windows=keep_windows,
-    )
+        return [(None, None)]
+    start, end = span
+    spanned = days_spanned(start, end)
+    if keep_windows:
+        return list(split_windows(start, end))
+    if spanned <= MAX_WINDOW_DAYS:
+        return [(start, end)]
+    refused = uncombinable(kpis)
+    if refused:
+        raise InvalidArgumentError(_too_long_message(refused, spanned, scope))
+    return list(split_windows(start, end) if months else fewest_windows(start, end))
 
 
 def unstitchable(
@@ -358,10 +425,11 @@ def unstitchable(
 ) -> list[catalog.Kpi]:
     """The KPIs that cannot be read over ``span`` unless their windows are kept apart.
 
-    The one home of the rule: over more than the API's 31 days only ``-grouped-by-date`` KPIs
-    can be split into windows and stitched back exactly. ``span`` is a range as
-    :func:`resolve_range` gives it (None: the service's default window, which never needs
-    splitting).
+    Over more than the API's 31 days a read is split into windows, and only KPIs whose windows
+    combine exactly may be: ``-grouped-by-date`` KPIs, counts and amounts, and rates read with
+    their counts (:func:`~pinpoint_kpi_pandas.combinable.uncombinable` says why the others
+    cannot). ``span`` is a range as :func:`resolve_range` gives it (None: the service's default
+    window, which never needs splitting).
 
     Examples
     --------
@@ -374,7 +442,7 @@ def unstitchable(
     """
     if span is None or days_spanned(*span) <= MAX_WINDOW_DAYS:
         return []
-    return [k for k in kpis if not k.is_date_grouped]
+    return [k for k, _ in uncombinable(kpis)]
 
 
 def resolve_range(
@@ -417,24 +485,12 @@ def resolve_range(
     return start, end
 
 
-def _too_long_message(kpis: Sequence[catalog.Kpi], spanned: int, scope: str) -> str:
-    fixes = []
-    for k in kpis:
-        variant = catalog.date_variant(k.name, scope)
-        if variant is not None:
-            fixes.append(f"use {variant.name!r} instead of {k.name!r}")
-        else:
-            fixes.append(f"{k.name!r} has no -grouped-by-date variant")
-    why = (
-        "its windows cannot be added up exactly"
-        if len(kpis) == 1
-        else "their windows cannot be added up exactly"
-    )
+def _too_long_message(refused: Sequence[tuple[catalog.Kpi, str]], spanned: int, scope: str) -> str:
+    reasons = "; ".join(f"{k.name!r}: {why}" for k, why in refused)
     return (
         f"The range spans {spanned} days; Pinpoint answers at most {MAX_WINDOW_DAYS} per "
-        f"request, and only '-grouped-by-date' KPIs can be split and stitched: for "
-        f"{', '.join(repr(k.name) for k in kpis)} {why} (rates need their numerator and "
-        f"denominator, unique counts would count an endpoint twice). Fix: "
-        f"{'; '.join(fixes)}; or pass a range of at most {MAX_WINDOW_DAYS} days; or pass "
+        "request, so the read is split into windows, and only KPIs whose windows combine "
+        "exactly can be split (daily KPIs, counts and amounts, rates read with their counts). "
+        f"Not these: {reasons}. Fix: pass a range of at most {MAX_WINDOW_DAYS} days; or pass "
         "keep_windows=True to get one answer per calendar month under a 'Window' level."
     )

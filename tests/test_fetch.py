@@ -239,19 +239,26 @@ def test_answers_inside_the_data_latency_are_provisional_and_refetched(tmp_path)
     with emulator_module.running(seed=0) as emu:
         app = emu.world.applications[0]
         args = (app.id, "txn-emails-sent-grouped-by-date", "2026-10-01", "2026-10-29")
-        ppk.read_pinpoint_kpi(*args, cache=tmp_path, endpoint_url=emu.endpoint_url)
-        assert [p.name.endswith(".provisional.json") for p in tmp_path.rglob("*.json")] == [True]
+        with pytest.warns(ppk.errors.ProvisionalDataWarning, match="2026-10-29"):
+            online = ppk.read_pinpoint_kpi(*args, cache=tmp_path, endpoint_url=emu.endpoint_url)
+        assert online.attrs["pinpoint"]["provisional_days"] == ["2026-10-29"]
+        assert [p.name for p in tmp_path.rglob("*.json")] == [
+            "20261001T000000Z--20261029T235959Z.asof-20261029T120000Z.provisional.json"
+        ]
         emu.clear_log()
-        ppk.read_pinpoint_kpi(*args, cache=tmp_path, endpoint_url=emu.endpoint_url)
+        with pytest.warns(ppk.errors.ProvisionalDataWarning):
+            ppk.read_pinpoint_kpi(*args, cache=tmp_path, endpoint_url=emu.endpoint_url)
         assert len(kpi_calls(emu)) == 1  # not treated as final
         final_args = (app.id, "txn-emails-sent-grouped-by-date", "2026-10-01", "2026-10-28")
         ppk.read_pinpoint_kpi(*final_args, cache=tmp_path, endpoint_url=emu.endpoint_url)
         emu.clear_log()
         ppk.read_pinpoint_kpi(*final_args, cache=tmp_path, endpoint_url=emu.endpoint_url)
         assert len(kpi_calls(emu)) == 0  # final: served from the store
-    with pytest.warns(ppk.store.StoreWarning, match="data latency"):
+    with pytest.warns(ppk.errors.ProvisionalDataWarning, match="data latency") as caught:
         offline = ppk.read_pinpoint_kpi(*args, cache=tmp_path, offline=True)
+    assert len(caught) == 1  # once per read
     assert offline.index.max() == pd.Timestamp("2026-10-29")
+    assert offline.attrs["pinpoint"]["provisional_days"] == ["2026-10-29"]  # as when fetched
     # a day later the same window is final and bigger on its last day
     with emulator_module.running(seed=0, now="2026-10-30T12:00:00Z") as later:
         refreshed = ppk.read_pinpoint_kpi(*args, cache=tmp_path, endpoint_url=later.endpoint_url)
@@ -576,9 +583,10 @@ def test_reading_a_provisional_answer_from_files_warns(tmp_path):
             cache=tmp_path,
             endpoint_url=emu.endpoint_url,
         )
-    with pytest.warns(ppk.store.StoreWarning, match="provisional"):
+    with pytest.warns(ppk.errors.ProvisionalDataWarning, match="2026-10-29"):
         frame = ppk.read_pinpoint_kpi_json(tmp_path)
     assert frame.index.max() == pd.Timestamp("2026-10-29")
+    assert frame.attrs["pinpoint"]["provisional_days"] == ["2026-10-29"]
 
 
 def test_listing_failures_name_the_listing_not_a_kpi(tmp_path, pinpoint_client_factory):

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 import pinpoint_kpi_pandas as ppk
 from pinpoint_kpi_pandas import catalog
 from pinpoint_kpi_pandas.errors import InvalidArgumentError, PinpointKpiError, ResponseFormatError
-from pinpoint_kpi_pandas.frame import concat_windows
 
 WRAPPER = {
     "application": "ApplicationDateRangeKpiResponse",
@@ -210,7 +209,7 @@ def test_bad_dtype_backend_is_refused():
         ),
         (
             lambda r: r["KpiResult"]["Rows"][0]["GroupedBys"][0].__setitem__("Value", "soon"),
-            "dates like",
+            "calendar day like",
         ),
         (lambda r: r.__setitem__("KpiName", 7), "KpiName"),
         (lambda r: r.__setitem__("StartTime", "whenever"), "StartTime"),
@@ -235,32 +234,28 @@ def test_not_a_response_at_all():
         ppk.kpi_frame([1, 2])
 
 
-def test_concat_windows_keeps_identical_repeats_once_and_refuses_conflicts():
-    a = ppk.kpi_frame(
-        response(
+def test_overlapping_windows_keep_identical_days_once_and_refuse_conflicts():
+    from pinpoint_kpi_pandas.frame import assemble_kpi_frame
+    from pinpoint_kpi_pandas.meta import FrameContract
+    from pinpoint_kpi_pandas.parse import parse_answer
+
+    def rows(values, start, label):
+        answer = response(
             "txn-emails-sent-grouped-by-date",
             "application",
-            date_rows("TxnEmailsSent", ["1.0", "2.0"]),
+            date_rows("TxnEmailsSent", values, start=start),
+            start=f"{start}T00:00:00Z",
         )
-    )
-    b = ppk.kpi_frame(
-        response(
-            "txn-emails-sent-grouped-by-date",
-            "application",
-            date_rows("TxnEmailsSent", ["2.0", "3.0"], start="2026-08-02"),
-        )
-    )
-    stitched = concat_windows([b, a], labels=["b.json", "a.json"])
+        return parse_answer(answer, source=label)[1]
+
+    asked = FrameContract(scope="application", kpi_names=("txn-emails-sent-grouped-by-date",))
+    a = rows(["1.0", "2.0"], "2026-08-01", "a.json")
+    b = rows(["2.0", "3.0"], "2026-08-02", "b.json")
+    stitched = assemble_kpi_frame([b, a], asked)
     assert stitched["TxnEmailsSent"].tolist() == [1, 2, 3]
-    c = ppk.kpi_frame(
-        response(
-            "txn-emails-sent-grouped-by-date",
-            "application",
-            date_rows("TxnEmailsSent", ["9.0"], start="2026-08-02"),
-        )
-    )
+    c = rows(["9.0"], "2026-08-02", "c.json")
     with pytest.raises(ppk.errors.ConflictingDataError, match=r"a.json and c.json"):
-        concat_windows([a, c], labels=["a.json", "c.json"])
+        assemble_kpi_frame([a, c], asked)
 
 
 # --- property-based ------------------------------------------------------------------------
@@ -427,24 +422,143 @@ def test_read_json_of_malformed_files_raises_only_library_errors(tmp_path_factor
 @settings(max_examples=60, deadline=None)
 @given(valid_responses())
 def test_read_json_of_valid_files_equals_kpi_frame(tmp_path_factory, case):
-    _, _, _, resp = case
+    kpi, _, _, resp = case
     path = tmp_path_factory.mktemp("ok") / "saved.json"
     path.write_text(json.dumps(resp, indent=4, default=str))
-    pd.testing.assert_frame_equal(ppk.read_pinpoint_kpi_json(path), ppk.kpi_frame(resp))
+    saved = ppk.read_pinpoint_kpi_json(path)
+    if kpi.scope != "application":  # saved answers always carry their id level
+        level, resource = {"campaign": ("CampaignId", "camp1"), "journey": ("JourneyId", "jour1")}[
+            kpi.scope
+        ]
+        assert saved.index.names[0] == level
+        assert set(saved.index.get_level_values(level)) <= {resource}
+        saved = saved.droplevel(0) if saved.index.nlevels > 1 else saved.reset_index(drop=True)
+    pd.testing.assert_frame_equal(saved, ppk.kpi_frame(resp))
 
 
 def test_arrow_and_numpy_parsing_paths_agree(monkeypatch):
     pytest.importorskip("pyarrow")
-    from pinpoint_kpi_pandas import frame as frame_module
+    from pinpoint_kpi_pandas import casting as frame_module
 
     values = [f"{v}.0" for v in range(700)]
     rows = date_rows("UniqueDeliveries", values, start="2024-01-01")
     rates = date_rows("SuccessfulDeliveryRate", [repr(v / 701) for v in range(700)], "2024-01-01")
     big = response("unique-deliveries-grouped-by-date", "campaign", rows)
     big_rates = response("successful-delivery-rate-grouped-by-date", "campaign", rates)
-    assert len(values) >= frame_module._ARROW_MIN_ROWS
+    assert len(values) >= frame_module.ARROW_MIN_ROWS
     with_arrow = [ppk.kpi_frame(big), ppk.kpi_frame(big_rates)]
-    monkeypatch.setattr(frame_module, "_ARROW_MIN_ROWS", 10**9)
+    monkeypatch.setattr(frame_module, "ARROW_MIN_ROWS", 10**9)
     without = [ppk.kpi_frame(big), ppk.kpi_frame(big_rates)]
     for a, b in zip(with_arrow, without, strict=True):
         pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+# --- strict parsing (issue 9): the shapes fuzzing found, and the library's error only ---------
+
+BAD_DAYS = ["2926-08-01", "1600-01-01", "2026-08-01T10:00:00", "2026-08-01 00:00", "2026-8-1",
+            "20260801", "2026-02-30", " 2026-08-01", "2026-08-01Z", ""]  # fmt: skip
+JUNK = st.one_of(
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.lists(st.integers(), min_size=1, max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), min_size=1, max_size=2),
+    st.booleans(),
+)
+
+
+def _deep(depth=5_000):
+    nested: list = []
+    for _ in range(depth):
+        nested = [nested]
+    return nested
+
+
+@st.composite
+def broken_responses(draw):
+    """Valid responses broken in one way the service never answers (every one is invalid)."""
+    kpi, _, _, resp = draw(valid_responses())
+    resp = copy.deepcopy(resp)
+    inner = next(iter(resp.values())) if "KpiResult" not in resp else resp
+    rows = inner["KpiResult"]["Rows"]
+    targets = ["header", "time", "nesting", "wrapper"]
+    if rows and kpi.grouped_by == "Date":
+        targets.append("day")
+    elif rows and kpi.grouped_by:
+        targets.append("id")
+    target = draw(st.sampled_from(targets))
+    if target == "header":
+        member = draw(st.sampled_from(["ApplicationId", "KpiName", "CampaignId", "JourneyId"]))
+        if member in ("CampaignId", "JourneyId") and member not in inner:
+            member = "ApplicationId"
+        inner[member] = draw(JUNK)
+    elif target == "time":
+        member = draw(st.sampled_from(["StartTime", "EndTime"]))
+        inner[member] = draw(st.one_of(JUNK, st.sampled_from(["2026-13-01T00:00:00Z", "soon"])))
+        if member == "EndTime" and isinstance(inner[member], bool | int | float):
+            inner[member] = "2026-13-01T00:00:00Z"  # a number may be a valid epoch
+        if member == "StartTime" and isinstance(inner[member], bool | int | float):
+            inner[member] = "2999-01-01T00:00:00Z"  # after EndTime
+    elif target == "nesting":
+        member = draw(st.sampled_from(["KpiResult", "Rows", "row"]))
+        if member == "KpiResult":
+            inner["KpiResult"] = _deep()
+        elif member == "Rows" or not rows:
+            inner["KpiResult"]["Rows"] = [_deep()]
+        else:
+            rows[0]["Values"] = _deep()
+    elif target == "wrapper":
+        if "KpiResult" in resp:
+            resp["KpiResult"] = draw(st.one_of(JUNK, st.just(_deep())))
+        else:
+            resp[next(iter(resp))] = draw(st.one_of(JUNK, st.just(_deep())))
+    elif target == "day":
+        row = rows[draw(st.integers(0, len(rows) - 1))]
+        row["GroupedBys"][0]["Value"] = draw(st.sampled_from(BAD_DAYS))
+    else:
+        row = rows[draw(st.integers(0, len(rows) - 1))]
+        row["GroupedBys"][0]["Value"] = draw(JUNK)
+    return resp
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(broken_responses())
+def test_broken_responses_raise_only_the_library_error(resp):
+    with pytest.raises(ResponseFormatError):
+        ppk.kpi_frame(resp)
+
+
+@pytest.mark.parametrize("day", BAD_DAYS)
+def test_a_date_that_is_not_a_calendar_day_names_the_file_and_row(tmp_path, day):
+    rows = date_rows("TxnEmailsSent", ["1.0", "2.0", "3.0"])
+    rows[2]["GroupedBys"][0]["Value"] = day
+    path = tmp_path / "sent.json"
+    path.write_text(json.dumps(response("txn-emails-sent-grouped-by-date", "application", rows)))
+    with pytest.raises(ResponseFormatError, match=r"row 2: GroupedBys Date must be a calendar day"):
+        ppk.kpi_frame(json.loads(path.read_text()))
+    with pytest.raises(
+        ppk.errors.BadFileError, match=r"sent\.json: row 2: GroupedBys Date"
+    ) as info:
+        ppk.read_pinpoint_kpi_json(path)
+    assert day[:10] in str(info.value) or not day
+
+
+def test_a_far_future_date_is_refused_not_wrapped_around():
+    # 2926-08-01 is outside pandas' nanosecond range; it used to come back as 1757-06-22
+    rows = date_rows("TxnEmailsSent", ["1.0"] * 600, start="2024-01-01")  # the Arrow path too
+    rows[599]["GroupedBys"][0]["Value"] = "2926-08-01"
+    with pytest.raises(ResponseFormatError, match=r"row 599.*2926-08-01"):
+        ppk.kpi_frame(response("txn-emails-sent-grouped-by-date", "application", rows))
+
+
+@pytest.mark.parametrize("value", [["r1"], {"Id": "r1"}, 7, None])
+def test_ids_must_be_strings(tmp_path, value):
+    rows = [
+        {"GroupedBys": [entry("CampaignActivityId", run, "String")], "Values": [entry("Clicks", n)]}
+        for run, n in [("r0", "5.0"), (value, "7.0")]
+    ]
+    bad = response("clicks-grouped-by-campaign-activity", "campaign", rows)
+    with pytest.raises(ResponseFormatError, match="row 1: GroupedBys CampaignActivityId"):
+        ppk.kpi_frame(bad)
+    (tmp_path / "runs.json").write_text(json.dumps(bad, indent=4))
+    with pytest.raises(ppk.errors.BadFileError, match=r"runs\.json: row 1"):
+        ppk.read_pinpoint_kpi_json(tmp_path)

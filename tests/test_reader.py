@@ -405,7 +405,7 @@ def test_boto3_dumps_with_default_str_read_back(pinpoint_client, read, sample_ap
         sample_app.id,
         "successful-delivery-rate-grouped-by-campaign-activity",
         **WINDOW,
-        campaign_id=campaign.id,
+        campaign_id=[campaign.id],  # one campaign's files read back like a list of one
     )
     pd.testing.assert_frame_equal(ppk.read_pinpoint_kpi_json(tmp_path), live)
 
@@ -422,11 +422,12 @@ def test_saved_windows_of_non_date_kpis_stay_apart(pinpoint_client, sample_app, 
         )
         (tmp_path / f"{start}.json").write_text(json.dumps(result, default=str))
     df = ppk.read_pinpoint_kpi_json(tmp_path)
-    assert df.index.names == ["Window"]
-    assert df.index.tolist() == [
+    assert df.index.names == ["CampaignId", "Window"]
+    assert df.index.get_level_values("Window").tolist() == [
         "2026-08-01T00:00:00Z/2026-08-31T23:59:59Z",
         "2026-09-01T00:00:00Z/2026-09-30T23:59:59Z",
     ]
+    assert df.attrs["pinpoint"]["combined"] == {"unique-deliveries": "kept apart"}
 
 
 def test_a_day_saved_twice_with_different_values_names_both_files(tmp_path):
@@ -479,9 +480,11 @@ def test_keep_windows_reads_any_kpi_month_by_month_under_a_window_level(read, sa
     september = read(sample_app.id, kpi, "2026-09-01", "2026-09-30", campaign_id=ids[0])
     pd.testing.assert_frame_equal(df.loc[(ids[0], windows[1])], september)
     assert df.attrs["pinpoint"]["keep_windows"] is True
-    # without it, the same read is refused, and the message offers keep_windows
+    # a unique count cannot be combined over windows: refused, and the message offers
+    # keep_windows (counts like this one are summed instead: see test_saved_answers.py)
     with pytest.raises(InvalidArgumentError, match="keep_windows=True"):
-        read(sample_app.id, kpi, "2026-08-10", "2026-10-28", campaign_id=ids)
+        read(sample_app.id, "unique-deliveries-grouped-by-campaign-activity", "2026-08-10",
+             "2026-10-28", campaign_id=ids)  # fmt: skip
 
 
 def test_offline_needs_a_store_and_a_closed_range_before_anything_is_looked_up(tmp_path):

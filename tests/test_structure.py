@@ -35,35 +35,17 @@ MAX_LINES = 500
 MAX_COMPLEXITY = 20
 
 # module (relative to the package): (owner, lines allowed until it is split)
-LONG_MODULES = {
-    "reader.py": ("saved", 650),
-    "frame.py": ("saved", 650),
-}
+LONG_MODULES: dict[str, tuple[str, int]] = {}
 # "module.function" (methods as "module.Class.method"): (owner, complexity allowed)
-COMPLEX_FUNCTIONS = {
-    "plan.plan_kpi_requests": ("saved", 29),
-    "reader.read_pinpoint_kpi": ("saved", 25),
-    "reader._assemble_saved": ("saved", 41),
-    "fetch.RequestPacer.observe": ("saved", 22),
-}
+COMPLEX_FUNCTIONS: dict[str, tuple[str, int]] = {}
 # "module.name" imported by another module but missing from the module's __all__: its owner
-IMPORTS_OUTSIDE_ALL = {
-    "fetch.service_error": "saved",
-    "frame.WINDOW_LEVEL": "saved",
-    "frame.assemble": "saved",
-    "frame.check_dtype_backend": "saved",
-    "frame.empty_kpi_frame": "saved",
-    "frame.window_label": "saved",
-    "frame.with_window_level": "saved",
-    "store.OFFLINE_NEEDS_CACHE": "saved",
-}
+IMPORTS_OUTSIDE_ALL: dict[str, str] = {}
 # public modules without an __all__: their owner
 MODULES_WITHOUT_ALL: dict[str, str] = {}
 # test file: (owner, private attributes it still reads)
 TESTS_READING_PRIVATE = {
     # pandas' accessor registry: pandas has no public way to list registered accessors.
     "test_public_api.py": ("structure", {"_accessors"}),
-    "test_frame.py": ("saved", {"_ARROW_MIN_ROWS"}),
 }
 # IPython's display protocol: called by the notebook, and public despite the underscore.
 DISPLAY_PROTOCOL = {"_repr_mimebundle_", "_repr_html_", "_ipython_display_"}

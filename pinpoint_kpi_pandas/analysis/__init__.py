@@ -5,8 +5,10 @@ Internal to the package: the user-facing faces are :mod:`pinpoint_kpi_pandas.acc
 The modules here are private; this package re-exports the names the rest of the package uses,
 and nothing outside it imports a private module or name.
 
-- ``_meta``: the frame contract: the one reader of ``df.attrs["pinpoint"]`` (:func:`frame_meta`)
-  and the one writer of attrs (:func:`replace_attrs`, :func:`with_meta`);
+- ``_meta``: the frame contract: the one reader of ``df.attrs["pinpoint"]`` (:func:`frame_meta`
+  for its keys, :func:`frame_contract` for the typed object) and the one writer of attrs
+  (:func:`replace_attrs`, :func:`with_meta`);
+- ``_windows``: windows kept apart are never added where they overlap (:func:`check_windows`);
 - ``_columns``: the catalog entry behind each column; the metric a caller means
   (:func:`resolve_metric`), and a rate from its counts;
 - ``_aggregate``: tidy form, and aggregation by kind (:func:`resample`, :func:`total`);
@@ -76,7 +78,14 @@ from ._funnel import (
     stages_for,
 )
 from ._labels import label, name_map, namer, short_id, unique_names
-from ._meta import frame_meta, replace_attrs, warn_if_incomplete, with_meta
+from ._meta import (
+    frame_contract,
+    frame_meta,
+    ids_without_rows,
+    replace_attrs,
+    warn_if_incomplete,
+    with_meta,
+)
 from ._series import DailyGrid, TrendLines, daily_grid, trend_lines
 
 __all__ = [
@@ -114,11 +123,13 @@ __all__ = [
     "format_ratio",
     "format_signed",
     "format_value",
+    "frame_contract",
     "frame_meta",
     "funnel_kpis",
     "funnel_shares",
     "funnel_stages",
     "funnel_totals",
+    "ids_without_rows",
     "is_kpi_frame",
     "is_missing",
     "kpis_naming",

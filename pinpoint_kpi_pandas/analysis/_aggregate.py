@@ -21,7 +21,15 @@ from .. import catalog
 from ..errors import ArgumentTypeError, InvalidArgumentError
 from ..plan import ID_LEVEL
 from ._columns import ID_LEVELS, UNWEIGHTED_SUFFIX, column_kpis, rate_fix, rate_from_counts
-from ._meta import frame_meta, replace_attrs, warn_if_incomplete, with_meta
+from ._meta import (
+    frame_contract,
+    frame_meta,
+    ids_without_rows,
+    replace_attrs,
+    warn_if_incomplete,
+    with_meta,
+)
+from ._windows import check_windows
 
 __all__ = ["aggregate", "mean_text", "resample", "tidy", "total"]
 
@@ -202,6 +210,7 @@ def aggregate(
     a                3
     b                3
     """
+    check_windows(df, keys, what)  # never add windows that overlap
     sums, means, rates = _plan_columns(df, unweighted_mean=unweighted_mean, what=what)
     data = df.copy(deep=False)
     data.columns = [str(c) for c in data.columns]
@@ -361,12 +370,15 @@ def total(
     pandas.DataFrame
         One row per group, in the frame's order of ids (dates ascending); a single row with a
         RangeIndex for a grand total. Counts and amounts summed, rates recomputed from their
-        counts.
+        counts. By campaign (journey), every id asked for has a row: missing values for those
+        that had no data in the range (``attrs["pinpoint"]["ids_with_rows"]`` tells them
+        apart).
 
     Raises
     ------
     InvalidArgumentError
-        A column that cannot be aggregated, or an unknown level.
+        A column that cannot be aggregated, an unknown level, or windows (a ``Window`` level)
+        that overlap: adding them would count their shared days twice.
 
     Examples
     --------
@@ -397,4 +409,12 @@ def total(
             f"by={missing} names no index level; the levels are {list(df.index.names)}."
         )
     keys = [pd.Grouper(level=level) for level in levels]
-    return aggregate(df, keys, unweighted_mean=unweighted_mean, what="total")
+    result = aggregate(df, keys, unweighted_mean=unweighted_mean, what="total")
+    if len(levels) == 1:
+        # every campaign (journey) asked for has a row: missing values where it had no data
+        missing = ids_without_rows(df, levels[0])
+        if missing:  # in the order the ids were asked for
+            asked = {i: n for n, i in enumerate(frame_contract(df).ids)}
+            rows = sorted([*result.index, *missing], key=lambda i: asked.get(i, len(asked)))
+            result = result.reindex(rows).rename_axis(levels[0])
+    return result

@@ -6,7 +6,6 @@ intervals, z-tests with Holm's adjustment) -> a note per row saying what the dat
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import catalog, stats
+from ..checks import check_alpha
 from ..errors import ArgumentTypeError, InvalidArgumentError, PinpointKpiError
 from ._aggregate import aggregate
 from ._columns import (
@@ -29,7 +29,7 @@ from ._columns import (
     resolve_metric,
 )
 from ._format import format_p
-from ._meta import frame_meta, warn_if_incomplete, with_meta
+from ._meta import frame_meta, ids_without_rows, warn_if_incomplete, with_meta
 
 __all__ = [
     "MIN_EVENTS",
@@ -65,16 +65,7 @@ def _resolve_baseline(
 
 
 def _check_compare_arguments(baseline: Any, metric: Any, by: Any, alpha: Any) -> None:
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
-        raise ArgumentTypeError(
-            f"alpha must be a number between 0 and 1 (e.g. alpha=0.05), not "
-            f"{type(alpha).__name__} {alpha!r}."
-        )
-    if not 0.0 < float(alpha) < 1.0:
-        raise InvalidArgumentError(
-            f"alpha={alpha!r} is outside (0, 1); it is the significance level, e.g. 0.05 for "
-            "tests at 5% and 95% intervals."
-        )
+    check_alpha(alpha)
     if baseline is not None and not pd.api.types.is_scalar(baseline):
         raise ArgumentTypeError(
             "baseline must be one campaign or journey id (or name), e.g. baseline='A', not "
@@ -185,6 +176,12 @@ def compare(
     out["baseline"] = is_base
     out["note"] = notes
     out = out.sort_values(totals.metric, ascending=False, na_position="last", kind="stable")
+    missing = ids_without_rows(df, level)
+    if missing:  # every campaign asked for has a row, saying it had no data
+        out = out.reindex([*out.index, *missing]).rename_axis(level)
+        out.loc[missing, "baseline"] = False
+        out.loc[missing, "note"] = "no data in range"
+        out["baseline"] = out["baseline"].astype(bool)
     info = {
         "metric": totals.metric,
         "value_key": resolved.name,

@@ -22,7 +22,16 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["frame_meta", "replace_attrs", "warn_if_incomplete", "with_meta"]
+from ..meta import FrameContract
+
+__all__ = [
+    "frame_contract",
+    "frame_meta",
+    "ids_without_rows",
+    "replace_attrs",
+    "warn_if_incomplete",
+    "with_meta",
+]
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -46,6 +55,40 @@ def frame_meta(df: pd.DataFrame) -> Mapping[str, Any]:
     """
     meta = df.attrs.get("pinpoint")
     return meta if isinstance(meta, dict) else {}
+
+
+def frame_contract(df: pd.DataFrame) -> FrameContract:
+    """The frame's :class:`~pinpoint_kpi_pandas.meta.FrameContract` (empty if it has none).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from pinpoint_kpi_pandas.analysis import frame_contract
+    >>> frame_contract(pd.DataFrame()).ids
+    ()
+    """
+    return FrameContract.from_frame(df)
+
+
+def ids_without_rows(df: pd.DataFrame, level: str) -> list[str]:
+    """Ids of ``level`` that were asked for and had no rows ("no data in range"), and are not
+    in ``df``'s index: results computed from the frame keep a row for each.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from pinpoint_kpi_pandas.analysis import ids_without_rows
+    >>> df = pd.DataFrame({"Clicks": [3]}, index=pd.Index(["c1"], name="CampaignId"))
+    >>> df.attrs["pinpoint"] = {"scope": "campaign", "campaign_ids": ["c1", "c2"],
+    ...                         "ids_with_rows": ["c1"]}
+    >>> ids_without_rows(df, "CampaignId")
+    ['c2']
+    """
+    contract = frame_contract(df)
+    if level != {"campaign": "CampaignId", "journey": "JourneyId"}.get(contract.scope or ""):
+        return []
+    present = set(df.index.get_level_values(level)) if level in df.index.names else set()
+    return [i for i in contract.ids_without_rows if i not in present]
 
 
 def replace_attrs(frame: pd.DataFrame, attrs: Mapping[Any, Any]) -> pd.DataFrame:

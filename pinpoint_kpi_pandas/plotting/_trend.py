@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..analysis import LEVEL_TITLES, UNWEIGHTED_SUFFIX, namer, trend_lines
+from ..analysis import (
+    LEVEL_TITLES,
+    UNWEIGHTED_SUFFIX,
+    frame_contract,
+    ids_without_rows,
+    namer,
+    trend_lines,
+)
 from ..analysis import resample as resample_frame
 from ._style import (
     axes_for,
@@ -64,7 +71,9 @@ def plot_trend(
         Default: the KPI's title from the catalog and the date range.
     marker : str or None, default "o"
         Marker of each point, so days standing alone (campaigns that send on some days only)
-        stay visible; lines break where a campaign has no data.
+        stay visible; lines break where a campaign has no data. Days that were not final when
+        Pinpoint answered (``attrs["pinpoint"]["provisional_days"]``) are drawn hollow, and
+        ids asked for that had no data are listed in the legend as ``"<name> (no data)"``.
     **kwargs
         Passed to :meth:`matplotlib.axes.Axes.plot` for every line (e.g. ``linewidth=2``),
         over the chart's own choices.
@@ -94,18 +103,28 @@ def plot_trend(
     kpi, metric = prepared.metric.kpi, prepared.metric.name
     ax = axes_for(ax, (10, 4.8))
     name = namer(names)
+    provisional = pd.DatetimeIndex([] if resample else frame_contract(data).provisional_days)
     partial = _partial_periods(prepared.lines, resample, data)
+    hollow = False
     for i, (key, line) in enumerate(prepared.lines):
         label = name(key) if key is not None else chart_title(kpi, metric)
         drawn = {"marker": marker, "markersize": 3, "linewidth": 1.4, **style(i), **kwargs}
         where = _shown_at(line.index, data)
         (drawn_line,) = ax.plot(where, line.to_numpy(), label=label, **drawn)
+        hollow = _hollow_provisional(ax, line, provisional, drawn_line.get_color()) or hollow
         if partial and marker:
-            # partial periods: hollow points, so a short week is not read as a full one
+            # partial periods (resampled only): hollow points, so a short week is not read as
+            # a full one; the footnote says which days each covers
             cut = line.index.isin(list(partial))
             ax.plot(where[cut], line.to_numpy()[cut], marker=marker, markersize=5,
-                    markerfacecolor="white", linestyle="none",
+                    markerfacecolor="white", linestyle="none", label="_partial",
                     color=drawn_line.get_color())  # fmt: skip
+    others = prepared.levels
+    missing = ids_without_rows(data, str(others[0])) if len(others) == 1 else []
+    for j, resource_id in enumerate(missing, start=len(prepared.lines)):
+        # an id asked for with no data in the range: in the legend, never silently absent
+        empty: dict[str, Any] = {**style(j), "label": f"{name(resource_id)} (no data)"}
+        ax.plot([], [], **empty)
     if kpi is not None and kpi.kind == "rate":
         low, high = ax.get_ylim()
         percent_axis(ax.yaxis, high - low)
@@ -114,7 +133,7 @@ def plot_trend(
         period = _PERIODS.get(resample or "D", f"per {resample}")
         title = with_range(chart_title(kpi, metric, f", {period}", mean_of(df)), data)
     ax.set_ylabel(axis_label(kpi, metric, mean_of(df)))
-    ax.set_xlabel("Date (UTC)")
+    ax.set_xlabel("Date (UTC); hollow points: not final when read" if hollow else "Date (UTC)")
     finish_axes(ax, title)
     if partial:
         shown = "; ".join(partial.values())
@@ -128,10 +147,28 @@ def plot_trend(
             fontsize="x-small",
             color="#444444",
         )
-    others = prepared.levels
     heading = LEVEL_TITLES.get(str(others[0]), str(others[0])) if len(others) == 1 else None
-    legend_outside(ax, len(prepared.lines), title=heading)
+    legend_outside(ax, len(prepared.lines) + len(missing), title=heading)
     return ax
+
+
+def _hollow_provisional(ax: Axes, line: pd.Series, days: pd.DatetimeIndex, color: Any) -> bool:
+    """Days not final when Pinpoint answered, drawn as hollow markers over the line."""
+    shown = line[line.index.isin(days) & line.notna()]
+    if shown.empty:
+        return False
+    ax.plot(
+        shown.index,
+        shown.to_numpy(),
+        linestyle="none",
+        marker="o",
+        markersize=6,
+        markerfacecolor="white",
+        markeredgecolor=color,
+        label="_provisional",  # not in the legend; the axis label says what hollow means
+        zorder=3,
+    )
+    return True
 
 
 _SPANS = {"W": pd.Timedelta(days=6)}  # a weekly label is the week's last day (Sunday)

@@ -252,7 +252,7 @@ def _kpi_table(
         table = pd.DataFrame({kpi.value_key: [], "note": []}, index=pd.Index([], dtype="str"))
     table = table.reindex([*table.index, *(i for i in ids if i not in table.index)])
     if "note" in table.columns:
-        table["note"] = table["note"].astype(object).fillna("no data in this range")
+        table["note"] = table["note"].astype(object).fillna("no data in range")
     if "baseline" in table.columns:
         table["baseline"] = table["baseline"].fillna(False).astype(bool)
     return table, mean_of

@@ -51,12 +51,16 @@ def test_trend_draws_one_line_per_campaign_with_data(dash, app):
     ax = dash.figure.axes[0]
     assert ax.get_title(loc="left").startswith("Delivery rate")
     assert ax.get_ylabel() == "Delivery rate (%)"
-    # The first campaign sent nothing in October: it has a table row, but no line.
+    # The first campaign sent nothing in October: it has a table row, no line, and a legend
+    # entry saying so (issue 9: every campaign asked for is shown).
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == [label(c) for c in app.campaigns[1:3]]
+    assert legend == [
+        *(label(c) for c in app.campaigns[1:3]),
+        f"{label(app.campaigns[0])} (no data)",
+    ]
     series = dash.frame.xs(app.campaigns[1].id, level="CampaignId")["SuccessfulDeliveryRate"]
     np.testing.assert_allclose(ax.lines[0].get_ydata(), series.to_numpy())
-    assert dash.table.loc[label(app.campaigns[0]), "note"] == "no data in this range"
+    assert dash.table.loc[label(app.campaigns[0]), "note"] == "no data in range"
     assert dash.png.startswith(b"\x89PNG")
 
 
@@ -103,7 +107,9 @@ def test_compare_is_the_accessors_comparison_against_the_first_campaign(dash, ap
     # unweighted mean, never presenting it as the campaign's delivery rate.
     column = "SuccessfulDeliveryRate (unweighted mean)"
     assert table.columns[0] == expected.columns[0] == column
-    np.testing.assert_allclose(table[column].dropna().to_numpy(), expected[column].to_numpy())
+    np.testing.assert_allclose(
+        table[column].dropna().to_numpy(), expected[column].dropna().to_numpy()
+    )
     assert table.loc[label(app.campaigns[1]), "note"] == "baseline"
     assert table.loc[label(app.campaigns[2]), "note"] == (
         "unweighted mean of daily values: no test"
@@ -156,8 +162,10 @@ def test_calendar_is_a_heat_map_of_campaigns_by_day(dash):
 
 
 def test_errors_are_shown_in_the_widget_and_it_recovers(dash):
-    # A campaign-run KPI over 89 days cannot be split exactly: the reader refuses, and says why.
-    dash.controls["chart"].value = "funnel"
+    # A unique count over 89 days cannot be split exactly: the reader refuses, and says why.
+    # (Run counts, as the funnel reads, are summed over windows since issue 9.)
+    dash.controls["chart"].value = "compare"
+    dash.controls["kpi"].value = "unique-deliveries"
     dash.controls["start"].value = dt.date(2026, 8, 1)
     assert dash.error is not None and "31" in dash.error
     assert dash.figure is None and dash.table is None

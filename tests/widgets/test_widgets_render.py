@@ -28,7 +28,7 @@ def test_summary_table_names_rows_and_keeps_campaigns_without_data():
     assert table.loc["Alpha", "SuccessfulDeliveryRate (unweighted mean)"] == pytest.approx(0.7)
     assert table.attrs["unweighted_mean_of"] == "unweighted mean of daily values"
     assert table.loc["Alpha", "note"] == "baseline"
-    assert table.loc["c", "note"] == "no data in this range"
+    assert table.loc["c", "note"] == "no data in range"
     html = widgets.table_html(table)
     assert "70.00%" in html and "+30.00 pp" in html
 

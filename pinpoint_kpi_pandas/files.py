@@ -1,0 +1,350 @@
+"""Saved files: finding them, reading them, and judging each one before any is trusted.
+
+Both :func:`~pinpoint_kpi_pandas.read_pinpoint_kpi_json` and
+:func:`~pinpoint_kpi_pandas.inventory` start here: paths (files, folders, globs) become a list of
+files (:func:`find_files`), and each file becomes one :class:`SavedAnswer` per answer it holds
+(:func:`load_file`), either parsed or marked bad with the reason. Nothing here raises for a bad
+file: the callers decide (``on_bad_file``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import functools
+import gc
+import glob
+import json
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .casting import check_rows
+from .dates import format_instant, provisional_days
+from .errors import ArgumentTypeError, InvalidArgumentError, ResponseFormatError
+from .listing import LISTING_MEMBERS
+from .parse import AnswerHeader, answer_clock, parse_answer
+from .rows import KpiRows
+from .store import StorePath, parse_store_path
+
+__all__ = ["SavedAnswer", "decode_json", "find_files", "gc_paused", "load_file"]
+
+_JSON = re.compile(r"\.json$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    """One answer found in a saved file (a file holding a JSON list has several).
+
+    Attributes
+    ----------
+    label : str
+        The file's path, with ``[n]`` appended for the n-th answer of a list (n > 0).
+    path : str
+        The file's path.
+    header : AnswerHeader or None
+        What the answer says it is (None when the file could not be parsed).
+    rows : KpiRows or None
+        Its rows (None when bad).
+    problem : str or None
+        Why the file is bad, or None.
+    listing : bool
+        The file is a project listing that ``cache=`` saved beside the answers, not an answer.
+
+    Examples
+    --------
+    >>> SavedAnswer("x.json", "x.json", None, None, "empty").bad
+    True
+    """
+
+    label: str
+    path: str
+    header: AnswerHeader | None
+    rows: KpiRows | None
+    problem: str | None = None
+    listing: bool = False
+
+    @property
+    def bad(self) -> bool:
+        """True when the file cannot be read as KPI answers."""
+        return self.problem is not None
+
+
+def find_files(paths: Any) -> list[tuple[str, bool]]:
+    """Every file ``paths`` names, in order, and whether it was named explicitly.
+
+    ``paths`` is a file, a folder (searched recursively for ``*.json`` in any case, skipping
+    hidden files and folders), a glob pattern (``"exports/**/*.json"``; its ``.json`` matches
+    any case too), or a list (or pandas Series) of them. Duplicates are listed once.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A path matches no file, or the list is empty.
+    ArgumentTypeError
+        Not a path.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "b.JSON").write_text("{}"); _ = (folder / "a.json").write_text("{}")
+    >>> [pathlib.Path(p).name for p, _ in find_files(folder)]
+    ['a.json', 'b.JSON']
+    """
+    items = _items(paths)
+    found: dict[str, bool] = {}
+    for item in items:
+        text = os.fspath(item)
+        path = os.path.expanduser(text)
+        named = False
+        if os.path.isdir(path):
+            matches = _walk(path)
+        elif os.path.isfile(path):
+            matches, named = [path], True
+        elif glob.has_magic(text):
+            matches = sorted(
+                p for p in glob.glob(_any_case_json(path), recursive=True) if os.path.isfile(p)
+            )
+        else:
+            matches = []
+        if not matches:
+            raise InvalidArgumentError(
+                f"paths: {text!r} matches no file"
+                + (" (a folder with no .json files)" if os.path.isdir(path) else "")
+                + "; check the path, or use a glob such as 'exports/**/*.json'."
+            )
+        for match in matches:
+            found.setdefault(os.path.abspath(match), named)
+    return list(found.items())
+
+
+def _items(paths: Any) -> list:
+    if isinstance(paths, str | os.PathLike):
+        return [paths]
+    if isinstance(paths, Sequence) or hasattr(paths, "__array__"):
+        items = list(paths)
+        if not items:
+            raise InvalidArgumentError("paths is an empty list; pass at least one file or folder.")
+        for item in items:
+            if not isinstance(item, str | os.PathLike):
+                raise ArgumentTypeError(
+                    f"each path must be a str or a path, not {type(item).__name__}."
+                )
+        return items
+    raise ArgumentTypeError(
+        f"paths must be a path, a glob pattern or a list of them, not {type(paths).__name__}."
+    )
+
+
+def _walk(folder: str) -> list[str]:
+    out: list[str] = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        out.extend(
+            os.path.join(root, n) for n in names if _JSON.search(n) and not n.startswith(".")
+        )
+    return sorted(out)
+
+
+def _any_case_json(pattern: str) -> str:
+    if pattern.lower().endswith(".json"):
+        return pattern[:-5] + ".[jJ][sS][oO][nN]"
+    return pattern
+
+
+def load_file(path: str, *, named: bool = False, check_values: bool = False) -> list[SavedAnswer]:
+    """Read one saved file: one :class:`SavedAnswer` per answer, or one marked bad.
+
+    Parameters
+    ----------
+    path : str
+    named : bool
+        The file was named explicitly (a listing named so is bad, not skipped).
+    check_values : bool
+        Also type every value now (slower; the reader does it once for all files instead).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> empty = pathlib.Path(tempfile.mkdtemp()) / "kpi.json"
+    >>> _ = empty.write_text("")
+    >>> load_file(str(empty))[0].problem
+    'empty (0 bytes): an interrupted `aws ... > file.json`?'
+    """
+    documents, problem = _documents(path)
+    if problem is not None:
+        return [SavedAnswer(path, path, None, None, problem)]
+    if not named and _is_listing(documents[0]):
+        return [SavedAnswer(path, path, None, None, listing=True)]
+    described = parse_store_path(path)
+    answers = []
+    for number, document in enumerate(documents):
+        label = path if number == 0 else f"{path}[{number}]"
+        answer = _answer(document, path, label, described, check_values)
+        if answer.bad:  # one bad answer makes the file bad: never half a file
+            return [replace(answer, label=path)]
+        answers.append(answer)
+    return answers
+
+
+def _documents(path: str) -> tuple[list, str | None]:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return [], f"cannot be read ({exc.strerror or exc})"
+    if not data.strip():
+        return [], "empty (0 bytes): an interrupted `aws ... > file.json`?"
+    try:
+        document = decode_json(data)
+    except UnicodeDecodeError:
+        return [], "not UTF-8 text (binary or damaged)"
+    except ValueError as exc:
+        return [], f"not valid JSON ({str(exc)[:80]}): truncated, or not a saved response?"
+    except RecursionError:
+        return [], "JSON nested too deeply to be a KPI answer"
+    if isinstance(document, list):
+        if not document:
+            return [], "an empty JSON list holds no answer"
+        return document, None
+    return [document], None
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a block (if it was running).
+
+    Parsing thousands of files allocates millions of small dicts and lists, none in a cycle;
+    the collector would walk them all again and again as they survive (a third of a read's
+    time, measured). Reference counting still frees everything; the collector runs again after.
+
+    Examples
+    --------
+    >>> import gc
+    >>> with gc_paused():
+    ...     gc.isenabled()
+    False
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def decode_json(data: bytes) -> Any:
+    """Parse JSON bytes (UTF-8, with or without a byte-order mark), as ``json.loads`` would.
+
+    msgspec's decoder is used when it is installed (the ``fast`` extra: about twice as fast on
+    saved answers, where parsing is most of a read's time); anything it refuses goes through
+    the standard library, which gives the precise error.
+
+    Examples
+    --------
+    >>> decode_json(b'{"KpiResult": {"Rows": []}}')
+    {'KpiResult': {'Rows': []}}
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    decoder = _fast_decoder()
+    if decoder is not None:
+        try:
+            return decoder(data)
+        except Exception:
+            pass
+    return json.loads(data.decode("utf-8"))
+
+
+@functools.cache
+def _fast_decoder() -> Any:
+    try:
+        import msgspec
+    except ImportError:  # optional: the standard library gives the same result
+        return None
+    return msgspec.json.Decoder().decode
+
+
+def _is_listing(document: Any) -> bool:
+    return isinstance(document, dict) and bool(LISTING_MEMBERS & document.keys())
+
+
+def _answer(
+    document: Any, path: str, label: str, described: StorePath | None, check_values: bool
+) -> SavedAnswer:
+    if _is_listing(document):
+        return SavedAnswer(label, path, None, None, "a project listing, not a KPI answer")
+    try:
+        header, rows = parse_answer(document, source=label, origin="file")
+        if check_values:
+            check_rows(rows)
+    except ResponseFormatError as exc:
+        return SavedAnswer(label, path, None, None, str(exc).removeprefix(f"{label}: "))
+    except RecursionError:
+        return SavedAnswer(label, path, None, None, "nested too deeply to be a KPI answer")
+    if header.start_time is None or header.end_time is None:
+        return SavedAnswer(
+            label, path, header, None, "no StartTime/EndTime, so the days it covers are unknown"
+        )
+    mismatch = _layout_mismatch(described, header) if described is not None else None
+    if mismatch is not None:
+        return SavedAnswer(label, path, header, None, mismatch)
+    days = _provisional(described, header, document)
+    if days:
+        rows = replace(rows, provisional_days=days)
+    return SavedAnswer(label, path, header, rows)
+
+
+def _layout_mismatch(described: StorePath, header: AnswerHeader) -> str | None:
+    said = (
+        described.application_id,
+        described.scope,
+        described.resource_id,
+        described.kpi_name,
+        described.start_time,
+        described.end_time,
+    )
+    held = (
+        header.application_id,
+        header.scope,
+        header.resource_id,
+        header.kpi_name,
+        header.start_time,
+        header.end_time,
+    )
+    if said == held:
+        return None
+    names = ("application", "scope", "id", "KPI")
+    wrong = [
+        f"{n} {a} by its path, {b} by its content"
+        for n, a, b in zip(names, said[:4], held[:4], strict=True)
+        if a != b
+    ]
+    if said[4:] != held[4:]:
+        wrong.append(
+            f"window {_window_text(said[4], said[5])} by its path, "
+            f"{_window_text(held[4], held[5])} by its content"
+        )
+    return (
+        f"its path (a cache= layout) and its content disagree ({'; '.join(wrong)}): a file "
+        "copied over another? Remove it, or re-read online with cache= to fetch it again"
+    )
+
+
+def _window_text(start: Any, end: Any) -> str:
+    if start is None or end is None:
+        return "unknown"
+    return f"{format_instant(start)}/{format_instant(end)}"
+
+
+def _provisional(described: StorePath | None, header: AnswerHeader, document: Any) -> tuple:
+    if described is not None and described.provisional:
+        clock = described.as_of or header.end_time  # older stores recorded no clock
+    else:
+        clock = answer_clock(document)  # boto3 dumps keep the HTTP Date; CLI output does not
+    days = provisional_days(header.start_time, header.end_time, clock)
+    return tuple(d.isoformat() for d in days)

@@ -1,0 +1,80 @@
+""":class:`KpiRows`: the rows of one answer, as columns; the unit the assembly takes.
+
+Live answers, saved files and event-archive engines all hand their rows to
+:func:`pinpoint_kpi_pandas.frame.assemble_kpi_frame` as ``KpiRows``: one per KPI, id and window,
+holding a column per grouping key and per value key. Columns may still be the answer's strings
+(with their ``Type``) or already typed (NumPy / pandas arrays, as an engine computes them); the
+assembly types every string column once, over all answers together.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+__all__ = ["KpiRows"]
+
+
+@dataclass(frozen=True)
+class KpiRows:
+    """The rows one KPI has for one id over one window.
+
+    Attributes
+    ----------
+    kpi_name : str
+        The kpi-name (``"successful-deliveries-grouped-by-campaign-activity"``).
+    resource_id : str or None
+        The campaign or journey id; None at application scope.
+    start_time, end_time : datetime or None
+        The window the rows answer for (aware, UTC, inclusive); None only for the service's
+        default window of a live read made without a range.
+    groups : mapping of str to sequence
+        The grouping columns in ``GroupedBys`` order (``{"Date": [...]}``,
+        ``{"CampaignActivityId": [...]}``; empty for a single-value KPI). ``Date`` values are
+        ``"YYYY-MM-DD"`` strings, or datetime64 values at midnight; other keys are strings.
+    values : mapping of str to sequence
+        The value columns in ``Values`` order (``{"SuccessfulDeliveries": [...]}``): the
+        answer's decimal strings, or numbers (an integer or float array).
+    value_types : mapping of str to str or set of str, optional
+        For string value columns, the ``Type`` of their entries (``"Double"``, ``"Long"``; a set
+        when rows differ). Typed columns need none.
+    source : str
+        What the rows came from, named in errors and in the frame contract: a file path, a
+        request description (:meth:`KpiRequest.describe`), an engine query.
+    origin : str
+        ``"api"``, ``"cache"``, ``"file"``, ``"events"`` or ``"response"``.
+    provisional_days : tuple of str
+        ISO dates of the window that were not final when the rows were computed (see
+        :func:`pinpoint_kpi_pandas.dates.provisional_days`).
+
+    Examples
+    --------
+    >>> from datetime import datetime, UTC
+    >>> rows = KpiRows("txn-emails-sent-grouped-by-date", None, datetime(2026, 8, 1, tzinfo=UTC),
+    ...                datetime(2026, 8, 2, 23, 59, 59, tzinfo=UTC),
+    ...                groups={"Date": ["2026-08-01", "2026-08-02"]},
+    ...                values={"TxnEmailsSent": [1368, 1411]}, source="engine", origin="events")
+    >>> rows.n_rows
+    2
+    """
+
+    kpi_name: str
+    resource_id: str | None
+    start_time: datetime | None
+    end_time: datetime | None
+    groups: Mapping[str, Sequence[Any]] = field(default_factory=dict)
+    values: Mapping[str, Sequence[Any]] = field(default_factory=dict)
+    value_types: Mapping[str, str | frozenset[str] | set[str]] = field(default_factory=dict)
+    source: str = ""
+    origin: str = "response"
+    provisional_days: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def n_rows(self) -> int:
+        """How many rows (the length of the first column; 0 without columns)."""
+        for column in (*self.groups.values(), *self.values.values()):
+            return len(column)
+        return 0
