@@ -293,12 +293,6 @@ def _credentials_for(endpoint: str | None, session: Any) -> dict[str, str]:
     probe = probe_endpoint(endpoint) if endpoint is not None else None
     if probe is not None and probe.is_emulator:
         return dict(EMULATOR_CREDENTIALS)
-    if probe is not None and probe.problem and "refused" in probe.problem.lower():
-        # Nothing listens there: fail now, not after every request's retries (~14 s each).
-        raise InvalidArgumentError(
-            f"Nothing answers at {endpoint} ({probe.problem}): if it is the bundled emulator, "
-            "start it again (pinpoint-kpi emulator); else check the endpoint's address."
-        )
     if session.get_credentials() is not None:
         return {}
     if probe is None:

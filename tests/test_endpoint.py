@@ -192,18 +192,8 @@ def test_a_real_endpoint_is_signed_with_the_users_credentials(no_credentials, mo
 def test_an_endpoint_that_does_not_answer_is_named_in_the_error(no_credentials):
     with stand_in_server(claims_emulator=False) as (_, url):
         pass  # stopped: nothing listens there any more
-    with pytest.raises(InvalidArgumentError, match=r"Nothing answers at .*refused.*start it"):
+    with pytest.raises(InvalidArgumentError, match=r"did not answer \(.*refused"):
         make_client(endpoint_url=url)
-
-
-def test_a_stopped_endpoint_fails_before_any_request_even_with_credentials(monkeypatch):
-    # botocore would retry the connection for every request (about 14 s each): say it at once
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAUSERSOWNKEY")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "users-secret")
-    with stand_in_server(claims_emulator=False) as (_, url):
-        pass
-    with pytest.raises(InvalidArgumentError, match=f"Nothing answers at {url}"):
-        ppk.read_pinpoint_kpi("a" * 32, KPI, *RANGE, endpoint_url=url)
 
 
 def test_an_unanswered_probe_is_asked_again(emulator):
