@@ -15,6 +15,7 @@ from typing import Any
 
 from ._version import __version__
 from .checks import check_endpoint_url, check_region
+from .endpoint import EMULATOR_CREDENTIALS, configured_endpoint, probe_endpoint
 from .errors import ArgumentTypeError, InvalidArgumentError
 from .retries import install_retries
 
@@ -51,6 +52,9 @@ def make_client(
         signing.
     endpoint_url : str, optional
         Another endpoint, e.g. the emulator's. boto3 also honours ``AWS_ENDPOINT_URL_PINPOINT``.
+        An endpoint that identifies itself as the bundled emulator
+        (:func:`~pinpoint_kpi_pandas.endpoint.probe_endpoint`) is signed with placeholder
+        credentials: it needs none, and never sees yours.
     max_pool_connections : int, default 10
         HTTP connections kept open; at least the number of worker threads.
     max_attempts : int, default 10
@@ -60,12 +64,20 @@ def make_client(
     -------
     botocore.client.Pinpoint
 
+    Raises
+    ------
+    InvalidArgumentError
+        No Region can be found, or no credentials for an endpoint that is not the emulator.
+
     Examples
     --------
+    >>> from pinpoint_kpi_pandas import emulator
     >>> from pinpoint_kpi_pandas.client import make_client
-    >>> c = make_client(endpoint_url="http://127.0.0.1:9", region_name="us-east-1")
-    >>> c.meta.service_model.service_name, c.meta.config.retries["mode"]
-    ('pinpoint', 'standard')
+    >>> with emulator.running() as emu:  # no credentials, no Region needed
+    ...     c = make_client(endpoint_url=emu.endpoint_url)
+    ...     apps = c.get_apps()["ApplicationsResponse"]["Item"]
+    >>> c.meta.region_name, c.meta.config.retries["mode"], len(apps)
+    ('us-east-1', 'standard', 3)
     """
     if client is not None:
         if not hasattr(client, "get_campaign_date_range_kpi"):
@@ -92,11 +104,17 @@ def make_client(
         connect_timeout=10,
         read_timeout=60,
     )
-    if region_name is None and session.region_name is None and _has_endpoint(endpoint_url):
+    endpoint = configured_endpoint(endpoint_url)
+    if region_name is None and session.region_name is None and endpoint is not None:
         region_name = "us-east-1"
+    credentials = _credentials_for(endpoint, session)
     try:
         client = session.client(
-            "pinpoint", region_name=region_name, endpoint_url=endpoint_url, config=config
+            "pinpoint",
+            region_name=region_name,
+            endpoint_url=endpoint_url,
+            config=config,
+            **credentials,
         )
     except NoRegionError:
         raise InvalidArgumentError(
@@ -185,10 +203,12 @@ class ClientOptions:
 
         Examples
         --------
+        >>> from pinpoint_kpi_pandas import emulator
         >>> from pinpoint_kpi_pandas.client import ClientOptions
-        >>> c = ClientOptions(endpoint_url="http://127.0.0.1:9").make_client()
-        >>> c.meta.endpoint_url
-        'http://127.0.0.1:9'
+        >>> with emulator.running() as emu:  # needs no credentials
+        ...     c = ClientOptions(endpoint_url=emu.endpoint_url).make_client()
+        >>> c.meta.endpoint_url == emu.endpoint_url
+        True
         """
         return make_client(
             client=self.client,
@@ -266,7 +286,28 @@ def client_options(
     return dataclasses.replace(options, **given) if given else options
 
 
-def _has_endpoint(endpoint_url: str | None) -> bool:
-    import os
-
-    return endpoint_url is not None or bool(os.environ.get("AWS_ENDPOINT_URL_PINPOINT"))
+def _credentials_for(endpoint: str | None, session: Any) -> dict[str, str]:
+    """Placeholder credentials for the bundled emulator; else the session's own, which must
+    exist (checked here, so a read without them fails once, before any request, saying how to
+    set them)."""
+    probe = probe_endpoint(endpoint) if endpoint is not None else None
+    if probe is not None and probe.is_emulator:
+        return dict(EMULATOR_CREDENTIALS)
+    if session.get_credentials() is not None:
+        return {}
+    if probe is None:
+        where, state = "AWS's Pinpoint endpoint", "To try the library without AWS"
+    else:
+        answer = f"did not answer ({probe.problem})" if probe.problem else "is not the emulator"
+        where, state = f"the endpoint {endpoint}", f"That endpoint {answer}; for the emulator"
+    hint = (
+        f" {state}, start the bundled emulator (`pinpoint-kpi emulator`, or "
+        "pinpoint_kpi_pandas.emulator.running() in Python) and pass its URL as endpoint_url: "
+        "it needs no credentials."
+    )
+    raise InvalidArgumentError(
+        f"No AWS credentials found for {where}. Set them the usual way: `aws configure` or "
+        "`aws sso login` (then AWS_PROFILE=name), the variables AWS_ACCESS_KEY_ID and "
+        "AWS_SECRET_ACCESS_KEY, an instance or container role; or pass "
+        "boto3_session=boto3.Session(profile_name=...)." + hint
+    )

@@ -34,6 +34,7 @@ PUBLIC_MODULES = [
     "pinpoint_kpi_pandas.dates",
     "pinpoint_kpi_pandas.demo",
     "pinpoint_kpi_pandas.emulator",
+    "pinpoint_kpi_pandas.endpoint",
     "pinpoint_kpi_pandas.errors",
     "pinpoint_kpi_pandas.fetch",
     "pinpoint_kpi_pandas.files",

@@ -105,8 +105,8 @@ def run(args: argparse.Namespace) -> int:
         frame = label(frame, names)
     table = compare(
         frame,
+        args.metric,
         baseline=args.baseline,
-        metric=args.metric,
         alpha=args.alpha,
         unweighted_mean=args.unweighted_mean,
     )

@@ -56,7 +56,8 @@ def compare_campaigns(
         available, else the frame's first KPI.
     start_time, end_time : date-like, optional
         The first and last UTC day shown. Default: the frame's days; for an application id, the
-        31 days ending yesterday.
+        31 days ending the day before the service's own date (its ``Date`` header: the
+        emulator's clock, never the machine's).
     chart : {"trend", "compare", "funnel", "calendar"}, optional
         The chart shown first. Default: ``"trend"``, or ``"compare"`` for a frame without a
         ``Date`` level (whose date pickers are then disabled: its numbers cover the range it

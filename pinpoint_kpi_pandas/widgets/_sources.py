@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 
 from .. import catalog
-from ..analysis import frame_meta, name_map, with_meta
+from ..analysis import frame_meta, name_map, rate_count_kpis, rate_from_counts, with_meta
 from ..client import ClientOptions
 from ..errors import InvalidArgumentError
 from ..plan import ID_LEVEL
 from ._selection import Selection, entity_noun
 
-__all__ = ["DataSource", "FrameSource", "Progress", "ReaderSource"]
+__all__ = ["DataSource", "FrameSource", "Progress", "ReaderSource", "service_date"]
 
 Progress = Callable[[bool, str], None]
 """``progress(busy, text)``: called before and after a slow load."""
@@ -165,8 +165,15 @@ class FrameSource:
         frame = self.frame
         if selection.chart != "funnel":
             kpi = catalog.find_kpi(selection.kpi, self.scope)
-            if kpi is not None and kpi.value_key in frame.columns:
-                frame = frame[[kpi.value_key]]
+            if kpi is not None:
+                frame = _kpi_columns(frame, kpi)
+        if self.has_dates:
+            first, last = self.date_bounds()
+            if first and last and (selection.start < first or selection.end > last):
+                raise InvalidArgumentError(
+                    f"the data covers {first:%d %b %Y} to {last:%d %b %Y}: choose days inside "
+                    "that range (read the frame for other days to show them)."
+                )
         frame = cut(frame, selection, self.id_level)
         updates: dict[str, Any] = {f"{self.scope}_ids": list(selection.ids)}
         if self.has_dates:
@@ -175,13 +182,43 @@ class FrameSource:
         return with_meta(frame, self.frame, **updates)
 
 
+def _kpi_columns(frame: pd.DataFrame, kpi: catalog.Kpi) -> pd.DataFrame:
+    """The columns behind ``kpi``: its own, with a rate's counts when the frame has them (the
+    rate computed from them when the frame holds only the counts)."""
+    parts = [p for p in catalog.RATE_PARTS.get(kpi.value_key, ()) if p in frame.columns]
+    counted = kpi.kind == "rate" and len(parts) == 2
+    if kpi.value_key not in frame.columns:
+        if not counted:
+            return frame
+        frame = frame[parts].copy()
+        frame[kpi.value_key] = rate_from_counts(frame[parts[0]], frame[parts[1]])
+        return frame[[kpi.value_key, *parts]]
+    return frame[[kpi.value_key, *(parts if counted else [])]]
+
+
+def _rates_from_counts(frame: pd.DataFrame, scope: str) -> list[catalog.Kpi]:
+    """The rates a frame's count columns give (opens and deliveries: the email open rate),
+    grouped as the counts are."""
+    found = []
+    for rate, parts in catalog.RATE_PARTS.items():
+        if rate in frame.columns or not set(parts) <= set(frame.columns):
+            continue
+        grouped = [g for g in frame.index.names if g in ("Date", "CampaignActivityId")]
+        for kpi in catalog.kpis_with_value_key(rate, scope):
+            if kpi.grouped_by == (grouped[0] if grouped else None):
+                found.append(kpi)
+                break
+    return found
+
+
 def _frame_kpis(frame: pd.DataFrame, meta: Mapping[str, Any], scope: str) -> list[catalog.Kpi]:
-    """The KPIs a frame holds: those its contract names, else the first its columns match."""
+    """The KPIs a frame holds (those its contract names, else the first its columns match),
+    after the rates its counts give, which come first: they can be compared with intervals."""
     columns = meta.get("columns") or {}
     names = list(dict.fromkeys(meta.get("kpi_names") or columns.values()))
     kpis = [k for k in (catalog.find_kpi(n, scope) for n in names) if k is not None]
     if kpis:
-        return kpis
+        return [*_rates_from_counts(frame, scope), *kpis]
     found = [
         k
         for k in catalog.kpis(scope)
@@ -212,7 +249,10 @@ class ReaderSource:
     reader_kwargs : mapping, optional
         Other arguments of ``read_pinpoint_kpi``.
     today : datetime.date, optional
-        The day the default range (31 days) ends before; default the UTC date.
+        The day the default range (31 days) ends before. Default: the service's own date (the
+        ``Date`` header of its answer to one small listing call: the emulator's clock, or
+        AWS's), never the machine's clock, which after the shutdown (or beside a frozen
+        emulator) has no data; offline, the machine's UTC date.
 
     Examples
     --------
@@ -259,6 +299,8 @@ class ReaderSource:
         self.ids, self.labels = self._names(names)
         self.first_ids = self.ids[:3]
         self.subtitle = f"Project {application_id}"
+        if today is None and not offline:
+            today = service_date(client_options)
         yesterday = (today or dt.datetime.now(dt.UTC).date()) - dt.timedelta(days=1)
         self._bounds = (yesterday - dt.timedelta(days=30), yesterday)
 
@@ -284,16 +326,20 @@ class ReaderSource:
         return ids, labels
 
     def kpi_options(self) -> list[catalog.Kpi]:
-        return list(catalog.kpis(self.scope))
+        """Every KPI of the scope; first the rates read with their counts (intervals, tests)."""
+        every = list(catalog.kpis(self.scope))
+        metrics = [k for k in every if rate_count_kpis(k, self.scope)]
+        return [*metrics, *(k for k in every if k not in metrics)]
 
     def date_bounds(self) -> tuple[dt.date | None, dt.date | None]:
-        """The 31 days ending yesterday (UTC)."""
+        """The 31 days ending the day before the service's date."""
         return self._bounds
 
     def fixed_range(self) -> None:
         return None
 
     def load(self, selection: Selection, progress: Progress) -> pd.DataFrame:
+        _check_span(selection, self.scope)
         key = (selection.kpi_names, selection.start, selection.end)
         frame, fetched = self.cache.get(key, (None, set()))
         missing = [i for i in selection.ids if i not in fetched]
@@ -337,6 +383,56 @@ class ReaderSource:
         finally:
             progress(False, "")
         return new
+
+
+def _check_span(selection: Selection, scope: str) -> None:
+    """Refuse, in words of the controls, a range the selected KPI cannot cover (the reader's
+    own message speaks of arguments such as keep_windows=)."""
+    from ..plan import resolve_range, unstitchable
+
+    kpis = [k for k in (catalog.find_kpi(n, scope) for n in selection.kpi_names) if k]
+    blocked = unstitchable(kpis, resolve_range(selection.start, selection.end))
+    if not blocked:
+        return
+    days = (selection.end - selection.start).days + 1
+    shown = catalog.find_kpi(selection.kpi, scope) or blocked[0]
+    daily = catalog.date_variant(shown.name, scope)
+    other = f", or the KPI {daily.title!r} (one value per day)" if daily else ""
+    what = "the funnel" if selection.chart == "funnel" else repr(shown.title)
+    raise InvalidArgumentError(  # 31 days: Pinpoint's window, the rule is unstitchable's
+        f"{what} cannot cover these {days} days: Pinpoint answers at most 31 days at once, "
+        f"and these numbers do not add up across its windows. Choose a range of at most 31 "
+        f"days{other}."
+    )
+
+
+def service_date(client_options: ClientOptions) -> dt.date | None:
+    """The service's UTC date, from the ``Date`` header of one small ``GetApps`` call.
+
+    None when the answer has no usable date (the caller falls back to the machine's clock).
+
+    Examples
+    --------
+    >>> import pinpoint_kpi_pandas as ppk
+    >>> from pinpoint_kpi_pandas.client import ClientOptions
+    >>> from pinpoint_kpi_pandas.widgets import service_date
+    >>> with ppk.emulator.running() as emu:  # its clock is frozen at 2026-10-29T12:00Z
+    ...     service_date(ClientOptions(endpoint_url=emu.endpoint_url))
+    datetime.date(2026, 10, 29)
+    """
+    from email.utils import parsedate_to_datetime
+
+    from ..fetch import service_error
+
+    try:
+        answer = client_options.make_client().get_apps(PageSize="1")
+    except Exception as exc:  # the listing that follows would fail the same way: say it once
+        raise service_error(None, exc, what="asking the service for its date") from exc
+    header = (answer.get("ResponseMetadata") or {}).get("HTTPHeaders", {}).get("date")
+    try:
+        return parsedate_to_datetime(header).astimezone(dt.UTC).date() if header else None
+    except (TypeError, ValueError):
+        return None
 
 
 def cut(frame: pd.DataFrame, selection: Selection, id_level: str) -> pd.DataFrame:
