@@ -9,7 +9,6 @@ assembly types every string column once, over all answers together.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -72,9 +71,11 @@ class KpiRows:
     origin: str = "response"
     provisional_days: tuple[str, ...] = ()
 
-    @functools.cached_property
+    @property
     def n_rows(self) -> int:
         """How many rows (the length of the first column; 0 without columns)."""
-        for column in (*self.groups.values(), *self.values.values()):
+        for column in self.groups.values():
+            return len(column)
+        for column in self.values.values():
             return len(column)
         return 0
