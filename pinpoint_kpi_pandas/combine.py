@@ -142,10 +142,13 @@ def choose_combination(
 
 
 def _several_windows(series: Sequence[KpiRows]) -> bool:
-    seen: dict[Any, set] = {}
+    """True when some id has answers for more than one window."""
+    first: dict[Any, tuple] = {}
     for rows in series:
-        seen.setdefault(rows.resource_id, set()).add(_window(rows))
-    return any(len(w) > 1 for w in seen.values())
+        window = first.setdefault(rows.resource_id, (rows.start_time, rows.end_time))
+        if window != (rows.start_time, rows.end_time):
+            return True
+    return False
 
 
 def _unsummable(kpis: dict[str, catalog.Kpi | None]) -> list[str]:
@@ -323,8 +326,12 @@ def _group_levels(
 
 def _types(with_rows: list[KpiRows], key: str) -> set[str]:
     types: set[str] = set()
+    last: Any = None
     for p in with_rows:
         found = p.value_types.get(key)
+        if found is last and found is not None:
+            continue  # answers decoded alike share one set of types
+        last = found
         types |= {found} if isinstance(found, str) else set(found or ())
     return types
 

@@ -41,6 +41,7 @@ ENABLED = True
 _LISTINGS = attrgetter(*sorted(LISTING_MEMBERS))
 _HEADER_MEMBERS = ("ApplicationId", "CampaignId", "JourneyId", "StartTime", "EndTime")
 _DOUBLE = "Double"  # the Type the service gives every value
+_DOUBLES = frozenset({_DOUBLE})  # one shared set: the assembly unions each distinct one once
 
 
 class DecodedAnswer(NamedTuple):
@@ -53,7 +54,7 @@ class DecodedAnswer(NamedTuple):
         The grouping and value columns, as :func:`~pinpoint_kpi_pandas.parse.parse_answer`
         gives them.
     value_types : dict of str to set of str
-        Each value column's ``Type`` strings.
+        Each value column's ``Type`` strings (a frozenset).
     clock : datetime or None
         The service's clock when it answered (:func:`~pinpoint_kpi_pandas.parse.answer_clock`).
 
@@ -67,7 +68,7 @@ class DecodedAnswer(NamedTuple):
     header: AnswerHeader
     groups: dict[str, list[str]]
     values: dict[str, list[str]]
-    value_types: dict[str, set[str]]
+    value_types: dict[str, frozenset[str]]
     clock: Any
 
 
@@ -120,7 +121,7 @@ def decode_answer(data: bytes) -> DecodedAnswer | None:
     ...     "Value": "1368.0"}]}]}}}'''
     >>> answer = decode_answer(data)
     >>> answer is None or (answer.header.resource_id, answer.values, answer.value_types)
-    ('c1', {'UniqueDeliveries': ['1368.0']}, {'UniqueDeliveries': {'Double'}})
+    ('c1', {'UniqueDeliveries': ['1368.0']}, {'UniqueDeliveries': frozenset({'Double'})})
     """
     decoders = _decoders() if ENABLED else None
     if decoders is None:
@@ -160,7 +161,7 @@ def _answer_of(document: Any, decoders: _Decoders) -> DecodedAnswer | None:
     if group_key is not None:
         groups[group_key] = [row.GroupedBys[0].Value for row in rows]
     values = {value_key: [row.Values[0].Value for row in rows]}
-    return DecodedAnswer(header, groups, values, {value_key: {_DOUBLE}}, _clock(document, decoders))
+    return DecodedAnswer(header, groups, values, {value_key: _DOUBLES}, _clock(document, decoders))
 
 
 def _wrapped(document: Any) -> tuple[Any, str] | None:
