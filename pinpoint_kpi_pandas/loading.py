@@ -44,10 +44,11 @@ __all__ = [
     "worker_count",
 ]
 
-WORKERS_MIN_FILES = 2000
-"""Folders with fewer files are loaded in this process: forking, copy-on-write page faults and
-sending the answers back cost about what a second core saves up to ~1,000 files (measured in
-CPU time; docs/benchmarks.md), so workers start at twice that."""
+WORKERS_MIN_FILES = 6000
+"""Folders with fewer files are loaded in this process. Measured on 2 cores (CPU time and
+wall; docs/benchmarks.md): a worker costs 25-35% more CPU in all (fork, copy-on-write page
+faults, sending the answers back), so it lost at 3,000 files and won about 10% of the wall time
+at 10,000 when a core was idle."""
 
 WORKER_PATIENCE = 30.0
 """Seconds a worker may take, beyond four times what this process took for its own share,

@@ -147,6 +147,14 @@ TEXT_DAMAGE = {
     "key given twice": lambda t: t.replace(
         '"Key": "UniqueDeliveries"', '"Key": "Other", "Key": "UniqueDeliveries"', 1
     ),
+    "KpiName given twice": lambda t: t.replace(
+        '"KpiName": "unique-deliveries-grouped-by-date"',
+        '"KpiName": "unique-deliveries-grouped-by-date", "KpiName": "txn-emails-sent"',
+    ),
+    "id given twice": lambda t: t.replace(
+        '"CampaignId": "camp1"', '"CampaignId": 1, "CampaignId": "c"'
+    ),
+    "wrapper given twice": lambda t: t[:-1] + ', "CampaignDateRangeKpiResponse": {"KpiName": 7}}',
     "NaN literal": lambda t: t.replace('"Value": "2.0"', '"Value": NaN'),
     "NaN in an ignored member": lambda t: t.replace('"NextToken": null', '"NextToken": NaN'),
     "huge integer": lambda t: t.replace('"NextToken": null', '"NextToken": ' + "9" * 400),
