@@ -3,8 +3,9 @@
 Retries are botocore's job: the ``standard`` retry mode retries 429 (TooManyRequestsException) and
 5xx answers with exponential backoff and jitter. It was chosen by measurement over ``adaptive``,
 whose client-side rate limiter over-corrects under a token-bucket quota and collapses under 429s
-that are not about the rate (see ``docs/benchmarks.md``). The clients built here retry every
-request fully: botocore's per-client retry budget is lifted (:func:`_lift_retry_budget`).
+that are not about the rate (see ``docs/benchmarks.md``). The clients built here have no retry
+budget, do not retry an endpoint that cannot be reached, and give up early on a request that
+keeps failing while the service answers others (:mod:`pinpoint_kpi_pandas.retries`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import dataclasses
 from typing import Any
 
 from ._version import __version__
+from .checks import check_endpoint_url, check_region
 from .errors import ArgumentTypeError, InvalidArgumentError
+from .retries import install_retries
 
 __all__ = ["DEFAULT_MAX_ATTEMPTS", "RETRY_MODE", "ClientOptions", "client_options", "make_client"]
 
@@ -100,7 +103,7 @@ def make_client(
             "No AWS Region is configured: pass region_name='us-east-1' (or your project's "
             "Region), or set AWS_DEFAULT_REGION."
         ) from None
-    _lift_retry_budget(client, max_attempts)
+    install_retries(client, max_attempts)
     return client
 
 
@@ -166,12 +169,10 @@ class ClientOptions:
                 "boto3_session must be a boto3 session, e.g. "
                 f"boto3.Session(profile_name='analytics'), not {_shown(session)}{hint}."
             )
-        for name in ("region_name", "endpoint_url"):
-            value = getattr(self, name)
-            if value is not None and not isinstance(value, str):
-                raise ArgumentTypeError(
-                    f"{name} must be a str (e.g. {_EXAMPLES[name]}), not {_shown(value)}."
-                )
+        if self.region_name is not None:
+            check_region(self.region_name)
+        if self.endpoint_url is not None:
+            check_endpoint_url(self.endpoint_url)
         attempts = self.max_attempts
         if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1:
             raise InvalidArgumentError(
@@ -197,9 +198,6 @@ class ClientOptions:
             max_pool_connections=max_pool_connections,
             max_attempts=self.max_attempts,
         )
-
-
-_EXAMPLES = {"region_name": "'us-east-1'", "endpoint_url": "'http://127.0.0.1:4566'"}
 
 
 def _shown(value: Any) -> str:
@@ -266,31 +264,6 @@ def client_options(
             "with different values; pass each once."
         )
     return dataclasses.replace(options, **given) if given else options
-
-
-def _lift_retry_budget(client: Any, max_attempts: int) -> bool:
-    """Give ``client`` botocore's standard retries without the shared retry budget.
-
-    Standard mode keeps a budget per client (500 units; a retry costs 5 after a 429, 14 after
-    another error; a success refunds it). A read of hundreds of requests against a service that
-    throttles or fails empties it, and from then on requests fail after 0 or 1 retries instead
-    of ``max_attempts`` (measured: 25 of 400 requests lost at 30% 429s and 10% 500s). A read is
-    bounded (requests x attempts, paced by :class:`~pinpoint_kpi_pandas.fetch.RequestPacer`),
-    so the clients this library builds retry every request fully. botocore offers no setting
-    for this: its own handler is registered again with an unlimited quota. On a botocore whose
-    internals differ, the client keeps its budget (returns False).
-    """
-    try:
-        from botocore.retries import quota, standard
-
-        service = client.meta.service_model.service_id.hyphenize()
-        events = client.meta.events
-        events.unregister(f"needs-retry.{service}", unique_id=f"retry-config-{service}")
-        handler = standard.register_retry_handler(client, max_attempts=max_attempts)
-        handler._retry_quota._quota = quota.RetryQuota(initial_capacity=2**62)
-    except (ImportError, AttributeError, TypeError):
-        return False
-    return True
 
 
 def _has_endpoint(endpoint_url: str | None) -> bool:

@@ -6,7 +6,6 @@ intervals, z-tests with Holm's adjustment) -> a note per row saying what the dat
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import catalog, stats
+from ..checks import check_alpha
 from ..errors import ArgumentTypeError, InvalidArgumentError
 from ._aggregate import aggregate
 from ._columns import (
@@ -56,16 +56,7 @@ def _resolve_baseline(
 
 
 def _check_compare_arguments(baseline: Any, metric: Any, by: Any, alpha: Any) -> None:
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
-        raise ArgumentTypeError(
-            f"alpha must be a number between 0 and 1 (e.g. alpha=0.05), not "
-            f"{type(alpha).__name__} {alpha!r}."
-        )
-    if not 0.0 < float(alpha) < 1.0:
-        raise InvalidArgumentError(
-            f"alpha={alpha!r} is outside (0, 1); it is the significance level, e.g. 0.05 for "
-            "tests at 5% and 95% intervals."
-        )
+    check_alpha(alpha)
     if baseline is not None and not pd.api.types.is_scalar(baseline):
         raise ArgumentTypeError(
             "baseline must be one campaign or journey id (or name), e.g. baseline='A', not "

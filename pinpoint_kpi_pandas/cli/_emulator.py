@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from ._common import Subparsers
@@ -75,7 +74,8 @@ def add_parser(subparsers: Subparsers) -> None:
         help="shrink every audience and volume of the world, 0 < FRACTION <= 1 (default 1)",
     )
     p.add_argument("--quiet", action="store_true", help="print only the URL, not the world's ids")
-    p.set_defaults(func=run)
+    p.add_argument("--debug", action="store_true", help="show the full traceback on failure")
+    p.set_defaults(func=run, command="emulator")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -86,29 +86,33 @@ def run(args: argparse.Namespace) -> int:
     from ..emulator import Emulator
     from ..emulator.options import CLI_FLAGS, check_options
 
+    # Every option is checked first; the messages name the flags (--burst, --port).
+    check_options(seed=args.seed, now=args.now, latency_ms=args.latency_ms,
+                  rate_limit=args.rate_limit, burst=args.burst, error_rate=args.error_rate,
+                  throttle_rate=args.throttle_rate, failing_ids=args.failing_ids,
+                  campaigns_per_project=args.campaigns, host=args.host, port=args.port,
+                  scale=args.scale, names=CLI_FLAGS)  # fmt: skip
+    emulator = Emulator(
+        seed=args.seed,
+        now=args.now,
+        latency_ms=args.latency_ms,
+        rate_limit=args.rate_limit,
+        burst=args.burst,
+        error_rate=args.error_rate,
+        throttle_rate=args.throttle_rate,
+        failing_ids=args.failing_ids,
+        campaigns_per_project=args.campaigns,
+        host=args.host,
+        port=args.port,
+        scale=args.scale,
+    )
     try:
-        check_options(seed=args.seed, now=args.now, latency_ms=args.latency_ms,
-                      rate_limit=args.rate_limit, burst=args.burst, error_rate=args.error_rate,
-                      throttle_rate=args.throttle_rate, failing_ids=args.failing_ids,
-                      campaigns_per_project=args.campaigns, host=args.host, port=args.port,
-                      scale=args.scale, names=CLI_FLAGS)  # fmt: skip
-        emu = Emulator(
-            seed=args.seed,
-            now=args.now,
-            latency_ms=args.latency_ms,
-            rate_limit=args.rate_limit,
-            burst=args.burst,
-            error_rate=args.error_rate,
-            throttle_rate=args.throttle_rate,
-            failing_ids=args.failing_ids,
-            campaigns_per_project=args.campaigns,
-            host=args.host,
-            port=args.port,
-            scale=args.scale,
-        ).start()
-    except (ValueError, TypeError, OSError) as exc:
-        print(f"pinpoint-kpi emulator: {exc}", file=sys.stderr)
-        return 2
+        emu = emulator.start()
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        raise OSError(
+            f"cannot serve on {args.host} port {args.port}: {exc.strerror or exc}; pass "
+            "another --port (0 picks a free one) or --host"
+        ) from exc
 
     stop = threading.Event()
 
