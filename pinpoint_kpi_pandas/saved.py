@@ -25,6 +25,7 @@ from .errors import (
 )
 from .files import SavedAnswer, find_files, gc_paused, load_file
 from .frame import DtypeBackend, assemble_kpi_frame, check_dtype_backend
+from .loading import load_files
 from .meta import FrameContract
 from .plan import ID_LEVEL
 
@@ -127,7 +128,7 @@ def read_pinpoint_kpi_json(
 
 
 def _read(paths: PathsLike, on_bad_file: str, dtype_backend: DtypeBackend | None) -> pd.DataFrame:
-    answers = [a for path, named in find_files(paths) for a in load_file(path, named=named)]
+    answers = load_files(find_files(paths))
     answers = [a for a in answers if not a.listing]
     if not answers:
         raise InvalidArgumentError(
@@ -188,18 +189,22 @@ def _bad_list(bad: list[SavedAnswer], shown: int = 20) -> str:
     return "\n  ".join(lines)
 
 
-def _grouping(answer: SavedAnswer) -> tuple:
+def _grouping(answer: SavedAnswer, kpis: dict[tuple[str, str], catalog.Kpi | None]) -> tuple:
     header = answer.header
     assert header is not None and answer.rows is not None
-    kpi = catalog.find_kpi(header.kpi_name, header.scope)
+    known = (header.kpi_name, header.scope)
+    if known not in kpis:
+        kpis[known] = catalog.find_kpi(*known)
+    kpi = kpis[known]
     grouped = kpi.grouped_by if kpi is not None else ("/".join(answer.rows.groups) or None)
     return (header.application_id, header.scope, grouped)
 
 
 def _one_group(good: list[SavedAnswer]) -> tuple:
     groups: dict[tuple, list[str]] = {}
+    kpis: dict[tuple[str, str], catalog.Kpi | None] = {}  # thousands of files, a few KPIs
     for answer in good:
-        groups.setdefault(_grouping(answer), []).append(answer.label)
+        groups.setdefault(_grouping(answer, kpis), []).append(answer.label)
     if len(groups) == 1:
         return next(iter(groups))
     lines = []

@@ -29,6 +29,7 @@ Guarantees:
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -161,16 +162,12 @@ def parse_store_path(path: str | os.PathLike) -> StorePath | None:
     if len(parts) < 5:
         return None
     application_id, scope, resource, kpi_name, name = parts[-5:]
-    match = _FILE_NAME.match(name)
-    if match is None or scope not in ("application", "campaign", "journey"):
+    window = _window_of_name(name)
+    if window is None or scope not in ("application", "campaign", "journey"):
         return None
     if (scope == "application") != (resource == "app"):
         return None
-    try:
-        start, end = _from_compact(match["start"]), _from_compact(match["end"])
-        as_of = _from_compact(match["asof"]) if match["asof"] else None
-    except ValueError:
-        return None
+    start, end, provisional, as_of = window
     return StorePath(
         application_id=application_id,
         scope=scope,
@@ -178,9 +175,22 @@ def parse_store_path(path: str | os.PathLike) -> StorePath | None:
         kpi_name=kpi_name,
         start_time=start,
         end_time=end,
-        provisional=bool(match["provisional"]),
+        provisional=provisional,
         as_of=as_of,
     )
+
+
+@functools.lru_cache(maxsize=4096)  # a folder holds the same few windows for every id and KPI
+def _window_of_name(name: str) -> tuple[datetime, datetime, bool, datetime | None] | None:
+    match = _FILE_NAME.match(name)
+    if match is None:
+        return None
+    try:
+        start, end = _from_compact(match["start"]), _from_compact(match["end"])
+        as_of = _from_compact(match["asof"]) if match["asof"] else None
+    except ValueError:
+        return None
+    return start, end, bool(match["provisional"]), as_of
 
 
 @dataclass(frozen=True)
