@@ -41,7 +41,6 @@ PUBLIC_MODULES = [
     "pinpoint_kpi_pandas.files",
     "pinpoint_kpi_pandas.frame",
     "pinpoint_kpi_pandas.listing",
-    "pinpoint_kpi_pandas.loading",
     "pinpoint_kpi_pandas.meta",
     "pinpoint_kpi_pandas.parse",
     "pinpoint_kpi_pandas.plan",
