@@ -22,6 +22,7 @@ from pathlib import Path
 from browser_support import (
     CHROMIUM,
     CheckFailed,
+    check_rates_with_intervals,
     chromium_page,
     free_port,
     supervise,
@@ -117,6 +118,8 @@ def drive(url: str) -> list[str]:
         if errors.count() and errors.first.is_visible():
             raise CheckFailed(f"the dashboard shows an error: {errors.first.inner_text()}")
         steps.append(f"selected {', '.join(new)}: chart and table updated".replace("\xa0", " "))
+
+        steps += check_rates_with_intervals(page)
 
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOT), full_page=True)

@@ -117,3 +117,77 @@ def supervise(
     finally:
         signal.alarm(0)
         stop(server)
+
+
+def check_rates_with_intervals(page, scope: str = "") -> list[str]:
+    """The Done-when of issue 10 in a real page: "Email open rate" on the six email campaigns
+    with chart "compare" shows intervals in the chart and the table; the baseline control
+    changes the table. ``scope`` is a CSS prefix for the dashboard (a notebook panel)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    def table() -> str:
+        return page.inner_text(f"{scope} table.ppk-table")
+
+    def wait_table_change(old: str, what: str) -> None:
+        try:
+            page.wait_for_function(
+                "([sel, old]) => { const t = document.querySelector(sel);"
+                " return t && t.innerText !== old; }",
+                arg=[f"{scope} table.ppk-table", old],
+                timeout=25_000,
+            )
+        except PlaywrightTimeout:
+            raise CheckFailed(f"after {what} the table did not change") from None
+
+    steps = []
+    select = page.locator(f"{scope} .widget-select-multiple select")
+    email = [o for o in select.locator("option").all_inner_texts() if "(email)" in o]
+    if len(email) != 6:
+        raise CheckFailed(f"expected six email campaigns, got {email}")
+    before = table()
+    select.select_option(label=email)
+    wait_table_change(before, "selecting the six email campaigns")
+    dropdowns = page.locator(f"{scope} .widget-dropdown select")
+    kpi = dropdowns.first
+    # ipywidgets renders option labels with non-breaking spaces
+    label = next(
+        o for o in kpi.locator("option").all_inner_texts() if _plain(o).startswith("Email open")
+    )
+    # the chart first: under the funnel the KPI picker is disabled
+    image = f"{scope} .widget-image"
+    src = page.eval_on_selector(image, "i => i.src")
+    page.locator(f"{scope} .widget-toggle-buttons button", has_text="Compare").click()
+    try:
+        page.wait_for_function(
+            "([sel, src]) => { const i = document.querySelector(sel);"
+            " return i && i.src !== src && i.complete && i.naturalWidth > 0; }",
+            arg=[image, src],
+            timeout=25_000,
+        )
+    except PlaywrightTimeout:
+        raise CheckFailed("after choosing the compare chart the chart did not change") from None
+    before = table()
+    kpi.select_option(label=label)
+    wait_table_change(before, f"choosing {_plain(label)!r}")
+    page.wait_for_timeout(500)
+    shown = _plain(table())
+    if "95% interval" not in shown or "EmailOpenRate" not in shown:
+        raise CheckFailed(f"the table shows no interval for the open rate:\n{shown}")
+    if "significantly" not in shown:
+        raise CheckFailed(f"the table shows no test result:\n{shown}")
+    steps.append(f"{_plain(label)} on 6 email campaigns, compare: intervals, tests in the table")
+    baseline = dropdowns.nth(1)
+    choices = baseline.locator("option").all_inner_texts()
+    other = next(c for c in choices if _plain(c).startswith("Back in Stock"))
+    before = table()
+    baseline.select_option(label=other)
+    wait_table_change(before, "choosing another baseline")
+    row = next(line for line in _plain(table()).splitlines() if line.startswith("Back in Stock"))
+    if "baseline" not in row:
+        raise CheckFailed(f"the new baseline's row does not say so: {row}")
+    steps.append(f"baseline {_plain(other)}: the table follows")
+    return steps
+
+
+def _plain(text: str) -> str:
+    return text.replace("\xa0", " ")

@@ -6,18 +6,21 @@ Build (warnings are errors)::
 
 The notebooks are rendered from their stored outputs (no execution, no pandoc): they are copied
 from ../notebooks into docs/notebooks/ when the build starts (git-ignored), so the docs show
-exactly what nbval checks. The KPI catalog page is generated from the package's catalog by the
+exactly what nbval checks (test markers hidden, widgets drawn from their stored state: see
+``_ext/static_notebooks.py``). The KPI catalog page is generated from the package's catalog by the
 ``kpi-catalog`` directive in ``_ext/kpi_catalog.py``.
 """
 
 from __future__ import annotations
 
-import shutil
+import json
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "_ext"))
+
+from static_notebooks import static_notebook  # noqa: E402
 
 import pinpoint_kpi_pandas  # noqa: E402
 
@@ -42,6 +45,7 @@ source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-n
 
 # API reference: stubs generated from the docstrings (numpydoc format).
 autosummary_generate = True
+templates_path = ["_templates"]  # autosummary titles without the package prefix
 autodoc_typehints = "none"  # the numpydoc Parameters sections say it better
 autodoc_member_order = "bysource"
 numpydoc_show_class_members = False
@@ -64,7 +68,8 @@ html_theme_options = {
     "navigation_with_keys": False,
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
-    "header_links_before_dropdown": 5,
+    # Four links, the rest under "More": at 1,400 px the header then holds on one line.
+    "header_links_before_dropdown": 4,
     # The catalog's table needs the whole width.
     "secondary_sidebar_items": {"**": ["page-toc"], "kpi-catalog": []},
 }
@@ -74,14 +79,18 @@ html_show_sourcelink = False
 
 
 def _copy_notebooks(app) -> None:
-    # A copy, not a symlink: works on every OS and in a fresh clone. Outputs are kept as stored.
+    # A copy, not a symlink: works on every OS and in a fresh clone. Outputs are kept as stored,
+    # except that test markers are hidden and widgets are drawn from their stored state
+    # (_ext/static_notebooks.py: no widget JavaScript from a CDN, no empty boxes).
     source = HERE.parent / "notebooks"
     target = HERE / "notebooks"
     target.mkdir(exist_ok=True)
     for notebook in sorted(source.glob("*.ipynb")):
+        page = static_notebook(json.loads(notebook.read_text(encoding="utf-8")))
+        text = json.dumps(page, indent=1, ensure_ascii=False) + "\n"
         destination = target / notebook.name
-        if not destination.exists() or destination.read_bytes() != notebook.read_bytes():
-            shutil.copyfile(notebook, destination)
+        if not destination.exists() or destination.read_text(encoding="utf-8") != text:
+            destination.write_text(text, encoding="utf-8")
 
 
 def setup(app):

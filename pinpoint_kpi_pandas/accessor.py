@@ -38,6 +38,7 @@ from .analysis import (
     frame_meta,
     is_kpi_frame,
     label,
+    metric_first,
     resample,
     tidy,
     total,
@@ -120,16 +121,19 @@ class PinpointAccessor:
 
     def compare(
         self,
-        baseline: Any = None,
         metric: str | None = None,
+        baseline: Any = None,
         *,
         by: str | None = None,
         alpha: float = 0.05,
         unweighted_mean: bool = False,
     ) -> pd.DataFrame:
-        """Campaigns against a baseline; see :func:`pinpoint_kpi_pandas.accessor.compare`."""
+        """Campaigns against a baseline; see :func:`pinpoint_kpi_pandas.accessor.compare`
+        (metric first, as for ``plot_compare``; the old ``compare(baseline, metric)`` order
+        still works, with a ``FutureWarning``)."""
+        metric, baseline = metric_first(self._obj, metric, baseline)  # warns at the caller
         return compare(
-            self._obj, baseline, metric, by=by, alpha=alpha, unweighted_mean=unweighted_mean
+            self._obj, metric, baseline, by=by, alpha=alpha, unweighted_mean=unweighted_mean
         )
 
     def label(

@@ -166,13 +166,19 @@ class _Shifted:
 def _parse_days(strings: list, locate: Any, key: str) -> np.ndarray:
     if not strings:
         return np.array([], dtype="datetime64[ns]")
-    bad = _first_not_str(strings)
-    if bad is not None:
-        raise ResponseFormatError(
-            f"{locate(bad)}: GroupedBys {key} must be a string; found {strings[bad]!r:.40}."
-        )
-    # Few distinct days, many rows: check each distinct string once, then take.
-    codes, uniques = pd.factorize(np.asarray(strings, dtype=object))
+    # Few distinct days, many rows: check each distinct string once (in order of first
+    # appearance), then take.
+    array = _arrow_strings(strings)
+    if array is not None:  # every item a str: Arrow's C++ hash finds the distinct ones
+        encoded = _pyarrow()[1].dictionary_encode(array)
+        codes, uniques = encoded.indices.to_numpy(), encoded.dictionary.to_pylist()
+    else:
+        bad = _first_not_str(strings)
+        if bad is not None:
+            raise ResponseFormatError(
+                f"{locate(bad)}: GroupedBys {key} must be a string; found {strings[bad]!r:.40}."
+            )
+        codes, uniques = pd.factorize(np.asarray(strings, dtype=object))
     days = np.empty(len(uniques), dtype="datetime64[D]")
     for number, text in enumerate(uniques):
         day = _calendar_day(text)
@@ -295,21 +301,19 @@ def _parse_numbers(strings: list, key: str, locate: Any) -> np.ndarray:
     """Decimal strings to float64: Arrow's C++ parser when pyarrow is present (4x faster than
     ``float()`` per element), else NumPy; both round correctly, so the result is the same.
     Anything Arrow refuses takes the NumPy path for a precise error."""
+    array = _arrow_strings(strings)
+    if array is not None:
+        pa, pc = _pyarrow()
+        try:
+            return pc.cast(array, pa.float64()).to_numpy(zero_copy_only=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+            pass
     bad = _first_not_str(strings)
     if bad is not None:
         raise ResponseFormatError(
             f"{locate(bad)}: Values {key}: every Value must be a string; "
             f"found {strings[bad]!r:.40}."
         )
-    arrow = _pyarrow() if len(strings) >= ARROW_MIN_ROWS else None
-    if arrow is not None:
-        pa, pc = arrow
-        try:
-            return pc.cast(pa.array(strings, type=pa.string()), pa.float64()).to_numpy(
-                zero_copy_only=False
-            )
-        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
-            pass
     try:
         return np.asarray(strings, dtype=object).astype(np.float64)
     except ValueError:
@@ -317,6 +321,23 @@ def _parse_numbers(strings: list, key: str, locate: Any) -> np.ndarray:
         raise ResponseFormatError(
             f"{locate(position)}: Values {key}: {strings[position]!r:.40} is not a number."
         ) from None
+
+
+def _arrow_strings(strings: list) -> Any:
+    """``strings`` as one Arrow string array when every item is a ``str`` (Arrow's C++ then
+    parses or hashes them), else None: too few to be worth it, no pyarrow, or some item of
+    another type (bytes, a number, None), which the NumPy path then reports precisely."""
+    arrow = _pyarrow() if len(strings) >= ARROW_MIN_ROWS else None
+    if arrow is None:
+        return None
+    pa = arrow[0]
+    try:
+        array = pa.array(strings)  # inferred: all str -> string; bytes -> binary; mixed: error
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
+        return None
+    if not isinstance(array, pa.Array) or array.type != pa.string() or array.null_count:
+        return None
+    return array
 
 
 @functools.cache

@@ -3,8 +3,9 @@
 Retries are botocore's job: the ``standard`` retry mode retries 429 (TooManyRequestsException) and
 5xx answers with exponential backoff and jitter. It was chosen by measurement over ``adaptive``,
 whose client-side rate limiter over-corrects under a token-bucket quota and collapses under 429s
-that are not about the rate (see ``docs/benchmarks.md``). The clients built here retry every
-request fully: botocore's per-client retry budget is lifted (:func:`_lift_retry_budget`).
+that are not about the rate (see ``docs/benchmarks.md``). The clients built here have no retry
+budget, do not retry an endpoint that cannot be reached, and give up early on a request that
+keeps failing while the service answers others (:mod:`pinpoint_kpi_pandas.retries`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import dataclasses
 from typing import Any
 
 from ._version import __version__
+from .checks import check_endpoint_url, check_region
+from .endpoint import EMULATOR_CREDENTIALS, configured_endpoint, probe_endpoint
 from .errors import ArgumentTypeError, InvalidArgumentError
+from .retries import install_retries
 
 __all__ = ["DEFAULT_MAX_ATTEMPTS", "RETRY_MODE", "ClientOptions", "client_options", "make_client"]
 
@@ -48,6 +52,9 @@ def make_client(
         signing.
     endpoint_url : str, optional
         Another endpoint, e.g. the emulator's. boto3 also honours ``AWS_ENDPOINT_URL_PINPOINT``.
+        An endpoint that identifies itself as the bundled emulator
+        (:func:`~pinpoint_kpi_pandas.endpoint.probe_endpoint`) is signed with placeholder
+        credentials: it needs none, and never sees yours.
     max_pool_connections : int, default 10
         HTTP connections kept open; at least the number of worker threads.
     max_attempts : int, default 10
@@ -57,12 +64,20 @@ def make_client(
     -------
     botocore.client.Pinpoint
 
+    Raises
+    ------
+    InvalidArgumentError
+        No Region can be found, or no credentials for an endpoint that is not the emulator.
+
     Examples
     --------
+    >>> from pinpoint_kpi_pandas import emulator
     >>> from pinpoint_kpi_pandas.client import make_client
-    >>> c = make_client(endpoint_url="http://127.0.0.1:9", region_name="us-east-1")
-    >>> c.meta.service_model.service_name, c.meta.config.retries["mode"]
-    ('pinpoint', 'standard')
+    >>> with emulator.running() as emu:  # no credentials, no Region needed
+    ...     c = make_client(endpoint_url=emu.endpoint_url)
+    ...     apps = c.get_apps()["ApplicationsResponse"]["Item"]
+    >>> c.meta.region_name, c.meta.config.retries["mode"], len(apps)
+    ('us-east-1', 'standard', 3)
     """
     if client is not None:
         if not hasattr(client, "get_campaign_date_range_kpi"):
@@ -89,18 +104,24 @@ def make_client(
         connect_timeout=10,
         read_timeout=60,
     )
-    if region_name is None and session.region_name is None and _has_endpoint(endpoint_url):
+    endpoint = configured_endpoint(endpoint_url)
+    if region_name is None and session.region_name is None and endpoint is not None:
         region_name = "us-east-1"
+    credentials = _credentials_for(endpoint, session)
     try:
         client = session.client(
-            "pinpoint", region_name=region_name, endpoint_url=endpoint_url, config=config
+            "pinpoint",
+            region_name=region_name,
+            endpoint_url=endpoint_url,
+            config=config,
+            **credentials,
         )
     except NoRegionError:
         raise InvalidArgumentError(
             "No AWS Region is configured: pass region_name='us-east-1' (or your project's "
             "Region), or set AWS_DEFAULT_REGION."
         ) from None
-    _lift_retry_budget(client, max_attempts)
+    install_retries(client, max_attempts)
     return client
 
 
@@ -166,12 +187,10 @@ class ClientOptions:
                 "boto3_session must be a boto3 session, e.g. "
                 f"boto3.Session(profile_name='analytics'), not {_shown(session)}{hint}."
             )
-        for name in ("region_name", "endpoint_url"):
-            value = getattr(self, name)
-            if value is not None and not isinstance(value, str):
-                raise ArgumentTypeError(
-                    f"{name} must be a str (e.g. {_EXAMPLES[name]}), not {_shown(value)}."
-                )
+        if self.region_name is not None:
+            check_region(self.region_name)
+        if self.endpoint_url is not None:
+            check_endpoint_url(self.endpoint_url)
         attempts = self.max_attempts
         if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1:
             raise InvalidArgumentError(
@@ -184,10 +203,12 @@ class ClientOptions:
 
         Examples
         --------
+        >>> from pinpoint_kpi_pandas import emulator
         >>> from pinpoint_kpi_pandas.client import ClientOptions
-        >>> c = ClientOptions(endpoint_url="http://127.0.0.1:9").make_client()
-        >>> c.meta.endpoint_url
-        'http://127.0.0.1:9'
+        >>> with emulator.running() as emu:  # needs no credentials
+        ...     c = ClientOptions(endpoint_url=emu.endpoint_url).make_client()
+        >>> c.meta.endpoint_url == emu.endpoint_url
+        True
         """
         return make_client(
             client=self.client,
@@ -197,9 +218,6 @@ class ClientOptions:
             max_pool_connections=max_pool_connections,
             max_attempts=self.max_attempts,
         )
-
-
-_EXAMPLES = {"region_name": "'us-east-1'", "endpoint_url": "'http://127.0.0.1:4566'"}
 
 
 def _shown(value: Any) -> str:
@@ -268,32 +286,28 @@ def client_options(
     return dataclasses.replace(options, **given) if given else options
 
 
-def _lift_retry_budget(client: Any, max_attempts: int) -> bool:
-    """Give ``client`` botocore's standard retries without the shared retry budget.
-
-    Standard mode keeps a budget per client (500 units; a retry costs 5 after a 429, 14 after
-    another error; a success refunds it). A read of hundreds of requests against a service that
-    throttles or fails empties it, and from then on requests fail after 0 or 1 retries instead
-    of ``max_attempts`` (measured: 25 of 400 requests lost at 30% 429s and 10% 500s). A read is
-    bounded (requests x attempts, paced by :class:`~pinpoint_kpi_pandas.fetch.RequestPacer`),
-    so the clients this library builds retry every request fully. botocore offers no setting
-    for this: its own handler is registered again with an unlimited quota. On a botocore whose
-    internals differ, the client keeps its budget (returns False).
-    """
-    try:
-        from botocore.retries import quota, standard
-
-        service = client.meta.service_model.service_id.hyphenize()
-        events = client.meta.events
-        events.unregister(f"needs-retry.{service}", unique_id=f"retry-config-{service}")
-        handler = standard.register_retry_handler(client, max_attempts=max_attempts)
-        handler._retry_quota._quota = quota.RetryQuota(initial_capacity=2**62)
-    except (ImportError, AttributeError, TypeError):
-        return False
-    return True
-
-
-def _has_endpoint(endpoint_url: str | None) -> bool:
-    import os
-
-    return endpoint_url is not None or bool(os.environ.get("AWS_ENDPOINT_URL_PINPOINT"))
+def _credentials_for(endpoint: str | None, session: Any) -> dict[str, str]:
+    """Placeholder credentials for the bundled emulator; else the session's own, which must
+    exist (checked here, so a read without them fails once, before any request, saying how to
+    set them)."""
+    probe = probe_endpoint(endpoint) if endpoint is not None else None
+    if probe is not None and probe.is_emulator:
+        return dict(EMULATOR_CREDENTIALS)
+    if session.get_credentials() is not None:
+        return {}
+    if probe is None:
+        where, state = "AWS's Pinpoint endpoint", "To try the library without AWS"
+    else:
+        answer = f"did not answer ({probe.problem})" if probe.problem else "is not the emulator"
+        where, state = f"the endpoint {endpoint}", f"That endpoint {answer}; for the emulator"
+    hint = (
+        f" {state}, start the bundled emulator (`pinpoint-kpi emulator`, or "
+        "pinpoint_kpi_pandas.emulator.running() in Python) and pass its URL as endpoint_url: "
+        "it needs no credentials."
+    )
+    raise InvalidArgumentError(
+        f"No AWS credentials found for {where}. Set them the usual way: `aws configure` or "
+        "`aws sso login` (then AWS_PROFILE=name), the variables AWS_ACCESS_KEY_ID and "
+        "AWS_SECRET_ACCESS_KEY, an instance or container role; or pass "
+        "boto3_session=boto3.Session(profile_name=...)." + hint
+    )

@@ -142,10 +142,13 @@ def choose_combination(
 
 
 def _several_windows(series: Sequence[KpiRows]) -> bool:
-    seen: dict[Any, set] = {}
+    """True when some id has answers for more than one window."""
+    first: dict[Any, tuple] = {}
     for rows in series:
-        seen.setdefault(rows.resource_id, set()).add(_window(rows))
-    return any(len(w) > 1 for w in seen.values())
+        window = first.setdefault(rows.resource_id, (rows.start_time, rows.end_time))
+        if window != (rows.start_time, rows.end_time):
+            return True
+    return False
 
 
 def _unsummable(kpis: dict[str, catalog.Kpi | None]) -> list[str]:
@@ -185,8 +188,14 @@ def _keys(name: str, parts: Sequence[KpiRows]) -> tuple[list[str], list[str]]:
     """The grouping and value keys all answers of a KPI share (from the data)."""
     first = parts[0]
     group_keys, value_keys = list(first.groups), list(first.values)
-    for rows in parts[1:]:
-        if list(rows.groups) != group_keys or list(rows.values) != value_keys:
+    ordered = len(group_keys) > 1 or len(value_keys) > 1  # else: equal keys are in order
+    groups_seen, values_seen = first.groups.keys(), first.values.keys()
+    for rows in parts:
+        if (
+            rows.groups.keys() != groups_seen
+            or rows.values.keys() != values_seen
+            or (ordered and (list(rows.groups) != group_keys or list(rows.values) != value_keys))
+        ):
             raise ResponseFormatError(
                 f"{rows.source}: its rows of {name} have keys {list(rows.groups)} / "
                 f"{list(rows.values)} where {first.source} has {group_keys} / {value_keys}."
@@ -267,10 +276,11 @@ def kpi_table(
         for key in value_keys
     }
     table = pd.DataFrame(values, index=_coded_index(levels, sum(lengths)))
-    if table.index.has_duplicates:
-        table = _deduplicated(table, locate)
-    if _DATE in group_keys:
-        table = _in_time_order(table)
+    if not _strictly_increasing(levels):  # else: no row twice, and already in time order
+        if table.index.has_duplicates:
+            table = _deduplicated(table, locate)
+        if _DATE in group_keys:
+            table = _in_time_order(table)
     if mode == "summed":
         table = _summed(table)
     return _placeholders(table, kpi, parts, ids, id_level, mode)
@@ -316,8 +326,12 @@ def _group_levels(
 
 def _types(with_rows: list[KpiRows], key: str) -> set[str]:
     types: set[str] = set()
+    last: Any = None
     for p in with_rows:
         found = p.value_types.get(key)
+        if found is last and found is not None:
+            continue  # answers decoded alike share one set of types
+        last = found
         types |= {found} if isinstance(found, str) else set(found or ())
     return types
 
@@ -338,6 +352,22 @@ def _coded_index(levels: list[tuple[str, pd.Index, np.ndarray]], n_rows: int) ->
         names=[name for name, _, _ in levels],
         verify_integrity=False,
     )
+
+
+def _strictly_increasing(levels: list[tuple[str, pd.Index, np.ndarray]]) -> bool:
+    """True when the rows' level codes, read as one number, strictly increase: each row is
+    unique and in frame order (ids, windows, then sorted days). One pass, instead of a hash
+    of every row and a sort; False (check the slow way) when unsure."""
+    if not levels or np.prod([float(len(level)) for _, level, _ in levels]) >= 2.0**62:
+        return False
+    key: np.ndarray | None = None
+    for _, level, codes in levels:
+        codes = np.asarray(codes, dtype=np.int64)
+        if len(codes) and codes.min() < 0:
+            return False
+        key = codes if key is None else key * len(level) + codes
+    assert key is not None
+    return bool((key[1:] > key[:-1]).all())
 
 
 def _deduplicated(table: pd.DataFrame, locate: RowLocator) -> pd.DataFrame:

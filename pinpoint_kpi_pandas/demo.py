@@ -257,11 +257,11 @@ def run_demo(
     baseline = per_campaign.loc[email, "SuccessfulDeliveries"].idxmax() if email else None
 
     tables = {
-        "SuccessfulDeliveryRate": compare(runs, baseline, "SuccessfulDeliveryRate"),
-        "EmailOpenRate": compare(_subset(runs, email), baseline, "EmailOpenRate"),
+        "SuccessfulDeliveryRate": compare(runs, "SuccessfulDeliveryRate", baseline),
+        "EmailOpenRate": compare(_subset(runs, email), "EmailOpenRate", baseline),
     }
     if len(push) > 1:
-        tables["PushOpenRate"] = compare(_subset(runs, push), None, "PushOpenRate")
+        tables["PushOpenRate"] = compare(_subset(runs, push), "PushOpenRate")
     for table in tables.values():
         print("", file=out)
         print(format_comparison(table), file=out)

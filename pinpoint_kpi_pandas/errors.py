@@ -24,6 +24,7 @@ __all__ = [
     "FetchError",
     "InvalidArgumentError",
     "KpiScopeError",
+    "LargeReadWarning",
     "MissingFromStoreError",
     "PartialResultWarning",
     "PinpointKpiError",
@@ -32,7 +33,9 @@ __all__ = [
     "ResponseFormatError",
     "ServiceError",
     "StoreWarning",
+    "StoreWriteError",
     "UnknownKpiError",
+    "UnservedRangeWarning",
     "warn_user",
 ]
 
@@ -161,6 +164,28 @@ class MissingFromStoreError(PinpointKpiError):
         self.missing = missing
 
 
+class StoreWriteError(PinpointKpiError, OSError):
+    """Answers were fetched, but the response store could not save some of them
+    (``errors="raise"``; with ``errors="warn"`` the frame is returned with a
+    :class:`StoreWarning`). Nothing fetched is lost: the frame is in ``frame``.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        The frame the read gave, every answer in it.
+    folder : pathlib.Path
+        The store's folder.
+    unsaved : list of (pathlib.Path, OSError)
+        Each file that could not be written, and why.
+    """
+
+    def __init__(self, message: str, *, frame: Any, folder: Any, unsaved: list[Any]):
+        super().__init__(message)
+        self.frame = frame
+        self.folder = folder
+        self.unsaved = unsaved
+
+
 # --- warnings ---------------------------------------------------------------------------------
 
 
@@ -184,6 +209,15 @@ class ProvisionalDataWarning(PinpointKpiWarning):
 class CoverageWarning(PinpointKpiWarning):
     """The answers do not cover the same days everywhere: windows overlap, leave gaps, or
     differ between KPIs or ids (see ``df.attrs["pinpoint"]["coverage"]``)."""
+
+
+class UnservedRangeWarning(PinpointKpiWarning):
+    """The range asked for lies wholly in the future, so Pinpoint has no data for it: the frame
+    is empty."""
+
+
+class LargeReadWarning(PinpointKpiWarning):
+    """A read will make so many requests that it takes minutes at Pinpoint's quota."""
 
 
 class BadFileWarning(PinpointKpiWarning):

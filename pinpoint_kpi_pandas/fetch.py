@@ -24,26 +24,48 @@ from typing import Any
 from .errors import (
     AccessDeniedError,
     InvalidArgumentError,
+    LargeReadWarning,
     MissingFromStoreError,
     ServiceError,
+    warn_user,
 )
 from .parse import answer_clock
 from .plan import KpiRequest
+from .retries import unreachable_endpoint
 from .store import ResponseStore
 
 __all__ = [
     "DEFAULT_MAX_WORKERS",
+    "LARGE_READ_SECONDS",
+    "LISTED",
+    "SERVICE_QUOTA",
+    "UNREACHABLE_FIX",
     "FetchOutcome",
     "RequestPacer",
     "fetch_responses",
     "service_error",
 ]
 
+UNREACHABLE_FIX = (
+    "Check endpoint_url (is the emulator running?) and the network; offline=True with cache= "
+    "reads stored answers without the service."
+)
+"""What a message about an endpoint that cannot be reached tells the user to do."""
+
 DEFAULT_MAX_WORKERS = 16
 """Threads per read. Measured (benchmarks/fetch_many.py, 2 cores): against 25 ms latency, 8
 threads took 1.9 s for 400 calls, 16 took 1.0 s, 24 and 32 no better (the client's own CPU is
 then the limit). At AWS's usual 50-100 ms, 16 threads make 160-320 requests/s: about the
 300 requests/s quota, which botocore's retries absorb."""
+
+SERVICE_QUOTA = 300
+"""Pinpoint's request quota, per second, per account and Region (shared with every caller)."""
+
+LARGE_READ_SECONDS = 60.0
+"""A read that takes longer than this at :data:`SERVICE_QUOTA` is said so before it starts."""
+
+LISTED = 10
+"""Requests a message lists by name; the rest are counted (the error's attribute has all)."""
 
 PROGRESS_THRESHOLD = 4
 """A progress bar appears (when interactive) for reads making more calls than this."""
@@ -307,7 +329,9 @@ def fetch_responses(
 
     if offline and pending:
         missing = [requests[i] for i in pending]
-        listed = "\n  ".join(r.describe() for r in missing)
+        listed = "\n  ".join(r.describe() for r in missing[:LISTED])
+        if len(missing) > LISTED:
+            listed += f"\n  ... and {len(missing) - LISTED} more (every one is in .missing)"
         where = f"the store at {store.root}" if store is not None else "no store (cache=None)"
         raise MissingFromStoreError(
             f"offline=True, but {where} lacks {len(missing)} of {n} requests:\n  {listed}\n"
@@ -316,6 +340,7 @@ def fetch_responses(
         )
     if not pending:
         return FetchOutcome(responses, sources, clocks=clocks)
+    _warn_if_large(len(pending))
 
     client = client_factory()
     pacer = RequestPacer(max_rate)
@@ -351,6 +376,37 @@ def fetch_responses(
     return FetchOutcome(responses, sources, [failures[i] for i in sorted(failures)], clocks)
 
 
+def _warn_if_large(calls: int) -> None:
+    seconds = calls / SERVICE_QUOTA
+    if seconds <= LARGE_READ_SECONDS:
+        return
+    warn_user(
+        f"this read makes {calls:,} requests; at Pinpoint's quota of {SERVICE_QUOTA} requests/s "
+        f"(per account and Region, shared with your other callers) that takes at least "
+        f"{_duration(seconds)}. Read fewer ids, KPIs or days if you meant less (with cache=, a "
+        "second read takes the answers from disk).",
+        LargeReadWarning,
+    )
+
+
+def _duration(seconds: float) -> str:
+    """Seconds as a person would say them: ``"5 min 34 s"``, ``"1 h 23 min"``.
+
+    Examples
+    --------
+    >>> _duration(333.6), _duration(4980), _duration(61), _duration(0.12)
+    ('5 min 34 s', '1 h 23 min', '1 min 1 s', '0.1 s')
+    """
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min {secs} s" if minutes else f"{secs} s"
+
+
 def service_error(
     request: KpiRequest | None, exc: BaseException, *, what: str | None = None
 ) -> ServiceError:
@@ -373,6 +429,12 @@ def service_error(
         status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
     cls = ServiceError
     subject = what or (request.describe() if request is not None else "a Pinpoint call")
+    unreachable = unreachable_endpoint(exc)
+    if unreachable is not None:
+        text = f"{subject} failed: {unreachable}. {UNREACHABLE_FIX}"
+        error = ServiceError(text, request=request, code=code, service_message=message)
+        error.__cause__ = exc
+        return error
     text = f"{subject} failed: {code}"
     if status:
         text += f" (HTTP {status})"
@@ -386,8 +448,6 @@ def service_error(
         )
     elif status == 404:
         text += ". Check the ids: list_campaigns(application_id) shows the project's campaigns."
-    elif code == "EndpointConnectionError":
-        text += ". Is the endpoint reachable? (offline=True with cache= reads without it.)"
     error = cls(text, request=request, code=code, status=status, service_message=message)
     error.__cause__ = exc
     return error

@@ -9,29 +9,25 @@ file: the callers decide (``on_bad_file``).
 
 from __future__ import annotations
 
-import codecs
 import contextlib
-import functools
 import gc
 import glob
-import json
 import os
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from .casting import check_rows
 from .dates import format_instant, provisional_days
+from .decoding import decode_answer, decode_json
 from .errors import ArgumentTypeError, InvalidArgumentError, ResponseFormatError
 from .listing import LISTING_MEMBERS
 from .parse import AnswerHeader, answer_clock, parse_answer
 from .rows import KpiRows
 from .store import StorePath, parse_store_path
 
-__all__ = ["SavedAnswer", "decode_json", "find_files", "gc_paused", "load_file"]
-
-_JSON = re.compile(r"\.json$", re.IGNORECASE)
+__all__ = ["SavedAnswer", "decode_json", "find_files", "gc_paused", "load_file", "load_files"]
 
 
 @dataclass(frozen=True)
@@ -140,13 +136,30 @@ def _items(paths: Any) -> list:
 
 
 def _walk(folder: str) -> list[str]:
+    """Every ``*.json`` file under ``folder`` (any case), hidden files and folders skipped,
+    symlinked folders not followed, unreadable folders skipped (as ``os.walk`` does)."""
     out: list[str] = []
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        out.extend(
-            os.path.join(root, n) for n in names if _JSON.search(n) and not n.startswith(".")
-        )
-    return sorted(out)
+    pending = [folder]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if name.startswith("."):
+                        continue
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    if not is_dir:
+                        if name[-5:].lower() == ".json":
+                            out.append(entry.path)
+                    elif not entry.is_symlink():
+                        pending.append(entry.path)
+        except OSError:
+            continue
+    out.sort()
+    return out
 
 
 def _any_case_json(pattern: str) -> str:
@@ -174,7 +187,24 @@ def load_file(path: str, *, named: bool = False, check_values: bool = False) -> 
     >>> load_file(str(empty))[0].problem
     'empty (0 bytes): an interrupted `aws ... > file.json`?'
     """
-    documents, problem = _documents(path)
+    data, problem = _read_bytes(path)
+    if problem is None:
+        fast = decode_answer(data)  # the typed path; None: the detailed path below decides
+        if fast is not None:
+            header, groups, values, types, clock = fast
+            rows = KpiRows(
+                header.kpi_name,
+                header.resource_id,
+                header.start_time,
+                header.end_time,
+                groups,
+                values,
+                types,
+                source=path,
+                origin="file",
+            )
+            return [_judged(path, header, rows, parse_store_path(path), clock, check_values)]
+        documents, problem = _documents(data)
     if problem is not None:
         return [SavedAnswer(path, path, None, None, problem)]
     if not named and _is_listing(documents[0]):
@@ -190,12 +220,36 @@ def load_file(path: str, *, named: bool = False, check_values: bool = False) -> 
     return answers
 
 
-def _documents(path: str) -> tuple[list, str | None]:
+def load_files(found: Sequence[tuple[str, bool]]) -> list[SavedAnswer]:
+    """:func:`load_file` for every ``(path, named)`` that :func:`find_files` gave, in order.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> empty = pathlib.Path(tempfile.mkdtemp()) / "kpi.json"
+    >>> _ = empty.write_text("")
+    >>> [a.problem for a in load_files([(str(empty), True)])]
+    ['empty (0 bytes): an interrupted `aws ... > file.json`?']
+    """
+    return [answer for path, named in found for answer in load_file(path, named=named)]
+
+
+def _read_bytes(path: str) -> tuple[bytes, str | None]:
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            size = os.fstat(fd).st_size
+            chunks = [os.read(fd, size + 1)]
+            while chunks[-1]:  # until the end of the file, whatever stat said
+                chunks.append(os.read(fd, max(size, 1 << 16)))
+        finally:
+            os.close(fd)
     except OSError as exc:
-        return [], f"cannot be read ({exc.strerror or exc})"
+        return b"", f"cannot be read ({exc.strerror or exc})"
+    return chunks[0] if len(chunks) == 2 else b"".join(chunks), None
+
+
+def _documents(data: bytes) -> tuple[list, str | None]:
     if not data.strip():
         return [], "empty (0 bytes): an interrupted `aws ... > file.json`?"
     try:
@@ -237,38 +291,6 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def decode_json(data: bytes) -> Any:
-    """Parse JSON bytes (UTF-8, with or without a byte-order mark), as ``json.loads`` would.
-
-    msgspec's decoder is used when it is installed (the ``fast`` extra: about twice as fast on
-    saved answers, where parsing is most of a read's time); anything it refuses goes through
-    the standard library, which gives the precise error.
-
-    Examples
-    --------
-    >>> decode_json(b'{"KpiResult": {"Rows": []}}')
-    {'KpiResult': {'Rows': []}}
-    """
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    decoder = _fast_decoder()
-    if decoder is not None:
-        try:
-            return decoder(data)
-        except Exception:
-            pass
-    return json.loads(data.decode("utf-8"))
-
-
-@functools.cache
-def _fast_decoder() -> Any:
-    try:
-        import msgspec
-    except ImportError:  # optional: the standard library gives the same result
-        return None
-    return msgspec.json.Decoder().decode
-
-
 def _is_listing(document: Any) -> bool:
     return isinstance(document, dict) and bool(LISTING_MEMBERS & document.keys())
 
@@ -280,12 +302,31 @@ def _answer(
         return SavedAnswer(label, path, None, None, "a project listing, not a KPI answer")
     try:
         header, rows = parse_answer(document, source=label, origin="file")
-        if check_values:
-            check_rows(rows)
     except ResponseFormatError as exc:
         return SavedAnswer(label, path, None, None, str(exc).removeprefix(f"{label}: "))
     except RecursionError:
         return SavedAnswer(label, path, None, None, "nested too deeply to be a KPI answer")
+    return _judged(path, header, rows, described, answer_clock(document), check_values, label)
+
+
+def _judged(
+    path: str,
+    header: AnswerHeader,
+    rows: KpiRows,
+    described: StorePath | None,
+    clock: datetime | None,
+    check_values: bool,
+    label: str | None = None,
+) -> SavedAnswer:
+    """A parsed answer, judged: values typed (``check_values``), window known, path agrees."""
+    label = label or path
+    if check_values:
+        try:
+            check_rows(rows)
+        except ResponseFormatError as exc:
+            return SavedAnswer(label, path, None, None, str(exc).removeprefix(f"{label}: "))
+        except RecursionError:
+            return SavedAnswer(label, path, None, None, "nested too deeply to be a KPI answer")
     if header.start_time is None or header.end_time is None:
         return SavedAnswer(
             label, path, header, None, "no StartTime/EndTime, so the days it covers are unknown"
@@ -293,7 +334,7 @@ def _answer(
     mismatch = _layout_mismatch(described, header) if described is not None else None
     if mismatch is not None:
         return SavedAnswer(label, path, header, None, mismatch)
-    days = _provisional(described, header, document)
+    days = _provisional(described, header, clock)
     if days:
         rows = replace(rows, provisional_days=days)
     return SavedAnswer(label, path, header, rows)
@@ -341,10 +382,11 @@ def _window_text(start: Any, end: Any) -> str:
     return f"{format_instant(start)}/{format_instant(end)}"
 
 
-def _provisional(described: StorePath | None, header: AnswerHeader, document: Any) -> tuple:
+def _provisional(
+    described: StorePath | None, header: AnswerHeader, clock: datetime | None
+) -> tuple:
     if described is not None and described.provisional:
         clock = described.as_of or header.end_time  # older stores recorded no clock
-    else:
-        clock = answer_clock(document)  # boto3 dumps keep the HTTP Date; CLI output does not
+    # else: the answer's own clock (boto3 dumps keep the HTTP Date; CLI output does not)
     days = provisional_days(header.start_time, header.end_time, clock)
     return tuple(d.isoformat() for d in days)

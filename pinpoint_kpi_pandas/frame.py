@@ -317,7 +317,7 @@ def _completed(
     frame: pd.DataFrame,
     combination: Combination,
 ) -> FrameContract:
-    coverage = tuple(map(_window_of, parts))
+    coverage = _coverage(parts)
     columns = _column_kpis(names, kpis, parts)
     starts = [w.start_time for w in coverage if w.start_time]
     ends = [w.end_time for w in coverage if w.end_time]
@@ -339,12 +339,22 @@ def _completed(
     return contract.replace(**changes)
 
 
-def _window_of(rows: KpiRows) -> KpiWindow:
+def _coverage(parts: list[KpiRows]) -> tuple[KpiWindow, ...]:
+    instants: dict[datetime, str] = {}  # answers share a few window bounds: format each once
+    return tuple(_window_of(p, instants) for p in parts)
+
+
+def _window_of(rows: KpiRows, instants: dict[datetime, str]) -> KpiWindow:
+    start, end = rows.start_time, rows.end_time
+    if start is not None and start not in instants:
+        instants[start] = format_instant(start)
+    if end is not None and end not in instants:
+        instants[end] = format_instant(end)
     return KpiWindow(
         kpi_name=rows.kpi_name,
         id=rows.resource_id,
-        start_time=format_instant(rows.start_time) if rows.start_time else None,
-        end_time=format_instant(rows.end_time) if rows.end_time else None,
+        start_time=instants[start] if start is not None else None,
+        end_time=instants[end] if end is not None else None,
         rows=rows.n_rows,
         source=rows.source,
         origin=rows.origin,
@@ -357,9 +367,13 @@ def _column_kpis(
 ) -> dict[str, str]:
     """Each value column's KPI name (the catalog's value key, and what the answers carry)."""
     columns = {k.value_key: name for name, k in kpis.items() if k is not None}
+    seen = set()
     for rows in parts:
-        for key in rows.values:
-            columns.setdefault(str(key), rows.kpi_name)
+        keys = (rows.kpi_name, *rows.values)
+        if keys not in seen:  # thousands of answers, a few kinds
+            seen.add(keys)
+            for key in rows.values:
+                columns.setdefault(str(key), rows.kpi_name)
     return columns
 
 
@@ -380,11 +394,12 @@ def _warn_about(contract: FrameContract, combination: Combination) -> None:
         )
     if contract.failed:
         return  # the failures' own warning explains what is missing
-    notes = [
+    kept_apart = {n for n, how in contract.combined.items() if how == "kept apart"}
+    notes = [  # overlapping windows of other KPIs were stitched or refused: nothing to note
         f"{a.kpi_name}{' for ' + a.id if a.id else ''}: {a.label} ({a.source}) and {b.label} "
         f"({b.source}) overlap"
-        for a, b in contract.overlaps()
-        if contract.combined.get(a.kpi_name) == "kept apart"
+        for a, b in (contract.overlaps() if kept_apart else ())
+        if a.kpi_name in kept_apart
     ]
     notes += [g.describe() for g in contract.gaps()]
     notes += _uneven_coverage(contract)
@@ -410,9 +425,14 @@ def _uneven_coverage(contract: FrameContract) -> list[str]:
     """KPIs of one id, or ids of one KPI, whose answers span different days."""
     spans: dict[tuple[str, str | None], tuple] = {}
     for w in contract.coverage:
-        if w.first_day and w.last_day:
-            low, high = spans.get((w.kpi_name, w.id), (w.first_day, w.last_day))
-            spans[(w.kpi_name, w.id)] = (min(low, w.first_day), max(high, w.last_day))
+        first, last = w.first_day, w.last_day
+        if first and last:
+            key = (w.kpi_name, w.id)
+            span = spans.get(key)
+            if span is None:
+                spans[key] = (first, last)
+            elif first < span[0] or last > span[1]:
+                spans[key] = (min(span[0], first), max(span[1], last))
     notes = []
     for axis, what in ((0, "KPIs"), (1, "ids")):
         groups: dict[Any, dict[tuple, list[str]]] = {}

@@ -12,10 +12,11 @@ from typing import Any
 
 import pandas as pd
 
+from .cache import open_store, report_unsaved
+from .checks import check_bool, check_id
 from .client import ClientOptions, client_options
-from .errors import ArgumentTypeError, InvalidArgumentError, MissingFromStoreError
+from .errors import InvalidArgumentError, MissingFromStoreError
 from .fetch import service_error
-from .plan import check_id
 from .store import OFFLINE_NEEDS_CACHE, ResponseStore
 
 __all__ = [
@@ -313,11 +314,10 @@ def project_listing(
     True
     """
     check_id(application_id, "application_id")
-    if not isinstance(offline, bool):
-        raise ArgumentTypeError(f"offline must be True or False, not {offline!r}.")
+    check_bool(offline, "offline")
     if offline and cache is None:
         raise InvalidArgumentError(OFFLINE_NEEDS_CACHE)
-    store = cache if isinstance(cache, ResponseStore | None) else ResponseStore(cache)
+    store = open_store(cache, offline=offline)
     member = _LISTINGS[name][1]
     if offline and store is not None:
         saved = store.load_listing(application_id, name, member)
@@ -332,4 +332,6 @@ def project_listing(
     items = _items(client_factory(), name, application_id)
     if store is not None:
         store.save_listing(application_id, name, {member: {"Item": items}})
+        if store is not cache:  # a store of its own: it reports what could not be saved
+            report_unsaved(store, None, "warn")
     return items

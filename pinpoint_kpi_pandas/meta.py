@@ -122,15 +122,15 @@ class KpiWindow:
     origin: str = "response"
     provisional_days: tuple[str, ...] = ()
 
-    @functools.cached_property
+    @property
     def first_day(self) -> date | None:
         """The window's first UTC day."""
-        return date.fromisoformat(self.start_time[:10]) if self.start_time else None
+        return _day(self.start_time) if self.start_time else None
 
-    @functools.cached_property
+    @property
     def last_day(self) -> date | None:
         """The window's last UTC day (inclusive)."""
-        return date.fromisoformat(self.end_time[:10]) if self.end_time else None
+        return _day(self.end_time) if self.end_time else None
 
     @property
     def days(self) -> int:
@@ -449,6 +449,11 @@ def _read_field(name: str, value: Any) -> Any:
     if name == "left_out":
         return int(value or 0)
     return value
+
+
+@functools.lru_cache(maxsize=4096)  # a frame's windows share a few bounds; read many times
+def _day(instant: str) -> date:
+    return date.fromisoformat(instant[:10])
 
 
 def _series(coverage: Iterable[KpiWindow]) -> dict[tuple[str, str | None], list[KpiWindow]]:

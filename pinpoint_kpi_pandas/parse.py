@@ -20,14 +20,24 @@ from .dates import parse_response_time
 from .errors import ResponseFormatError
 from .rows import KpiRows
 
-__all__ = ["AnswerHeader", "answer_clock", "parse_answer", "read_header", "unwrap_response"]
+__all__ = [
+    "ID_MEMBERS",
+    "RESPONSE_MEMBERS",
+    "AnswerHeader",
+    "answer_clock",
+    "parse_answer",
+    "read_header",
+    "unwrap_response",
+]
 
 RESPONSE_MEMBERS = {
     "ApplicationDateRangeKpiResponse": "application",
     "CampaignDateRangeKpiResponse": "campaign",
     "JourneyDateRangeKpiResponse": "journey",
 }
+"""The AWS CLI's wrapper member of each scope's answer, in the order they are looked for."""
 ID_MEMBERS = {"campaign": "CampaignId", "journey": "JourneyId"}
+"""The member holding the id of a campaign or journey answer."""
 
 
 @dataclass(frozen=True)

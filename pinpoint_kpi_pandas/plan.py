@@ -6,12 +6,12 @@ message that names the argument and the fix.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from . import catalog
+from .checks import check_bool, check_id
 from .combinable import uncombinable
 from .dates import (
     MAX_WINDOW_DAYS,
@@ -22,7 +22,7 @@ from .dates import (
     parse_instant,
     split_windows,
 )
-from .errors import ArgumentTypeError, InvalidArgumentError
+from .errors import ArgumentTypeError, InvalidArgumentError, UnservedRangeWarning, warn_user
 from .meta import FrameContract
 
 __all__ = [
@@ -35,8 +35,6 @@ __all__ = [
     "uncombinable",
     "unstitchable",
 ]
-
-_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
 ID_LEVEL = {"campaign": "CampaignId", "journey": "JourneyId"}
 """The index level added when a list of campaigns / journeys is asked for."""
@@ -201,24 +199,6 @@ class KpiPlan:
         return self.contract().to_attrs()
 
 
-def check_id(value: object, argument: str) -> str:
-    """Refuse an id that is not a plain string of ``[A-Za-z0-9_-]`` (no path or URL injection).
-
-    Examples
-    --------
-    >>> check_id("3f2a9c", "campaign_id")
-    '3f2a9c'
-    """
-    if not isinstance(value, str):
-        raise ArgumentTypeError(f"{argument} must be a str, not {type(value).__name__}.")
-    if not _ID_PATTERN.match(value):
-        raise InvalidArgumentError(
-            f"{argument}={value!r} is not a Pinpoint id: ids are 1 to 128 characters of "
-            "letters, digits, '-' and '_' (the console's 32-character hex Project/Campaign ID)."
-        )
-    return value
-
-
 def _id_list(value: object, argument: str) -> tuple[tuple[str, ...], bool]:
     """(ids, given_as_list). Duplicates are dropped, first occurrence kept."""
     if isinstance(value, str):
@@ -318,6 +298,11 @@ def plan_kpi_requests(
     InvalidArgumentError, ArgumentTypeError, UnknownKpiError, KpiScopeError
         Before any request, naming the argument and the fix.
 
+    Warns
+    -----
+    UnservedRangeWarning
+        The range begins after ``now``: Pinpoint has no data for it yet.
+
     Examples
     --------
     >>> p = plan_kpi_requests("a1", "successful-delivery-rate-grouped-by-date",
@@ -332,10 +317,11 @@ def plan_kpi_requests(
     names, _ = _kpi_names(kpi_name)
     scope, resource_ids, id_level = _scope(campaign_id, journey_id)
     kpis = _catalog_kpis(names, scope)
-    for argument, value in (("keep_windows", keep_windows), ("calendar_months", calendar_months)):
-        if not isinstance(value, bool):
-            raise ArgumentTypeError(f"{argument} must be True or False, not {value!r}.")
+    check_bool(keep_windows, "keep_windows")
+    check_bool(calendar_months, "calendar_months")
     span = resolve_range(start_time, end_time, now)
+    if span is not None:
+        _warn_if_unserved(span[0], now)
     windows = _windows(span, kpis, scope, keep_windows=keep_windows, months=calendar_months)
     ids: tuple[str | None, ...] = resource_ids if resource_ids else (None,)
     requests = tuple(
@@ -355,6 +341,19 @@ def plan_kpi_requests(
         requests=requests,
         keep_windows=keep_windows,
     )
+
+
+def _warn_if_unserved(start: datetime, now: datetime | None) -> None:
+    """A range that begins after now has no data yet: say so, rather than give an empty frame
+    without a word."""
+    clock = (now or datetime.now(UTC)).astimezone(UTC)
+    if start > clock:
+        warn_user(
+            f"start_time {format_instant(start)} is after now ({format_instant(clock)}): "
+            "Pinpoint has no data for a range that has not begun, so the frame is empty. "
+            "Check the year, or pass an earlier start_time.",
+            UnservedRangeWarning,
+        )
 
 
 def _scope(

@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from .cache import open_store, report_unsaved
+from .checks import check_bool
 from .client import ClientOptions
 from .client import client_options as resolve_client_options
 from .dates import DateLike, provisional_days
@@ -26,14 +28,15 @@ from .errors import (
     PartialResultWarning,
     warn_user,
 )
-from .fetch import DEFAULT_MAX_WORKERS, FetchOutcome, fetch_responses
+from .fetch import DEFAULT_MAX_WORKERS, UNREACHABLE_FIX, FetchOutcome, fetch_responses
 from .frame import DtypeBackend, assemble_kpi_frame, check_dtype_backend
 from .listing import project_listing
 from .parse import parse_answer
 from .plan import KpiPlan, KpiRequest, plan_kpi_requests
+from .retries import unreachable_endpoint
 from .rows import KpiRows
 from .saved import read_pinpoint_kpi_json
-from .store import OFFLINE_NEEDS_CACHE, ResponseStore
+from .store import OFFLINE_NEEDS_CACHE
 
 __all__ = ["PartialResultWarning", "read_pinpoint_kpi", "read_pinpoint_kpi_json"]
 
@@ -107,7 +110,8 @@ def read_pinpoint_kpi(
         As in :func:`pandas.read_csv`: None gives NumPy dtypes; the others give nullable or
         Arrow-backed columns.
     cache : str or path, optional
-        A response-store directory: answers found there are not fetched again, new answers are
+        A response-store directory (refused before any request if it cannot be created or
+        written): answers found there are not fetched again, new answers are
         saved there (one AWS-CLI-shaped JSON file per request, readable by
         :func:`read_pinpoint_kpi_json`). Commit it beside a notebook for reproducible re-runs.
     offline : bool, default False
@@ -162,7 +166,12 @@ def read_pinpoint_kpi(
     PartialResultWarning
         ``errors="warn"`` and some requests failed.
     StoreWarning
-        A ``cache=`` file was damaged (it is refetched) or could not be written.
+        A ``cache=`` file was damaged (it is refetched), or (``errors="warn"``) answers could
+        not be saved: once, naming the folder; the frame still holds every answer.
+    UnservedRangeWarning
+        The range lies wholly in the future (the frame is empty).
+    LargeReadWarning
+        The read makes so many requests that it takes over a minute at Pinpoint's quota.
 
     Raises
     ------
@@ -173,6 +182,9 @@ def read_pinpoint_kpi(
         :class:`~pinpoint_kpi_pandas.errors.ServiceError` per request.
     MissingFromStoreError
         ``offline=True`` and the store lacks some requests.
+    StoreWriteError
+        ``errors="raise"`` and the store could not save some answers; raised once the frame is
+        complete, which is in its ``.frame``.
 
     See Also
     --------
@@ -204,7 +216,7 @@ def read_pinpoint_kpi(
             "offline=True needs both start_time and end_time: an open-ended range moves with "
             "the clock, so its answers are never stored. Pass the range the online read used."
         )
-    store = ResponseStore(cache) if cache is not None else None
+    store = open_store(cache, offline=offline)
     reach = resolve_client_options(
         client_options,
         client=client,
@@ -262,7 +274,9 @@ def read_pinpoint_kpi(
             + also,
             PartialResultWarning,
         )
-    return assemble_kpi_frame(parts, contract, dtype_backend=dtype_backend)
+    frame = assemble_kpi_frame(parts, contract, dtype_backend=dtype_backend)
+    report_unsaved(store, frame, errors)
+    return frame
 
 
 def _plan(
@@ -347,13 +361,18 @@ def _check_options(errors, max_workers, max_rate, offline, progress, dtype_backe
         raise InvalidArgumentError(
             f"max_rate must be a positive number of requests per second, or None; not {max_rate!r}."
         )
-    if not isinstance(offline, bool):
-        raise ArgumentTypeError(f"offline must be True or False, not {offline!r}.")
+    check_bool(offline, "offline")
     if progress is not None and not isinstance(progress, bool):
         raise ArgumentTypeError(f"progress must be True, False or None, not {progress!r}.")
 
 
 def _failure_summary(failures, total: int, shown: int = 10) -> str:
+    causes = {unreachable_endpoint(f.__cause__) if f.__cause__ else None for f in failures}
+    if len(causes) == 1 and None not in causes:
+        # One line: the endpoint, not the same connection error once per request.
+        return f"{len(failures)} of {total} Pinpoint requests failed: {causes.pop()}. " + (
+            UNREACHABLE_FIX
+        )
     lines = "\n  ".join(str(f) for f in failures[:shown])
     more = (
         f"\n  ... and {len(failures) - shown} more (every one is in .failures, or in "

@@ -9,7 +9,6 @@ assembly types every string column once, over all answers together.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -72,9 +71,18 @@ class KpiRows:
     origin: str = "response"
     provisional_days: tuple[str, ...] = ()
 
-    @functools.cached_property
+    def __post_init__(self) -> None:
+        # Counted once: the assembly asks each of thousands of answers several times.
+        object.__setattr__(self, "_n_rows", _first_length(self.groups, self.values))
+
+    @property
     def n_rows(self) -> int:
         """How many rows (the length of the first column; 0 without columns)."""
-        for column in (*self.groups.values(), *self.values.values()):
+        return self._n_rows  # type: ignore[attr-defined]
+
+
+def _first_length(*members: Mapping[str, Sequence[Any]]) -> int:
+    for member in members:
+        for column in member.values():
             return len(column)
-        return 0
+    return 0

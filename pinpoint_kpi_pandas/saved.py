@@ -23,7 +23,7 @@ from .errors import (
     ResponseFormatError,
     warn_user,
 )
-from .files import SavedAnswer, find_files, gc_paused, load_file
+from .files import SavedAnswer, find_files, gc_paused, load_file, load_files
 from .frame import DtypeBackend, assemble_kpi_frame, check_dtype_backend
 from .meta import FrameContract
 from .plan import ID_LEVEL
@@ -127,23 +127,31 @@ def read_pinpoint_kpi_json(
 
 
 def _read(paths: PathsLike, on_bad_file: str, dtype_backend: DtypeBackend | None) -> pd.DataFrame:
-    answers = [a for path, named in find_files(paths) for a in load_file(path, named=named)]
+    answers = load_files(find_files(paths))
     answers = [a for a in answers if not a.listing]
     if not answers:
         raise InvalidArgumentError(
             f"paths: {paths!r} holds no KPI response (only project listings saved by cache=)."
         )
-    good, bad = _policy(answers, [a for a in answers if a.bad], on_bad_file)
+    bad = [a for a in answers if a.bad]
+    if bad and on_bad_file == "raise":
+        bad = _value_checked(answers)  # the error lists every bad file, not only the first kind
+    good, bad = _policy(answers, bad, on_bad_file)
     try:
         return _assembled(good, bad, dtype_backend)
     except ResponseFormatError:
         # Some file's values do not type: find every such file, then apply the policy again.
-        checked = [load_file(a.path, check_values=True)[0] if not a.bad else a for a in answers]
-        newly_bad = [a for a in checked if a.bad]
+        newly_bad = _value_checked(answers)
         if len(newly_bad) == len(bad):
             raise
         good, bad = _policy(answers, newly_bad, on_bad_file)
         return _assembled(good, bad, dtype_backend)
+
+
+def _value_checked(answers: list[SavedAnswer]) -> list[SavedAnswer]:
+    """Every bad answer, the ones whose values do not type included (read again, checked)."""
+    checked = [load_file(a.path, check_values=True)[0] if not a.bad else a for a in answers]
+    return [a for a in checked if a.bad]
 
 
 def _check_on_bad_file(on_bad_file: object) -> None:
@@ -188,18 +196,22 @@ def _bad_list(bad: list[SavedAnswer], shown: int = 20) -> str:
     return "\n  ".join(lines)
 
 
-def _grouping(answer: SavedAnswer) -> tuple:
+def _grouping(answer: SavedAnswer, kpis: dict[tuple[str, str], catalog.Kpi | None]) -> tuple:
     header = answer.header
     assert header is not None and answer.rows is not None
-    kpi = catalog.find_kpi(header.kpi_name, header.scope)
+    known = (header.kpi_name, header.scope)
+    if known not in kpis:
+        kpis[known] = catalog.find_kpi(*known)
+    kpi = kpis[known]
     grouped = kpi.grouped_by if kpi is not None else ("/".join(answer.rows.groups) or None)
     return (header.application_id, header.scope, grouped)
 
 
 def _one_group(good: list[SavedAnswer]) -> tuple:
     groups: dict[tuple, list[str]] = {}
+    kpis: dict[tuple[str, str], catalog.Kpi | None] = {}  # thousands of files, a few KPIs
     for answer in good:
-        groups.setdefault(_grouping(answer), []).append(answer.label)
+        groups.setdefault(_grouping(answer, kpis), []).append(answer.label)
     if len(groups) == 1:
         return next(iter(groups))
     lines = []

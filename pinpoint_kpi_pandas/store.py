@@ -29,6 +29,7 @@ Guarantees:
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -161,16 +162,12 @@ def parse_store_path(path: str | os.PathLike) -> StorePath | None:
     if len(parts) < 5:
         return None
     application_id, scope, resource, kpi_name, name = parts[-5:]
-    match = _FILE_NAME.match(name)
-    if match is None or scope not in ("application", "campaign", "journey"):
+    window = _window_of_name(name)
+    if window is None or scope not in ("application", "campaign", "journey"):
         return None
     if (scope == "application") != (resource == "app"):
         return None
-    try:
-        start, end = _from_compact(match["start"]), _from_compact(match["end"])
-        as_of = _from_compact(match["asof"]) if match["asof"] else None
-    except ValueError:
-        return None
+    start, end, provisional, as_of = window
     return StorePath(
         application_id=application_id,
         scope=scope,
@@ -178,9 +175,22 @@ def parse_store_path(path: str | os.PathLike) -> StorePath | None:
         kpi_name=kpi_name,
         start_time=start,
         end_time=end,
-        provisional=bool(match["provisional"]),
+        provisional=provisional,
         as_of=as_of,
     )
+
+
+@functools.lru_cache(maxsize=4096)  # a folder holds the same few windows for every id and KPI
+def _window_of_name(name: str) -> tuple[datetime, datetime, bool, datetime | None] | None:
+    match = _FILE_NAME.match(name)
+    if match is None:
+        return None
+    try:
+        start, end = _from_compact(match["start"]), _from_compact(match["end"])
+        as_of = _from_compact(match["asof"]) if match["asof"] else None
+    except ValueError:
+        return None
+    return start, end, bool(match["provisional"]), as_of
 
 
 @dataclass(frozen=True)
@@ -220,6 +230,12 @@ class ResponseStore:
     root : str or os.PathLike
         The directory; created on first write.
 
+    Attributes
+    ----------
+    unsaved : list of (pathlib.Path, OSError)
+        Files that could not be written, for the read that opened the store to report once
+        (:func:`pinpoint_kpi_pandas.cache.report_unsaved`).
+
     Examples
     --------
     >>> import tempfile
@@ -235,6 +251,7 @@ class ResponseStore:
                 f"cache must be a directory path (str or pathlib.Path), not {type(root).__name__}."
             )
         self.root = Path(root)
+        self.unsaved: list[tuple[Path, OSError]] = []
         if self.root.exists() and not self.root.is_dir():
             raise InvalidArgumentError(
                 f"cache={str(root)!r} is a file; pass a directory path (it is created if needed)."
@@ -300,8 +317,8 @@ class ResponseStore:
     def _load(self, path: Path, request: KpiRequest) -> dict | None:
         try:
             data = path.read_bytes()
-        except FileNotFoundError:
-            return None
+        except (FileNotFoundError, NotADirectoryError):  # a file where a folder would be: not
+            return None  # stored (saving there fails, and is reported once by the read)
         except OSError as exc:
             warn_user(f"cannot read {path} ({exc}); it will be refetched.", StoreWarning)
             return None
@@ -313,7 +330,7 @@ class ResponseStore:
 
     def put(self, request: KpiRequest, response: dict) -> Path | None:
         """Save a live answer atomically; returns its path (None if not cacheable or if it
-        could not be written, which is reported with a :class:`StoreWarning`).
+        could not be written, which is recorded in :attr:`unsaved` for the read to report once).
 
         Answers that were not final when fetched (judged on whole UTC days against the
         service's clock) are saved as provisional, with that clock in the file name.
@@ -337,18 +354,20 @@ class ResponseStore:
                 if stale != target:
                     stale.unlink(missing_ok=True)
         except OSError as exc:
-            warn_user(
-                f"could not save {target} ({exc}); the answer is used but not stored, so the "
-                "next read fetches it again.",
-                StoreWarning,
-            )
+            self.unsaved.append((target, exc))
             return None
         return target
 
-    def save_listing(self, application_id: str, name: str, payload: dict) -> Path:
-        """Save a listing (e.g. the project's campaigns) beside the KPI answers."""
+    def save_listing(self, application_id: str, name: str, payload: dict) -> Path | None:
+        """Save a listing (e.g. the project's campaigns) beside the KPI answers; None if it
+        could not be written (recorded in :attr:`unsaved`)."""
         target = self.root / application_id / f"{name}.json"
-        _atomic_write(target, json.dumps(payload, indent=4, ensure_ascii=False, default=str) + "\n")
+        text = json.dumps(payload, indent=4, ensure_ascii=False, default=str) + "\n"
+        try:
+            _atomic_write(target, text)
+        except OSError as exc:
+            self.unsaved.append((target, exc))
+            return None
         return target
 
     def load_listing(self, application_id: str, name: str, member: str) -> dict | None:

@@ -1,7 +1,10 @@
 """Fixtures shared by the whole suite.
 
-- The clean AWS environment (dummy credentials, no developer config) comes from the repository's
-  root ``conftest.py``, so doctests and notebooks get it too.
+- The empty AWS environment (no developer config, no credentials) comes from the repository's
+  root ``conftest.py``, so doctests, documented examples and notebooks run in it too. Tests here
+  also get dummy credentials and a Region (``_dummy_aws_credentials``), for the tools that sign
+  requests themselves (the AWS CLI, moto's clients); the library needs none for the emulator,
+  and ``tests/test_client.py`` proves it with them removed.
 - ``emulator``: one running emulator for the session (seed 0, frozen clock 2026-10-29T12:00Z).
 - ``pinpoint_client``: a real boto3 Pinpoint client pointed at it (no retries, so faults show).
 - ``pinpoint_client_factory``: the same kind of client for another endpoint URL.
@@ -11,6 +14,19 @@
 from __future__ import annotations
 
 import pytest
+
+DUMMY_AWS_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+@pytest.fixture(autouse=True)
+def _dummy_aws_credentials(_aws_env, monkeypatch):
+    """Dummy credentials and Region in the environment of every test under tests/."""
+    for name, value in DUMMY_AWS_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
 
 
 @pytest.fixture(scope="session")

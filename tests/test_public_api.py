@@ -25,12 +25,15 @@ TOP_LEVEL = [
 
 PUBLIC_MODULES = [
     "pinpoint_kpi_pandas.accessor",
+    "pinpoint_kpi_pandas.cache",
     "pinpoint_kpi_pandas.casting",
     "pinpoint_kpi_pandas.catalog",
+    "pinpoint_kpi_pandas.checks",
     "pinpoint_kpi_pandas.cli",
     "pinpoint_kpi_pandas.client",
     "pinpoint_kpi_pandas.combine",
     "pinpoint_kpi_pandas.dates",
+    "pinpoint_kpi_pandas.decoding",
     "pinpoint_kpi_pandas.demo",
     "pinpoint_kpi_pandas.emulator",
     "pinpoint_kpi_pandas.emulator.archive",
@@ -48,6 +51,7 @@ PUBLIC_MODULES = [
     "pinpoint_kpi_pandas.events.run",
     "pinpoint_kpi_pandas.events.schema",
     "pinpoint_kpi_pandas.events.sources",
+    "pinpoint_kpi_pandas.endpoint",
     "pinpoint_kpi_pandas.errors",
     "pinpoint_kpi_pandas.fetch",
     "pinpoint_kpi_pandas.files",
@@ -58,6 +62,7 @@ PUBLIC_MODULES = [
     "pinpoint_kpi_pandas.plan",
     "pinpoint_kpi_pandas.plotting",
     "pinpoint_kpi_pandas.reader",
+    "pinpoint_kpi_pandas.retries",
     "pinpoint_kpi_pandas.rows",
     "pinpoint_kpi_pandas.saved",
     "pinpoint_kpi_pandas.stats",
@@ -68,13 +73,42 @@ PUBLIC_MODULES = [
 # to the same documentation bar.
 DOCUMENTED_INTERNAL = ["pinpoint_kpi_pandas.analysis"]
 
-# Public names added by issue 11 (the rest of each module's __all__ is as before).
+# Public names added by issues 11 and 12 (the rest of each module's __all__ is as before).
 NEW_NAMES = {
+    "pinpoint_kpi_pandas.checks": {
+        "ID_PATTERN",
+        "REGION_PATTERN",
+        "check_alpha",
+        "check_bool",
+        "check_endpoint_url",
+        "check_folder",
+        "check_id",
+        "check_output_file",
+        "check_region",
+        "shown",
+    },
     "pinpoint_kpi_pandas.client": {"ClientOptions", "client_options"},
-    "pinpoint_kpi_pandas.cli": {"COMMANDS"},
+    "pinpoint_kpi_pandas.cache": {"open_store", "report_unsaved", "unsaved_summary"},
+    "pinpoint_kpi_pandas.cli": {"COMMANDS", "FLAGS"},
+    "pinpoint_kpi_pandas.errors": {"LargeReadWarning", "StoreWriteError", "UnservedRangeWarning"},
+    "pinpoint_kpi_pandas.fetch": {
+        "LARGE_READ_SECONDS",
+        "LISTED",
+        "SERVICE_QUOTA",
+        "UNREACHABLE_FIX",
+    },
     "pinpoint_kpi_pandas.listing": {"project_listing"},
     "pinpoint_kpi_pandas.plan": {"unstitchable"},
     "pinpoint_kpi_pandas.plotting": {"BASELINE_COLOR", "LINESTYLES", "OTHER_COLOR", "style"},
+    "pinpoint_kpi_pandas.retries": {
+        "FAILING_REQUEST_ATTEMPTS",
+        "MAX_BACKOFF",
+        "SERVER_ERROR_SCALE",
+        "Backoff",
+        "FaultRules",
+        "install_retries",
+        "unreachable_endpoint",
+    },
     "pinpoint_kpi_pandas.widgets": {
         "DashboardState",
         "DataSource",

@@ -26,6 +26,7 @@ from pinpoint_kpi_pandas.errors import (
     MissingFromStoreError,
     ProvisionalDataWarning,
     StoreWarning,
+    StoreWriteError,
 )
 from pinpoint_kpi_pandas.meta import FrameContract
 from pinpoint_kpi_pandas.store import to_cli_shape
@@ -510,9 +511,14 @@ def test_damaged_cache_files_are_refetched_online_and_missing_offline(read, emul
         read(*args, campaign_id=newsletter.id, cache=tmp_path, offline=True)
     emulator.clear_log()
     with pytest.warns(StoreWarning, match="refetched|not stored"):
-        again = read(*args, campaign_id=newsletter.id, cache=tmp_path)
+        # a directory where the file goes cannot be replaced: the answer is kept, not stored
+        again = read(*args, campaign_id=newsletter.id, cache=tmp_path, errors="warn")
     assert len(kpi_calls(emulator)) == 1
     pd.testing.assert_frame_equal(again, first)
+    if damage == "a directory":  # with errors="raise", the frame is in the error raised
+        with pytest.raises(StoreWriteError) as info:
+            read(*args, campaign_id=newsletter.id, cache=tmp_path)
+        pd.testing.assert_frame_equal(info.value.frame, first)
 
 
 KILLED_WRITER = """

@@ -36,11 +36,19 @@ from ._columns import (
     kpis_naming,
     lookup_kpi,
     metric_values,
+    rate_count_kpis,
     rate_fix,
     rate_from_counts,
     resolve_metric,
 )
-from ._compare import MIN_EVENTS, Totals, compare, comparison_table, comparison_totals
+from ._compare import (
+    MIN_EVENTS,
+    Totals,
+    compare,
+    comparison_table,
+    comparison_totals,
+    metric_first,
+)
 from ._format import (
     MISSING,
     NO_DATA,
@@ -128,11 +136,13 @@ __all__ = [
     "label",
     "lookup_kpi",
     "mean_text",
+    "metric_first",
     "metric_values",
     "missing_stages_message",
     "name_map",
     "namer",
     "present_stages",
+    "rate_count_kpis",
     "rate_fix",
     "rate_from_counts",
     "replace_attrs",

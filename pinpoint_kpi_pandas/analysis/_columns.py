@@ -34,6 +34,7 @@ __all__ = [
     "kpis_naming",
     "lookup_kpi",
     "metric_values",
+    "rate_count_kpis",
     "rate_fix",
     "rate_from_counts",
     "resolve_metric",
@@ -201,6 +202,38 @@ def rate_fix(kpi: catalog.Kpi, columns: Sequence[str], scope: str | None) -> str
         "re-aggregated exactly (its counts exist as " + "; ".join(other) + "; compare "
         "campaigns over whole ranges with those)"
     )
+
+
+def rate_count_kpis(kpi: catalog.Kpi, scope: str) -> tuple[str, ...]:
+    """The count KPIs behind a rate (numerator, denominator), read per campaign run.
+
+    A rate KPI alone cannot say how sure it is; its counts can (Wilson intervals, tests). For
+    a rate whose numerator and denominator are standard count KPIs of ``scope`` grouped as
+    ``kpi`` is, their names; else ``()`` (hard-bounce rate: no bounce count KPI exists).
+
+    Examples
+    --------
+    >>> from pinpoint_kpi_pandas import catalog
+    >>> from pinpoint_kpi_pandas.analysis import rate_count_kpis
+    >>> rate = catalog.get_kpi("email-open-rate-grouped-by-campaign-activity", "campaign")
+    >>> rate_count_kpis(rate, "campaign")  # doctest: +NORMALIZE_WHITESPACE
+    ('direct-email-opens-grouped-by-campaign-activity',
+     'successful-deliveries-grouped-by-campaign-activity')
+    >>> rate_count_kpis(catalog.get_kpi("hard-bounce-rate", "campaign"), "campaign")
+    ()
+    """
+    parts = catalog.RATE_PARTS.get(kpi.value_key) if kpi.kind == "rate" else None
+    if not parts or scope not in catalog.SCOPES:
+        return ()
+    names = []
+    for part in parts:
+        same = [
+            k for k in catalog.kpis_with_value_key(part, scope) if k.grouped_by == kpi.grouped_by
+        ]
+        if not same:
+            return ()
+        names.append(same[0].name)
+    return tuple(names)
 
 
 def _row_text(key: Any) -> str:

@@ -6,7 +6,7 @@ intervals, z-tests with Holm's adjustment) -> a note per row saying what the dat
 
 from __future__ import annotations
 
-import numbers
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,9 +15,11 @@ import numpy as np
 import pandas as pd
 
 from .. import catalog, stats
-from ..errors import ArgumentTypeError, InvalidArgumentError
+from ..checks import check_alpha
+from ..errors import ArgumentTypeError, InvalidArgumentError, PinpointKpiError
 from ._aggregate import aggregate
 from ._columns import (
+    ENTITY_LEVELS,
     UNWEIGHTED_SUFFIX,
     Metric,
     check_rate_counts,
@@ -29,7 +31,14 @@ from ._columns import (
 from ._format import format_p
 from ._meta import frame_meta, ids_without_rows, warn_if_incomplete, with_meta
 
-__all__ = ["MIN_EVENTS", "Totals", "compare", "comparison_table", "comparison_totals"]
+__all__ = [
+    "MIN_EVENTS",
+    "Totals",
+    "compare",
+    "comparison_table",
+    "comparison_totals",
+    "metric_first",
+]
 
 MIN_EVENTS = 5
 """Events and non-events each group needs for the z-test's normal approximation."""
@@ -56,16 +65,7 @@ def _resolve_baseline(
 
 
 def _check_compare_arguments(baseline: Any, metric: Any, by: Any, alpha: Any) -> None:
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
-        raise ArgumentTypeError(
-            f"alpha must be a number between 0 and 1 (e.g. alpha=0.05), not "
-            f"{type(alpha).__name__} {alpha!r}."
-        )
-    if not 0.0 < float(alpha) < 1.0:
-        raise InvalidArgumentError(
-            f"alpha={alpha!r} is outside (0, 1); it is the significance level, e.g. 0.05 for "
-            "tests at 5% and 95% intervals."
-        )
+    check_alpha(alpha)
     if baseline is not None and not pd.api.types.is_scalar(baseline):
         raise ArgumentTypeError(
             "baseline must be one campaign or journey id (or name), e.g. baseline='A', not "
@@ -81,8 +81,8 @@ def _check_compare_arguments(baseline: Any, metric: Any, by: Any, alpha: Any) ->
 
 def compare(
     df: pd.DataFrame,
-    baseline: Any = None,
     metric: str | None = None,
+    baseline: Any = None,
     *,
     by: str | None = None,
     alpha: float = 0.05,
@@ -101,14 +101,16 @@ def compare(
     ----------
     df : pandas.DataFrame
         A KPI frame with a campaign or journey level.
-    baseline : str, optional
-        The id (or, on a labelled frame, the name or the id) to compare against. Default: the
-        first in the frame that has a value for the metric.
     metric : str, optional
         The column (value key) to compare. A rate that is not a column but whose counts are
         (e.g. ``"SuccessfulDeliveryRate"`` from ``SuccessfulDeliveries`` and
         ``AttemptedDeliveries``) is computed. Default: the first rate column, else the first
-        rate computable from the counts, else the first KPI column.
+        rate computable from the counts, else the first KPI column. Metric first, as for
+        :func:`~pinpoint_kpi_pandas.plotting.plot_compare`; the old order
+        ``compare(baseline, metric)`` still works, with a ``FutureWarning``.
+    baseline : str, optional
+        The id (or, on a labelled frame, the name or the id) to compare against. Default: the
+        first in the frame that has a value for the metric.
     by : str, optional
         The level whose values are compared. Default: the first of ``CampaignId``,
         ``JourneyId``, ``CampaignActivityId``, ``JourneyActivityId`` in the index.
@@ -143,7 +145,7 @@ def compare(
     >>> ids = pd.Index(["A", "B", "C"], name="CampaignId")
     >>> df = pd.DataFrame({"DirectEmailOpens": [200, 260, 21],
     ...                    "SuccessfulDeliveries": [1000, 1000, 100]}, index=ids)
-    >>> table = df.pinpoint.compare(baseline="A", metric="EmailOpenRate")
+    >>> table = df.pinpoint.compare("EmailOpenRate", baseline="A")
     >>> table[["EmailOpenRate", "difference", "p_value"]].round(3)
                 EmailOpenRate  difference  p_value
     CampaignId
@@ -153,6 +155,7 @@ def compare(
     >>> table.loc["C", "note"]
     'not significant at 5% (adjusted p=0.81); CI includes the baseline rate'
     """
+    metric, baseline = metric_first(df, metric, baseline)
     _check_compare_arguments(baseline, metric, by, alpha)
     warn_if_incomplete(df, "compare()")
     level = entity_level(df, by)
@@ -194,6 +197,58 @@ def compare(
     if totals.metric not in names and resolved.kpi is not None:
         names[totals.metric] = resolved.kpi.name
     return with_meta(out, df, compare=info, columns=names)
+
+
+def metric_first(df: pd.DataFrame, metric: Any, baseline: Any) -> tuple[Any, Any]:
+    """``(metric, baseline)`` whichever order they were passed in: the old order
+    ``compare(baseline, metric)`` is recognised (the first is no metric of ``df``, the second
+    is, or the only one given is an id) and swapped, with a ``FutureWarning``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import pandas as pd
+    >>> from pinpoint_kpi_pandas.analysis import metric_first
+    >>> df = pd.DataFrame({"Clicks": [3, 4]}, index=pd.Index(["a", "b"], name="CampaignId"))
+    >>> metric_first(df, "Clicks", "a")
+    ('Clicks', 'a')
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     swapped = metric_first(df, "a", "Clicks")
+    >>> swapped, caught[0].category.__name__
+    (('Clicks', 'a'), 'FutureWarning')
+    """
+    if _is_metric(df, metric) or not isinstance(metric, str):
+        return metric, baseline
+    if baseline is None and not _is_id(df, metric):
+        return metric, baseline  # an unknown metric: resolve_metric says so
+    if baseline is not None and not _is_metric(df, baseline):
+        return metric, baseline
+    warnings.warn(
+        f"compare({metric!r}, {baseline!r}) passes the baseline first: the order is now "
+        f"compare(metric, baseline) as for plot_compare; write compare({baseline!r}, "
+        f"baseline={metric!r}).",
+        FutureWarning,
+        stacklevel=3,
+    )
+    return baseline, metric
+
+
+def _is_metric(df: pd.DataFrame, name: Any) -> bool:
+    if not isinstance(name, str):
+        return False
+    try:
+        resolve_metric(df, name)
+    except PinpointKpiError:
+        return False
+    return True
+
+
+def _is_id(df: pd.DataFrame, value: str) -> bool:
+    return any(
+        level in df.index.names and value in set(map(str, df.index.get_level_values(level)))
+        for level in ENTITY_LEVELS
+    )
 
 
 @dataclass(frozen=True)
@@ -395,4 +450,4 @@ def comparison_table(
                 "compare the original frame instead."
             )
         return data
-    return compare(data, baseline, metric, alpha=alpha)
+    return compare(data, metric, baseline, alpha=alpha)

@@ -66,7 +66,7 @@ def trend_lines(df: pd.DataFrame, metric: str | None) -> TrendLines:
         )
     resolved, values = metric_values(df, metric)
     others = [n for n in df.index.names if n != "Date"]
-    dates = pd.DatetimeIndex(df.index.get_level_values("Date")).unique().sort_values()
+    dates = _every_period(pd.DatetimeIndex(df.index.get_level_values("Date")))
     groups: list[tuple[Hashable | None, pd.Series]]
     if others:
         groups = list(values.groupby(level=others, sort=False))
@@ -79,6 +79,20 @@ def trend_lines(df: pd.DataFrame, metric: str | None) -> TrendLines:
         line = series.droplevel(others) if others else series
         lines.append((key, line.groupby(level="Date").first().reindex(dates)))
     return TrendLines(resolved, others, lines)
+
+
+def _every_period(dates: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Every day (or week) from the first date to the last, so a line breaks where an id has
+    no data: the dates the frame has, at their smallest spacing (days, or a resample's weeks;
+    months, which are not evenly spaced, as they are)."""
+    dates = dates.unique().sort_values()
+    if len(dates) < 2:
+        return dates
+    step = pd.Series(dates[1:] - dates[:-1]).min()
+    if step > pd.Timedelta(days=7) or step <= pd.Timedelta(0):
+        return dates
+    every = pd.date_range(dates[0], dates[-1], freq=step)
+    return every if dates.isin(every).all() else dates
 
 
 @dataclass(frozen=True)

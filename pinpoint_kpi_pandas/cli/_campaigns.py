@@ -28,8 +28,9 @@ def run(args: argparse.Namespace) -> int:
     """Print the project's campaigns (or journeys) as a table, or CSV."""
     from ..listing import list_campaigns, list_journeys
 
+    reach = client_options_of(args)
     listing = list_journeys if args.journeys else list_campaigns
-    frame = listing(args.application_id, client_options=client_options_of(args))
+    frame = listing(args.application_id, client_options=reach)
     if args.csv:
         frame.to_csv(sys.stdout)
         return 0

@@ -29,8 +29,11 @@ def add_parser(subparsers: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the demo into the output folder."""
+    """Run the demo into the output folder (checked first: it must be a folder we can write)."""
+    from ..checks import check_folder
     from ..demo import run_demo
+
+    check_folder(args.output, "output")
 
     run_demo(args.output, seed=args.seed)
     return 0

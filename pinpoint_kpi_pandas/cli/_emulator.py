@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from ._common import Subparsers
@@ -95,7 +94,8 @@ def add_parser(subparsers: Subparsers) -> None:
         "before the clock)",
     )
     p.add_argument("--quiet", action="store_true", help="print only the URL, not the world's ids")
-    p.set_defaults(func=run)
+    p.add_argument("--debug", action="store_true", help="show the full traceback on failure")
+    p.set_defaults(func=run, command="emulator")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -110,29 +110,33 @@ def run(args: argparse.Namespace) -> int:
     from ..emulator import Emulator
     from ..emulator.options import CLI_FLAGS, check_options
 
+    # Every option is checked first; the messages name the flags (--burst, --port).
+    check_options(seed=args.seed, now=args.now, latency_ms=args.latency_ms,
+                  rate_limit=args.rate_limit, burst=args.burst, error_rate=args.error_rate,
+                  throttle_rate=args.throttle_rate, failing_ids=args.failing_ids,
+                  campaigns_per_project=args.campaigns, host=args.host, port=args.port,
+                  scale=args.scale, names=CLI_FLAGS)  # fmt: skip
+    emulator = Emulator(
+        seed=args.seed,
+        now=args.now,
+        latency_ms=args.latency_ms,
+        rate_limit=args.rate_limit,
+        burst=args.burst,
+        error_rate=args.error_rate,
+        throttle_rate=args.throttle_rate,
+        failing_ids=args.failing_ids,
+        campaigns_per_project=args.campaigns,
+        host=args.host,
+        port=args.port,
+        scale=args.scale,
+    )
     try:
-        check_options(seed=args.seed, now=args.now, latency_ms=args.latency_ms,
-                      rate_limit=args.rate_limit, burst=args.burst, error_rate=args.error_rate,
-                      throttle_rate=args.throttle_rate, failing_ids=args.failing_ids,
-                      campaigns_per_project=args.campaigns, host=args.host, port=args.port,
-                      scale=args.scale, names=CLI_FLAGS)  # fmt: skip
-        emu = Emulator(
-            seed=args.seed,
-            now=args.now,
-            latency_ms=args.latency_ms,
-            rate_limit=args.rate_limit,
-            burst=args.burst,
-            error_rate=args.error_rate,
-            throttle_rate=args.throttle_rate,
-            failing_ids=args.failing_ids,
-            campaigns_per_project=args.campaigns,
-            host=args.host,
-            port=args.port,
-            scale=args.scale,
-        ).start()
-    except (ValueError, TypeError, OSError) as exc:
-        print(f"pinpoint-kpi emulator: {exc}", file=sys.stderr)
-        return 2
+        emu = emulator.start()
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        raise OSError(
+            f"cannot serve on {args.host} port {args.port}: {exc.strerror or exc}; pass "
+            "another --port (0 picks a free one) or --host"
+        ) from exc
 
     stop = threading.Event()
 
@@ -177,31 +181,26 @@ def _describe(emu: Any) -> str:
 
 
 def _write_events(args: argparse.Namespace) -> int:
+    """``--events DIR``: the world's archive, then exit (the library's errors become one line)."""
     from ..dates import parse_instant
     from ..emulator.archive import write_event_archive
-    from ..emulator.options import CLI_FLAGS, check_scale
+    from ..emulator.options import CLI_FLAGS, check_options
 
-    try:
-        check_scale(args.scale, CLI_FLAGS)
-        first = args.events_from
-        first_day = (
-            None
-            if first is None
-            else parse_instant(first, argument="--events-from", end=False).date()
-        )
-        summary = write_event_archive(
-            args.events,
-            seed=args.seed,
-            now=args.now,
-            scale=args.scale,
-            campaigns_per_project=args.campaigns,
-            format=args.events_format,
-            first_day=first_day,
-            progress=not args.quiet,
-        )
-    except (ValueError, TypeError, OSError) as exc:
-        print(f"pinpoint-kpi emulator: {exc}", file=sys.stderr)
-        return 2
+    check_options(seed=args.seed, now=args.now, campaigns_per_project=args.campaigns,
+                  scale=args.scale, names=CLI_FLAGS)  # fmt: skip
+    first_day = None
+    if args.events_from is not None:
+        first_day = parse_instant(args.events_from, argument="--events-from", end=False).date()
+    summary = write_event_archive(
+        args.events,
+        seed=args.seed,
+        now=args.now,
+        scale=args.scale,
+        campaigns_per_project=args.campaigns,
+        format=args.events_format,
+        first_day=first_day,
+        progress=not args.quiet,
+    )
     print(
         f"wrote {summary.events} events ({summary.duplicates} delivered twice) in "
         f"{summary.objects} objects, {summary.bytes / 1e6:.1f} MB, {summary.first_day} to "

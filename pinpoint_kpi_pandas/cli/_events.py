@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ._common import Subparsers, ids_argument, range_options, target_options
-from ._fetch import write_frame
+from ._output import OUTPUT_FORMATS, write_table
 
 __all__ = ["add_parser", "run"]
 
@@ -63,9 +63,12 @@ def add_parser(subparsers: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read the KPIs from the archive and write the table."""
+    from ..checks import check_output_file
     from ..errors import InvalidArgumentError
     from ..events import read_pinpoint_events
 
+    if args.output is not None:
+        check_output_file(args.output, "output", suffixes=OUTPUT_FORMATS)
     options = {}
     for item in args.storage_options:
         key, sep, value = item.partition("=")
@@ -91,5 +94,5 @@ def run(args: argparse.Namespace) -> int:
         on_bad_file=args.on_bad_file,
         progress=False,
     )
-    write_frame(frame, args.output)
+    write_table(frame, args.output, None)
     return 0

@@ -1,27 +1,32 @@
-"""``pinpoint-kpi fetch``: read KPIs into a table (CSV on stdout, or a file)."""
+"""``pinpoint-kpi fetch``: read KPIs into a table (CSV on stdout, or a file).
+
+Every option is checked before the first request (the output file, the store, the profile, the
+read's plan, whether ``--names`` has ids to name), so a mistake never costs a fetch.
+"""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TYPE_CHECKING
 
 from ._common import (
     Subparsers,
     client_options_of,
     ids_argument,
+    plan_of,
     range_options,
+    read_kpis,
     service_options,
     store_options,
     target_options,
 )
+from ._output import NAME_COLUMNS, OUTPUT_FORMATS, write_table
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from ..client import ClientOptions
+    from ..plan import KpiPlan
 
-__all__ = ["add_parser", "run", "write_frame"]
-
-_OUTPUT_FORMATS = (".csv", ".parquet", ".json")
+__all__ = ["add_parser", "run"]
 
 
 def add_parser(subparsers: Subparsers) -> None:
@@ -32,9 +37,10 @@ def add_parser(subparsers: Subparsers) -> None:
         help="read KPIs into a table: CSV on stdout, or -o file.csv|.parquet|.json",
         description=(
             "Read one or more standard KPIs (one wide table, joined on the grouping) and write "
-            "them as CSV to stdout, or to a .csv, .parquet or .json file. Ranges over 31 days "
-            "are split at calendar months for '-grouped-by-date' KPIs; for other KPIs pass "
-            "--keep-windows to get one answer per month."
+            "them as CSV to stdout, or to a .csv, .parquet or .json file: key columns first, "
+            "counts as integers. Ranges over 31 days are split at calendar months for "
+            "'-grouped-by-date' KPIs; for other KPIs pass --keep-windows to get one answer per "
+            "month. `pinpoint-kpi kpis` lists the KPI names."
         ),
     )
     p.add_argument("application_id", metavar="APP", help="the project (application) id")
@@ -44,7 +50,9 @@ def add_parser(subparsers: Subparsers) -> None:
     store_options(p)
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (.csv, .parquet, .json)")
     p.add_argument(
-        "--names", action="store_true", help="replace campaign / journey ids with their names"
+        "--names",
+        action="store_true",
+        help="add a CampaignName (JourneyName) column beside the CampaignId (JourneyId) column",
     )
     p.add_argument(
         "--keep-windows",
@@ -56,58 +64,57 @@ def add_parser(subparsers: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Read the KPIs (and the names, with --names) and write the table."""
-    from pathlib import Path
+    """Check every option, read the KPIs (and the names, with --names) and write the table."""
+    from ..checks import check_output_file
 
-    from ..analysis import label
-    from ..errors import InvalidArgumentError
-    from ..reader import read_pinpoint_kpi
-
-    if args.output and Path(args.output).suffix.lower() not in _OUTPUT_FORMATS:
-        raise InvalidArgumentError(
-            f"-o {args.output!r}: the file name must end in {', '.join(_OUTPUT_FORMATS)}."
-        )
-    kpis = args.kpi_names[0] if len(args.kpi_names) == 1 else args.kpi_names
+    if args.output is not None:
+        check_output_file(args.output, "output", suffixes=OUTPUT_FORMATS)
     reach = client_options_of(args)
-    frame = read_pinpoint_kpi(
-        args.application_id,
-        kpis,
-        args.start,
-        args.end,
-        campaign_id=ids_argument(args.campaign_ids),
-        journey_id=ids_argument(args.journey_ids),
+    campaigns, journeys = ids_argument(args.campaign_ids), ids_argument(args.journey_ids)
+    plan = plan_of(
+        args, args.kpi_names, campaign_id=campaigns, journey_id=journeys,
+        keep_windows=args.keep_windows,
+    )  # fmt: skip
+    names = _names(args, plan, reach) if args.names else None
+    frame, unsaved = read_kpis(
+        application_id=args.application_id,
+        kpi_name=args.kpi_names[0] if len(args.kpi_names) == 1 else args.kpi_names,
+        start_time=args.start,
+        end_time=args.end,
+        campaign_id=campaigns,
+        journey_id=journeys,
         keep_windows=args.keep_windows,
         cache=args.cache,
         offline=args.offline,
         progress=False,
         client_options=reach,
     )
-    if args.names:
-        frame = label(frame, cache=args.cache, offline=args.offline, client_options=reach)
-    write_frame(frame, args.output)
+    write_table(frame, args.output, names)
+    if unsaved is not None:
+        raise unsaved  # the table is written; the store's failure is still the command's
     return 0
 
 
-def write_frame(frame: pd.DataFrame, output: str | None) -> None:
-    """Write ``frame`` as CSV to stdout, or to ``output`` (.csv, .parquet or .json records)."""
-    from pathlib import Path
+def _names(args: argparse.Namespace, plan: KpiPlan, reach: ClientOptions) -> dict[str, str]:
+    """The names ``--names`` adds, listed before the KPIs are read (a listing failure costs no
+    fetch); refused when the table will have no campaign or journey id to name."""
+    from ..analysis import name_map
+    from ..errors import InvalidArgumentError
+    from ..listing import list_campaigns, list_journeys
 
-    import pandas as pd
-
-    keep_index = not isinstance(frame.index, pd.RangeIndex)
-    if output is None:
-        frame.to_csv(sys.stdout, index=keep_index)
-        return
-    path = Path(output)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        frame.to_csv(path, index=keep_index)
-    elif suffix == ".parquet":
-        frame.to_parquet(path)
-    else:
-        flat = frame.reset_index() if keep_index else frame.copy()
-        for column in flat.columns:
-            if pd.api.types.is_datetime64_any_dtype(flat[column]):
-                flat[column] = flat[column].dt.strftime("%Y-%m-%d")
-        flat.to_json(path, orient="records", indent=2)
-    print(f"wrote {len(frame)} rows to {path}", file=sys.stderr)
+    keys = {plan.id_level} | {k.grouped_by for k in plan.kpis}
+    named = [level for level in NAME_COLUMNS if level in keys]
+    if not named:
+        shown = ", ".join(sorted(str(k) for k in keys if k)) or "none"
+        raise InvalidArgumentError(
+            "--names adds a name beside each campaign or journey id, and this table has no "
+            f"such column (its keys: {shown}); pass --campaign ID (or --journey ID), or leave "
+            "--names out."
+        )
+    store = {"cache": args.cache, "offline": args.offline, "client_options": reach}
+    names: dict[str, str] = {}
+    if "CampaignId" in named:
+        names.update(name_map(list_campaigns(args.application_id, **store)))
+    if "JourneyId" in named:
+        names.update(name_map(list_journeys(args.application_id, **store)))
+    return names

@@ -18,6 +18,8 @@ import traceback
 import uuid
 from urllib.parse import unquote, urlsplit
 
+from .._version import __version__
+from ..endpoint import EMULATOR_IDENTITY_PATH, emulator_identity
 from .clock import Clock
 from .httpcore import Answer, Malformed, Request
 from .operations import Operations, encode
@@ -25,6 +27,8 @@ from .requestlog import LoggedRequest, RequestLog
 from .rules import ApiError, bad_request
 
 __all__ = ["OPERATIONS", "Service", "route"]
+
+_IDENTITY = encode(emulator_identity(__version__))
 
 # (path template, operation). Placeholders name the LoggedRequest fields they fill.
 _ROUTES = (
@@ -225,6 +229,10 @@ class Service:
             path, query = split_target(request.target)
         except ApiError as err:
             return self._finish(None, method, request.target.partition("?")[0], {}, {}, err)
+        if path == EMULATOR_IDENTITY_PATH:
+            # Says what this server is, so clients sign with placeholder credentials (see
+            # pinpoint_kpi_pandas.endpoint); answered before auth, faults and the request log.
+            return Answer(200, _IDENTITY)
         found = route(path)
         operation, params = found if found else (None, {})
         try:

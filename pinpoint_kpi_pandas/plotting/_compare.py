@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -95,14 +96,17 @@ def plot_compare(
     kind = "rate" if kpi is not None and kpi.kind == "rate" else info.get("kind")
     name = namer(names)
     bars = _bars(table, metric, name, ci=ci, alpha=info.get("alpha", alpha))
+    scale = _DOLLARS.get(str(getattr(kpi, "unit", "")), 1.0)  # money in dollars, not millicents
+    if scale != 1.0:
+        bars = dataclasses.replace(bars, values=bars.values * scale)
     style = _choose_style(bars.values, style)
     ax = axes_for(ax, (9, max(2.6, 0.42 * len(bars.values) + 1.6)))
     _draw(ax, bars, style, kwargs)
-    base_value = float(table.loc[info["baseline"], metric])
+    base_value = float(table.loc[info["baseline"], metric]) * scale
     if not np.isnan(base_value):
         ax.axvline(base_value, color=BASELINE_COLOR, linestyle="--", linewidth=1, zorder=0)
     left, right = _limits(bars, style)
-    _value_texts(ax, bars, left, right, kind)
+    _value_texts(ax, bars, left, right, "dollars" if scale != 1.0 else kind)
     ax.set_yticks(bars.positions, bars.labels)
     ax.set_ylim(-0.6, len(bars.values) - 0.4)
     ax.set_xlim(left, left + (right - left) * 1.18 if right > left else left + 1)
@@ -110,6 +114,11 @@ def plot_compare(
         percent_axis(ax.xaxis, ax.get_xlim()[1] - ax.get_xlim()[0])
     mean_of = info.get("unweighted_mean_of")
     ax.set_xlabel(axis_label(kpi, metric, mean_of))
+    if scale != 1.0 and kpi is not None:
+        from matplotlib.ticker import StrMethodFormatter
+
+        ax.xaxis.set_major_formatter(StrMethodFormatter("${x:,.0f}"))
+        ax.set_xlabel(f"{kpi.title} (USD)")
     ax.set_ylabel("")
     if title is None:
         title = with_range(
@@ -219,12 +228,17 @@ def _limits(bars: _Bars, style: str) -> tuple[float, float]:
     return left, right
 
 
+_DOLLARS = {"millicents": 1e-5}
+"""Money units and their factor to US dollars (Pinpoint reports SMS spend in millicents)."""
+
+
 def _value_texts(ax: Axes, bars: _Bars, left: float, right: float, kind: str | None) -> None:
     pad = (right - left) * 0.015
     for i, value in enumerate(bars.values):
         high = bars.high[i] if bars.high is not None else np.nan
         end = value if np.isnan(high) else high
-        text = format_value(value, kind) + (" *" if bars.significant[i] else "")
+        shown = f"${value:,.2f}" if kind == "dollars" else format_value(value, kind)
+        text = shown + (" *" if bars.significant[i] else "")
         x = left if np.isnan(end) else end
         ax.text(float(x + pad), i, text, va="center", ha="left", fontsize="small")
 

@@ -165,6 +165,6 @@ def legend_outside(ax: Axes, n: int, *, title: str | None = None) -> None:
 
 def finish_axes(ax: Axes, title: str, *, grid_axis: Literal["both", "x", "y"] = "both") -> None:
     """The title on the left, a light grid, no top or right spine."""
-    ax.set_title(title, loc="left")
+    ax.set_title(title, loc="left", wrap=True)  # wrapped at the figure's edge, never cut off
     ax.grid(True, axis=grid_axis, alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)

@@ -104,12 +104,21 @@ def plot_trend(
     ax = axes_for(ax, (10, 4.8))
     name = namer(names)
     provisional = pd.DatetimeIndex([] if resample else frame_contract(data).provisional_days)
+    partial = _partial_periods(prepared.lines, resample, data)
     hollow = False
     for i, (key, line) in enumerate(prepared.lines):
         label = name(key) if key is not None else chart_title(kpi, metric)
         drawn = {"marker": marker, "markersize": 3, "linewidth": 1.4, **style(i), **kwargs}
-        (drawn_line,) = ax.plot(line.index, line.to_numpy(), label=label, **drawn)
+        where = _shown_at(line.index, data)
+        (drawn_line,) = ax.plot(where, line.to_numpy(), label=label, **drawn)
         hollow = _hollow_provisional(ax, line, provisional, drawn_line.get_color()) or hollow
+        if partial and marker:
+            # partial periods (resampled only): hollow points, so a short week is not read as
+            # a full one; the footnote says which days each covers
+            cut = line.index.isin(list(partial))
+            ax.plot(where[cut], line.to_numpy()[cut], marker=marker, markersize=5,
+                    markerfacecolor="white", linestyle="none", label="_partial",
+                    color=drawn_line.get_color())  # fmt: skip
     others = prepared.levels
     missing = ids_without_rows(data, str(others[0])) if len(others) == 1 else []
     for j, resource_id in enumerate(missing, start=len(prepared.lines)):
@@ -126,6 +135,18 @@ def plot_trend(
     ax.set_ylabel(axis_label(kpi, metric, mean_of(df)))
     ax.set_xlabel("Date (UTC); hollow points: not final when read" if hollow else "Date (UTC)")
     finish_axes(ax, title)
+    if partial:
+        shown = "; ".join(partial.values())
+        ax.annotate(
+            f"Hollow points: partial periods ({shown}).",
+            xy=(0, 0),
+            xycoords=("axes fraction", ax.xaxis.label),
+            xytext=(0, -6),
+            textcoords="offset points",
+            va="top",
+            fontsize="x-small",
+            color="#444444",
+        )
     heading = LEVEL_TITLES.get(str(others[0]), str(others[0])) if len(others) == 1 else None
     legend_outside(ax, len(prepared.lines) + len(missing), title=heading)
     return ax
@@ -150,9 +171,66 @@ def _hollow_provisional(ax: Axes, line: pd.Series, days: pd.DatetimeIndex, color
     return True
 
 
+_SPANS = {"W": pd.Timedelta(days=6)}  # a weekly label is the week's last day (Sunday)
+
+
+def _data_days(data: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    if "Date" not in data.index.names or not len(data):
+        return None
+    dates = pd.DatetimeIndex(data.index.get_level_values("Date"))
+    return dates.min().normalize(), dates.max().normalize()
+
+
+def _period(label: pd.Timestamp, resample: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The first and last day of the period a resampled label stands for."""
+    if resample.upper().startswith("W"):
+        return label - _SPANS["W"], label
+    if resample in ("MS", "M", "ME"):
+        start = label.to_period("M").start_time
+        return start, label.to_period("M").end_time.normalize()
+    return None
+
+
+def _partial_periods(lines: list, resample: str | None, data: pd.DataFrame) -> dict:
+    """{label: "26 Oct – 28 Oct: 3 of 7 days"} for periods the data covers only in part."""
+    days = _data_days(data)
+    if not resample or days is None or not lines:
+        return {}
+    first, last = days
+    out = {}
+    for label in lines[0][1].index:
+        period = _period(pd.Timestamp(label), resample)
+        if period is None:
+            return {}
+        start, end = period
+        if start < first or end > last:
+            lo, hi = max(start, first), min(end, last)
+            out[label] = (
+                f"{lo:%d %b} – {hi:%d %b}: {(hi - lo).days + 1} of {(end - start).days + 1} days"
+            )
+    return out
+
+
+def _shown_at(labels: pd.Index, data: pd.DataFrame) -> pd.DatetimeIndex:
+    """Where each point goes: at its label, but never past the data's last day (a week
+    ending 1 Nov of data ending 28 Oct is drawn on 28 Oct)."""
+    where = pd.DatetimeIndex(labels)
+    days = _data_days(data)
+    if days is None:
+        return where
+    return where.where(where <= days[1], days[1])
+
+
 def _date_axis(ax: Axes) -> None:
     import matplotlib.dates as mdates
 
+    days = {float(x) for line in ax.lines for x in mdates.date2num(line.get_xdata())}
+    if len(days) == 1:  # one day: a day either side, not matplotlib's years around a point
+        (day,) = days
+        ax.set_xlim(day - 1, day + 1)
+        ax.xaxis.set_major_locator(mdates.DayLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+        return
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
     # The range is in the title, so no offset text ("2026-Nov") in the corner.

@@ -21,12 +21,13 @@ and their callbacks), ``_dashboard`` (the entry point).
 from __future__ import annotations
 
 from ..analysis import FUNNEL_KPIS
-from ._controller import CampaignComparison, DashboardState
+from ._archive import EventsSource
+from ._controller import CampaignComparison, DashboardState, kpi_label
 from ._dashboard import compare_campaigns
 from ._html import caption_html, table_html
 from ._render import render_comparison, summary_table
 from ._selection import CHARTS, Selection
-from ._sources import DataSource, EventsSource, FrameSource, ReaderSource
+from ._sources import DataSource, FrameSource, ReaderSource, service_date
 
 __all__ = [
     "CHARTS",
@@ -40,7 +41,9 @@ __all__ = [
     "Selection",
     "caption_html",
     "compare_campaigns",
+    "kpi_label",
     "render_comparison",
+    "service_date",
     "summary_table",
     "table_html",
 ]

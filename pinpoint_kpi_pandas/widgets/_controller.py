@@ -19,17 +19,19 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .. import catalog
-from ..analysis import short_id
+from ..analysis import rate_count_kpis, short_id
 from ..errors import InvalidArgumentError, PinpointKpiError
 from ._html import CSS, caption_html, header_html, message_html, table_html
 from ._render import render_comparison
 from ._selection import CHARTS, Selection
-from ._sources import DataSource
+from ._sources import DataSource, FrameSource
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["CampaignComparison", "DashboardState"]
+__all__ = ["CampaignComparison", "DashboardState", "kpi_label"]
+
+_AUTO_BASELINE = "first with data"
 
 _DEFAULT_KPI = "successful-delivery-rate-grouped-by-date"
 _NO_DATES = (
@@ -94,8 +96,9 @@ class CampaignComparison:
     ----------
     controls : dict of str to ipywidgets.Widget
         ``"campaigns"`` (SelectMultiple of ids, labelled by name), ``"kpi"`` (Dropdown of KPI
-        names, labelled by title), ``"start"`` and ``"end"`` (DatePicker), ``"chart"``
-        (ToggleButtons).
+        names, labelled by title; first the rates read with their counts, which get intervals
+        and tests), ``"start"`` and ``"end"`` (DatePicker), ``"chart"`` (ToggleButtons),
+        ``"baseline"`` (Dropdown of the selected ids; ``""``: the first with data).
     widget : ipywidgets.VBox
         The whole dashboard, to place inside your own layout.
 
@@ -152,7 +155,9 @@ class CampaignComparison:
             for picker in (c["start"], c["end"]):
                 picker.disabled = True
                 picker.tooltip = _NO_DATES
-        right = w.VBox([c["kpi"], w.HBox([c["start"], c["end"]]), c["chart"], self._progress])
+        right = w.VBox(
+            [c["kpi"], w.HBox([c["start"], c["end"]]), c["chart"], c["baseline"], self._progress]
+        )
         views = self._views
         self.widget = w.VBox(
             [
@@ -167,8 +172,10 @@ class CampaignComparison:
             layout=w.Layout(padding="4px"),
         )
         self.widget.add_class("ppk-dash")
+        self._syncing = False
         for control in c.values():
             control.observe(self._on_change, names="value")
+        self._sync_baseline()
         self.refresh()
 
     # What tests and users read.
@@ -219,17 +226,37 @@ class CampaignComparison:
             end=c["end"].value,
             chart=c["chart"].value,
             scope=self._source.scope,
+            baseline=c["baseline"].value or None,
         )
 
     def _on_change(self, change: Any) -> None:
         # Errors must reach the user, not a log no one reads: refresh() shows them in the
         # widget, and the Output catches anything else.
+        if self._syncing:
+            return
         with self._out:
+            if change.get("owner") is self.controls["campaigns"]:
+                self._sync_baseline()
             self.refresh()
+
+    def _sync_baseline(self) -> None:
+        """The baseline offers the selected ids; a baseline no longer selected goes back to
+        "first with data" (without a refresh per change: one follows)."""
+        control, ids = self.controls["baseline"], self.controls["campaigns"].value
+        labels = self._source.labels
+        options = [(_AUTO_BASELINE, ""), *((labels.get(i) or short_id(i), i) for i in ids)]
+        keep = control.value if control.value in ids else ""
+        self._syncing = True
+        try:
+            control.options = options
+            control.value = keep
+        finally:
+            self._syncing = False
 
     def refresh(self) -> None:
         """Load the data for the current selection and redraw the chart and table."""
-        self.controls["kpi"].disabled = self.controls["chart"].value == "funnel"
+        funnel = self.controls["chart"].value == "funnel"
+        self.controls["kpi"].disabled = self.controls["baseline"].disabled = funnel
         self._state = self._compute(self.selection)
         self._show(self._state)
 
@@ -250,6 +277,7 @@ class CampaignComparison:
                     labels=source.labels,
                     id_level=source.id_level,
                     ids=selection.ids,
+                    baseline=selection.baseline,
                 )
             buffer = io.BytesIO()
             figure.savefig(buffer, format="png", dpi=96, facecolor="white")
@@ -335,6 +363,8 @@ def _controls(
 
     options = [(source.labels.get(i) or short_id(i), i) for i in source.ids]
     label_style = {"description_width": "80px"}
+    # A frame's days bound the pickers: days outside it have no data to show.
+    first, last = source.date_bounds() if isinstance(source, FrameSource) else (None, None)
     return {
         "campaigns": w.SelectMultiple(
             options=options,
@@ -345,17 +375,27 @@ def _controls(
             layout=w.Layout(width="360px", margin="0 16px 0 0"),
         ),
         "kpi": w.Dropdown(
-            options=[(k.title, k.name) for k in source.kpi_options()],
+            options=[(kpi_label(k, source.scope), k.name) for k in source.kpi_options()],
             value=kpi,
             description="KPI",
             style=label_style,
             layout=w.Layout(width="420px"),
         ),
         "start": w.DatePicker(
-            value=start, description="From", style=label_style, layout=w.Layout(width="240px")
+            value=start,
+            min=first,
+            max=last,
+            description="From",
+            style=label_style,
+            layout=w.Layout(width="240px"),
         ),
         "end": w.DatePicker(
-            value=end, description="To", style=label_style, layout=w.Layout(width="240px")
+            value=end,
+            min=first,
+            max=last,
+            description="To",
+            style=label_style,
+            layout=w.Layout(width="240px"),
         ),
         "chart": w.ToggleButtons(
             options=[(c.capitalize(), c) for c in CHARTS],
@@ -364,7 +404,32 @@ def _controls(
             style={**label_style, "button_width": "82px"},
             tooltips=[t.format(noun=source.noun) for t in _TOOLTIPS],
         ),
+        "baseline": w.Dropdown(
+            options=[(_AUTO_BASELINE, "")],
+            value="",
+            description="Baseline",
+            description_allow_html=False,
+            tooltip=f"The {source.noun} the others are compared against",
+            style=label_style,
+            layout=w.Layout(width="420px"),
+        ),
     }
+
+
+def kpi_label(kpi: catalog.Kpi, scope: str) -> str:
+    """How a KPI is offered: a rate read with its counts is named as the metric it is.
+
+    Examples
+    --------
+    >>> from pinpoint_kpi_pandas import catalog
+    >>> from pinpoint_kpi_pandas.widgets import kpi_label
+    >>> kpi_label(catalog.get_kpi("email-open-rate-grouped-by-campaign-activity", "campaign"),
+    ...           "campaign")
+    'Email open rate (from counts: intervals, tests)'
+    """
+    if rate_count_kpis(kpi, scope):
+        return f"{kpi.title.split(',')[0]} (from counts: intervals, tests)"
+    return kpi.title
 
 
 def _check_selection(selection: Selection, noun: str) -> None:

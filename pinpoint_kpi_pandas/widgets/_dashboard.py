@@ -11,9 +11,10 @@ import pandas as pd
 
 from ..client import client_options as resolve_client_options
 from ..errors import InvalidArgumentError
+from ._archive import EventsSource
 from ._controller import CampaignComparison
 from ._selection import CHARTS
-from ._sources import DataSource, EventsSource, FrameSource, ReaderSource
+from ._sources import DataSource, FrameSource, ReaderSource
 
 if TYPE_CHECKING:
     from ..client import ClientOptions
@@ -57,7 +58,8 @@ def compare_campaigns(
         available, else the frame's first KPI.
     start_time, end_time : date-like, optional
         The first and last UTC day shown. Default: the frame's days; for an application id, the
-        31 days ending yesterday.
+        31 days ending the day before the service's own date (its ``Date`` header: the
+        emulator's clock, never the machine's).
     chart : {"trend", "compare", "funnel", "calendar"}, optional
         The chart shown first. Default: ``"trend"``, or ``"compare"`` for a frame without a
         ``Date`` level (whose date pickers are then disabled: its numbers cover the range it

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from .. import catalog
@@ -14,8 +12,8 @@ from ..analysis import (
     LEVEL_TITLES,
     compare,
     frame_meta,
+    funnel_shares,
     funnel_stages,
-    funnel_totals,
     missing_stages_message,
     replace_attrs,
     short_id,
@@ -38,6 +36,7 @@ def render_comparison(
     labels: Mapping[str, str] | None = None,
     id_level: str = "CampaignId",
     ids: Sequence[str] | None = None,
+    baseline: str | None = None,
 ) -> tuple[Figure, pd.DataFrame]:
     """Draw one chart of campaigns side by side, and the table that goes under it.
 
@@ -66,6 +65,9 @@ def render_comparison(
     ids : sequence of str, optional
         The campaigns selected, in order, including those without data in ``data`` (they get
         an empty row in the table). Default: the ids in ``data``.
+    baseline : str, optional
+        The id the others are compared against (compare chart and table). Default: the first
+        of ``ids`` with data.
 
     Returns
     -------
@@ -104,7 +106,9 @@ def render_comparison(
         _require_dates(data, kpi, chart)
     labels = dict(labels or {})
     ids = list(ids) if ids is not None else _ids_in(data, id_level)
-    table = summary_table(data, kpi=kpi, chart=chart, labels=labels, id_level=id_level, ids=ids)
+    table = summary_table(
+        data, kpi=kpi, chart=chart, labels=labels, id_level=id_level, ids=ids, baseline=baseline
+    )
     figure = Figure(figsize=(10, _HEIGHTS[chart](max(len(ids), 1))), layout="constrained")
     ax = figure.subplots()
     present = _ids_with_values(data, kpi, chart, id_level)
@@ -124,8 +128,9 @@ def render_comparison(
         plotting.plot_trend(data, column, names=labels, ax=ax)
     elif chart == "compare":
         assert kpi is not None  # checked above: only the funnel draws without a KPI
+        chosen = _baseline(present, baseline, labels)
         plotting.plot_compare(
-            _comparison(data, kpi, id_level, baseline=present[0]), names=labels, ax=ax
+            _comparison(data, kpi, id_level, baseline=chosen), names=labels, ax=ax
         )
     elif chart == "funnel":
         plotting.plot_funnel(data, by=id_level, names=labels, ax=ax)
@@ -163,6 +168,7 @@ def summary_table(
     labels: Mapping[str, str] | None = None,
     id_level: str = "CampaignId",
     ids: Sequence[str] | None = None,
+    baseline: str | None = None,
 ) -> pd.DataFrame:
     """One row per campaign: the comparison table, or the funnel's stage totals.
 
@@ -204,7 +210,7 @@ def summary_table(
     else:
         if kpi is None:
             raise InvalidArgumentError("pick a KPI to summarise.")
-        table, mean_of = _kpi_table(data, kpi, ids, id_level)
+        table, mean_of = _kpi_table(data, kpi, ids, id_level, baseline, labels)
         kind = kpi.kind
     names = unique_names([str(i) for i in table.index], labels)
     table.index = pd.Index([names.get(str(i), short_id(str(i))) for i in table.index])
@@ -219,9 +225,15 @@ def summary_table(
 
 
 def _kpi_table(
-    data: pd.DataFrame, kpi: catalog.Kpi, ids: list[str], id_level: str
+    data: pd.DataFrame,
+    kpi: catalog.Kpi,
+    ids: list[str],
+    id_level: str,
+    baseline: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, str | None]:
-    """The comparison against the first id with data; ids without data last, empty."""
+    """The comparison against ``baseline`` (default: the first id with data); ids without
+    data last, empty."""
     if kpi.value_key not in data.columns:
         raise InvalidArgumentError(
             f"the data has no {kpi.value_key} column "
@@ -231,7 +243,9 @@ def _kpi_table(
     with_data = [i for i in ids if values.get(i, False)]
     mean_of = None
     if with_data:
-        table = _comparison(data, kpi, id_level, baseline=with_data[0])
+        table = _comparison(
+            data, kpi, id_level, baseline=_baseline(with_data, baseline, labels or {})
+        )
         mean_of = frame_meta(table)["compare"].get("unweighted_mean_of")
         table = table[table.index.isin(ids)]
     else:
@@ -244,13 +258,26 @@ def _kpi_table(
     return table, mean_of
 
 
+def _baseline(with_data: list[str], chosen: str | None, labels: Mapping[str, str]) -> str:
+    """The baseline: the one chosen, when it has data; else the first with data."""
+    if chosen is None:
+        return with_data[0]
+    if chosen not in with_data:
+        name = labels.get(chosen) or short_id(chosen)
+        raise InvalidArgumentError(
+            f"the baseline {name} has no data for this selection: choose another baseline, "
+            "or other days."
+        )
+    return chosen
+
+
 def _comparison(
     data: pd.DataFrame, kpi: catalog.Kpi, id_level: str, *, baseline: str
 ) -> pd.DataFrame:
     return compare(
         data,
-        baseline,
         kpi.value_key,
+        baseline,
         by=id_level,
         # Rates without their counts, and distinct-endpoint counts, cannot be totalled: the
         # table shows their unweighted mean over days (or runs), and its note says so.
@@ -263,16 +290,20 @@ def _funnel_table(data: pd.DataFrame, ids: list[str], id_level: str) -> pd.DataF
     needs = missing_stages_message([str(c) for c in data.columns], scope)
     if needs:
         raise InvalidArgumentError(needs)
-    stages = funnel_stages(scope)
-    # The chart's own totals: a stage without data is NaN ("no data"), never 0.
-    totals = funnel_totals(data, id_level, stages).reindex(ids)
+    # The chart's own numbers, in the chart's order (largest first stage first; the selected
+    # without data last): each stage's total and its share of the first stage, as the bars
+    # show them. A stage without data is NaN ("no data"), never 0.
+    funnel = funnel_shares(data, id_level, funnel_stages(scope))
+    order = [i for i in funnel.totals.index if i in ids] + [
+        i for i in ids if i not in funnel.totals.index
+    ]
+    totals = funnel.totals.reindex(order)
     totals.index.name = id_level
     # Counts shown as integers, with <NA> where a stage has no data.
     table = totals.astype("Int64") if (totals.fillna(0) % 1 == 0).all().all() else totals.copy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for (before, _), (after, _) in itertools.pairwise(stages):
-            share = totals[after] / totals[before].where(totals[before] > 0)
-            table[f"{after} / {before}"] = share
+    first = funnel.stages[0][0]
+    for label, _ in funnel.stages[1:]:
+        table[f"{label} / {first}"] = funnel.shares[label].reindex(order)
     return table
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..analysis import ENTITY_LEVELS, LEVEL_TITLES, funnel_kpis
+from .. import catalog
+from ..analysis import ENTITY_LEVELS, LEVEL_TITLES, funnel_kpis, rate_count_kpis
 
 __all__ = ["CHARTS", "Selection", "entity_noun"]
 
@@ -28,6 +29,8 @@ class Selection:
     chart : {"trend", "compare", "funnel", "calendar"}
     scope : {"campaign", "journey"}, default "campaign"
         Whether the ids are campaigns or journeys (the funnel reads other KPIs for each).
+    baseline : str, optional
+        The id the others are compared against; None: the first selected with data.
 
     Examples
     --------
@@ -45,11 +48,15 @@ class Selection:
     end: dt.date
     chart: str
     scope: str = "campaign"
+    baseline: str | None = None
 
     @property
     def kpi_names(self) -> tuple[str, ...]:
-        """The KPIs to load for this selection."""
-        return funnel_kpis(self.scope) if self.chart == "funnel" else (self.kpi,)
+        """The KPIs to load for this selection: a rate comes with the counts behind it."""
+        if self.chart == "funnel":
+            return funnel_kpis(self.scope)
+        kpi = catalog.find_kpi(self.kpi, self.scope)
+        return (self.kpi, *(rate_count_kpis(kpi, self.scope) if kpi is not None else ()))
 
 
 def entity_noun(id_level: str) -> str:

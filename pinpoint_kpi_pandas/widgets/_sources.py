@@ -15,13 +15,21 @@ import numpy as np
 import pandas as pd
 
 from .. import catalog
-from ..analysis import frame_meta, name_map, with_meta
+from ..analysis import frame_meta, name_map, rate_count_kpis, rate_from_counts, with_meta
 from ..client import ClientOptions
 from ..errors import InvalidArgumentError
 from ..plan import ID_LEVEL
 from ._selection import Selection, entity_noun
 
-__all__ = ["DataSource", "EventsSource", "FrameSource", "Progress", "ReaderSource"]
+__all__ = [
+    "DataSource",
+    "FrameSource",
+    "OnDemandSource",
+    "Progress",
+    "ReaderSource",
+    "cut",
+    "service_date",
+]
 
 Progress = Callable[[bool, str], None]
 """``progress(busy, text)``: called before and after a slow load."""
@@ -166,8 +174,15 @@ class FrameSource:
         frame = self.frame
         if selection.chart != "funnel":
             kpi = catalog.find_kpi(selection.kpi, self.scope)
-            if kpi is not None and kpi.value_key in frame.columns:
-                frame = frame[[kpi.value_key]]
+            if kpi is not None:
+                frame = _kpi_columns(frame, kpi)
+        if self.has_dates:
+            first, last = self.date_bounds()
+            if first and last and (selection.start < first or selection.end > last):
+                raise InvalidArgumentError(
+                    f"the data covers {first:%d %b %Y} to {last:%d %b %Y}: choose days inside "
+                    "that range (read the frame for other days to show them)."
+                )
         frame = cut(frame, selection, self.id_level)
         updates: dict[str, Any] = {f"{self.scope}_ids": list(selection.ids)}
         if self.has_dates:
@@ -176,13 +191,43 @@ class FrameSource:
         return with_meta(frame, self.frame, **updates)
 
 
+def _kpi_columns(frame: pd.DataFrame, kpi: catalog.Kpi) -> pd.DataFrame:
+    """The columns behind ``kpi``: its own, with a rate's counts when the frame has them (the
+    rate computed from them when the frame holds only the counts)."""
+    parts = [p for p in catalog.RATE_PARTS.get(kpi.value_key, ()) if p in frame.columns]
+    counted = kpi.kind == "rate" and len(parts) == 2
+    if kpi.value_key not in frame.columns:
+        if not counted:
+            return frame
+        frame = frame[parts].copy()
+        frame[kpi.value_key] = rate_from_counts(frame[parts[0]], frame[parts[1]])
+        return frame[[kpi.value_key, *parts]]
+    return frame[[kpi.value_key, *(parts if counted else [])]]
+
+
+def _rates_from_counts(frame: pd.DataFrame, scope: str) -> list[catalog.Kpi]:
+    """The rates a frame's count columns give (opens and deliveries: the email open rate),
+    grouped as the counts are."""
+    found = []
+    for rate, parts in catalog.RATE_PARTS.items():
+        if rate in frame.columns or not set(parts) <= set(frame.columns):
+            continue
+        grouped = [g for g in frame.index.names if g in ("Date", "CampaignActivityId")]
+        for kpi in catalog.kpis_with_value_key(rate, scope):
+            if kpi.grouped_by == (grouped[0] if grouped else None):
+                found.append(kpi)
+                break
+    return found
+
+
 def _frame_kpis(frame: pd.DataFrame, meta: Mapping[str, Any], scope: str) -> list[catalog.Kpi]:
-    """The KPIs a frame holds: those its contract names, else the first its columns match."""
+    """The KPIs a frame holds (those its contract names, else the first its columns match),
+    after the rates its counts give, which come first: they can be compared with intervals."""
     columns = meta.get("columns") or {}
     names = list(dict.fromkeys(meta.get("kpi_names") or columns.values()))
     kpis = [k for k in (catalog.find_kpi(n, scope) for n in names) if k is not None]
     if kpis:
-        return kpis
+        return [*_rates_from_counts(frame, scope), *kpis]
     found = [
         k
         for k in catalog.kpis(scope)
@@ -192,9 +237,15 @@ def _frame_kpis(frame: pd.DataFrame, meta: Mapping[str, Any], scope: str) -> lis
     return found[:1]
 
 
-class _OnDemand:
+class OnDemandSource:
     """Loads what a selection needs by calling ``_read`` for the ids not read yet, cached per
-    KPI and range (the reader sources' shared half)."""
+    KPI and range: the half :class:`ReaderSource` and the event-archive source share.
+
+    Examples
+    --------
+    >>> issubclass(ReaderSource, OnDemandSource)
+    True
+    """
 
     application_id: str
     scope: str
@@ -227,7 +278,7 @@ class _OnDemand:
         )
 
 
-class ReaderSource(_OnDemand):
+class ReaderSource(OnDemandSource):
     """The data comes from Pinpoint on demand, through the reader, cached per KPI and range.
 
     Campaigns or journeys (``scope``) of one project; their names come from ``names`` or from
@@ -248,7 +299,10 @@ class ReaderSource(_OnDemand):
     reader_kwargs : mapping, optional
         Other arguments of ``read_pinpoint_kpi``.
     today : datetime.date, optional
-        The day the default range (31 days) ends before; default the UTC date.
+        The day the default range (31 days) ends before. Default: the service's own date (the
+        ``Date`` header of its answer to one small listing call: the emulator's clock, or
+        AWS's), never the machine's clock, which after the shutdown (or beside a frozen
+        emulator) has no data; offline, the machine's UTC date.
 
     Examples
     --------
@@ -295,6 +349,8 @@ class ReaderSource(_OnDemand):
         self.ids, self.labels = self._names(names)
         self.first_ids = self.ids[:3]
         self.subtitle = f"Project {application_id}"
+        if today is None and not offline:
+            today = service_date(client_options)
         yesterday = (today or dt.datetime.now(dt.UTC).date()) - dt.timedelta(days=1)
         self._bounds = (yesterday - dt.timedelta(days=30), yesterday)
 
@@ -320,14 +376,21 @@ class ReaderSource(_OnDemand):
         return ids, labels
 
     def kpi_options(self) -> list[catalog.Kpi]:
-        return list(catalog.kpis(self.scope))
+        """Every KPI of the scope; first the rates read with their counts (intervals, tests)."""
+        every = list(catalog.kpis(self.scope))
+        metrics = [k for k in every if rate_count_kpis(k, self.scope)]
+        return [*metrics, *(k for k in every if k not in metrics)]
 
     def date_bounds(self) -> tuple[dt.date | None, dt.date | None]:
-        """The 31 days ending yesterday (UTC)."""
+        """The 31 days ending the day before the service's date."""
         return self._bounds
 
     def fixed_range(self) -> None:
         return None
+
+    def load(self, selection: Selection, progress: Progress) -> pd.DataFrame:
+        _check_span(selection, self.scope)
+        return super().load(selection, progress)
 
     def _read(self, selection: Selection, ids: list[str], progress: Progress) -> pd.DataFrame:
         from ..reader import read_pinpoint_kpi
@@ -353,124 +416,54 @@ class ReaderSource(_OnDemand):
         return new
 
 
-class EventsSource(_OnDemand):
-    """The data is recomputed from an event archive on demand, through
-    :func:`~pinpoint_kpi_pandas.read_pinpoint_events`, cached per KPI and range.
+def _check_span(selection: Selection, scope: str) -> None:
+    """Refuse, in words of the controls, a range the selected KPI cannot cover (the reader's
+    own message speaks of arguments such as keep_windows=)."""
+    from ..plan import resolve_range, unstitchable
 
-    Every KPI events can give is offered, the event-only ones too (daily and per-treatment
-    counts per campaign...); the campaigns (journeys) are those found in the archive's last 31
-    days, or in ``start_time``..``end_time``.
+    kpis = [k for k in (catalog.find_kpi(n, scope) for n in selection.kpi_names) if k]
+    blocked = unstitchable(kpis, resolve_range(selection.start, selection.end))
+    if not blocked:
+        return
+    days = (selection.end - selection.start).days + 1
+    shown = catalog.find_kpi(selection.kpi, scope) or blocked[0]
+    daily = catalog.date_variant(shown.name, scope)
+    other = f", or the KPI {daily.title!r} (one value per day)" if daily else ""
+    what = "the funnel" if selection.chart == "funnel" else repr(shown.title)
+    raise InvalidArgumentError(  # 31 days: Pinpoint's window, the rule is unstitchable's
+        f"{what} cannot cover these {days} days: Pinpoint answers at most 31 days at once, "
+        f"and these numbers do not add up across its windows. Choose a range of at most 31 "
+        f"days{other}."
+    )
 
-    Parameters
-    ----------
-    archive : str, path or list
-        The archive, as for ``read_pinpoint_events``.
-    application_id : str
-        The project.
-    scope : {"campaign", "journey"}, default "campaign"
-    names : mapping, Series or DataFrame, optional
-        Names of the ids (events hold ids only; e.g. a saved listing).
-    start_time, end_time : date, optional
-        The days shown first, and where ids are looked for; default the archive's last 31 days.
-    events_kwargs : mapping, optional
-        Other arguments of ``read_pinpoint_events`` (``storage_options``, ``engine``, ...).
+
+def service_date(client_options: ClientOptions) -> dt.date | None:
+    """The service's UTC date, from the ``Date`` header of one small ``GetApps`` call.
+
+    None when the answer has no usable date (the caller falls back to the machine's clock).
 
     Examples
     --------
-    >>> import pathlib, tempfile, datetime as dt
-    >>> from pinpoint_kpi_pandas.events import example_records
-    >>> from pinpoint_kpi_pandas.widgets import EventsSource
-    >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (folder / "events.json").write_text(example_records())
-    >>> source = EventsSource(folder, "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6",
-    ...                       start_time=dt.date(2019, 3, 1), end_time=dt.date(2019, 7, 31))
-    >>> source.ids
-    ['52dc44b35c4742c98c5935269example', '4f8d6097c2e8400fa3081d875example']
+    >>> import pinpoint_kpi_pandas as ppk
+    >>> from pinpoint_kpi_pandas.client import ClientOptions
+    >>> from pinpoint_kpi_pandas.widgets import service_date
+    >>> with ppk.emulator.running() as emu:  # its clock is frozen at 2026-10-29T12:00Z
+    ...     service_date(ClientOptions(endpoint_url=emu.endpoint_url))
+    datetime.date(2026, 10, 29)
     """
+    from email.utils import parsedate_to_datetime
 
-    has_dates = True
+    from ..fetch import service_error
 
-    def __init__(
-        self,
-        archive: Any,
-        application_id: str,
-        *,
-        scope: str = "campaign",
-        names: Any = None,
-        start_time: dt.date | None = None,
-        end_time: dt.date | None = None,
-        events_kwargs: Mapping[str, Any] | None = None,
-    ):
-        if scope not in ID_LEVEL:
-            raise InvalidArgumentError(
-                f"scope must be 'campaign' or 'journey' (what the dashboard compares), not "
-                f"{scope!r}."
-            )
-        self.archive = archive
-        self.application_id = application_id
-        self.scope = scope
-        self.id_level = ID_LEVEL[scope]
-        self.noun = scope
-        self.events_kwargs = dict(events_kwargs or {})
-        self.cache = {}
-        self.calls = 0
-        self._bounds = self._days(start_time, end_time)
-        self.labels = name_map(names) if names is not None else {}
-        self.ids = list(self.labels) if names is not None else self._found_ids()
-        self.first_ids = self.ids[:3]
-        self.subtitle = f"Project {application_id}, from its event archive"
-
-    def _days(self, start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
-        if end is None:
-            from ..events.sources import find_archive
-
-            listed = find_archive(
-                self.archive, storage_options=self.events_kwargs.get("storage_options")
-            )
-            clock = listed.as_of
-            end = (clock - dt.timedelta(seconds=1)).date() if clock else dt.date.today()
-        return (start or end - dt.timedelta(days=30), end)
-
-    def _found_ids(self) -> list[str]:
-        from ..events import read_pinpoint_events
-
-        campaigns = self.scope == "campaign"
-        kpi = "attempted-deliveries-grouped-by-date" if campaigns else "journey-emails-sent"
-        options: dict[str, Any] = {f"{self.scope}_id": "all", **self.events_kwargs}
-        found = read_pinpoint_events(
-            self.archive, self.application_id, kpi, *self._bounds, progress=False, **options
-        )
-        self.calls += 1
-        return list(frame_meta(found).get(f"{self.scope}_ids") or [])
-
-    def kpi_options(self) -> list[catalog.Kpi]:
-        return list(catalog.kpis(self.scope, include_events_only=True))
-
-    def date_bounds(self) -> tuple[dt.date | None, dt.date | None]:
-        return self._bounds
-
-    def fixed_range(self) -> None:
+    try:
+        answer = client_options.make_client().get_apps(PageSize="1")
+    except Exception as exc:  # the listing that follows would fail the same way: say it once
+        raise service_error(None, exc, what="asking the service for its date") from exc
+    header = (answer.get("ResponseMetadata") or {}).get("HTTPHeaders", {}).get("date")
+    try:
+        return parsedate_to_datetime(header).astimezone(dt.UTC).date() if header else None
+    except (TypeError, ValueError):
         return None
-
-    def _read(self, selection: Selection, ids: list[str], progress: Progress) -> pd.DataFrame:
-        from ..events import read_pinpoint_events
-
-        progress(True, f"Scanning the events of {len(ids)} {self.noun}{'s' * (len(ids) > 1)}…")
-        try:
-            options: dict[str, Any] = {f"{self.scope}_id": ids, **self.events_kwargs}
-            new = read_pinpoint_events(
-                self.archive,
-                self.application_id,
-                list(selection.kpi_names),
-                selection.start,
-                selection.end,
-                progress=False,
-                **options,
-            )
-            self.calls += 1
-        finally:
-            progress(False, "")
-        return new
 
 
 def cut(frame: pd.DataFrame, selection: Selection, id_level: str) -> pd.DataFrame:

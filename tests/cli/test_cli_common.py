@@ -58,3 +58,38 @@ def test_service_errors_exit_1_with_one_line_and_debug_shows_the_traceback(capsy
     status, _, err = _run(capsys, *argv, "--debug")
     assert status == 1
     assert "Traceback (most recent call last)" in err
+
+
+def test_version(capsys):
+    from pinpoint_kpi_pandas import __version__
+
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"pinpoint-kpi {__version__}"
+
+
+@pytest.mark.parametrize("command", [["kpis"], ["kpis", "--csv"]])
+def test_a_closed_pipe_ends_quietly(command):
+    import subprocess
+    import sys
+
+    # `| head`: the reader has gone before the table is written; no "Broken pipe", no traceback
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "pinpoint_kpi_pandas.cli", *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert writer.stdout is not None
+    writer.stdout.close()
+    _, err = writer.communicate(timeout=60)
+    assert err == b""
+    assert writer.returncode == 0
+
+
+def test_the_emulator_on_a_taken_port_exits_1_naming_the_flag(capsys, emulator):
+    port = emulator.endpoint_url.rsplit(":", 1)[1]
+    status = cli.main(["emulator", "--port", port, "--quiet"])
+    _, err = capsys.readouterr()
+    assert status == 1
+    assert len(err.strip().splitlines()) == 1 and f"port {port}" in err and "--port" in err

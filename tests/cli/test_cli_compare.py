@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 import pinpoint_kpi_pandas as ppk
 from pinpoint_kpi_pandas import cli
@@ -25,7 +24,8 @@ def test_compare_prints_a_table_and_writes_a_png(capsys, emulator, app, tmp_path
     email = [c.id for c in app.campaigns if c.channel == "EMAIL"]
     status, out, err = _run(
         capsys, "compare", app.id, *RUN_COUNTS, "--start", "2026-08-01", "--end", "2026-10-29",
-        "--campaign", *email, "--metric", "EmailOpenRate", "--baseline", "Weekly Newsletter Email",
+        "--campaign", ",".join(email), "--metric", "EmailOpenRate",
+        "--baseline", "Weekly Newsletter Email",
         "--png", str(png), "--csv", str(table_csv), "--endpoint-url", emulator.endpoint_url,
     )  # fmt: skip
     assert status == 0, err
@@ -60,13 +60,15 @@ def test_compare_refuses_what_cannot_be_combined(capsys, emulator, app):
 def test_compare_without_dates_and_within_31_days_needs_no_windows(capsys, emulator, app):
     email = [c.id for c in app.campaigns if c.channel == "EMAIL"]
     status, out, err = _run(
-        capsys, "compare", app.id, *RUN_COUNTS, "--campaign", *email, "--metric", "EmailOpenRate",
+        capsys, "compare", app.id, *RUN_COUNTS, "--campaign", ",".join(email),
+        "--metric", "EmailOpenRate",
         "--endpoint-url", emulator.endpoint_url,
     )  # fmt: skip
     assert status == 0, err
     status, out, err = _run(
         capsys, "compare", app.id, "unique-deliveries", "--start", "2026-09-15",
-        "--end", "2026-10-10", "--campaign", *email, "--endpoint-url", emulator.endpoint_url,
+        "--end", "2026-10-10", "--campaign", ",".join(email),
+        "--endpoint-url", emulator.endpoint_url,
     )  # fmt: skip
     assert status == 0, err  # 26 days: one exact answer per campaign, nothing to add up
     assert "Endpoint deliveries" in out
@@ -80,16 +82,19 @@ def test_compare_offline_takes_names_from_the_store(capsys, app, tmp_path):
             "--metric", "EmailOpenRate", "--cache", str(tmp_path))  # fmt: skip
     with emulator_module.running(seed=0) as emu:
         ppk.list_campaigns(app.id, cache=tmp_path, endpoint_url=emu.endpoint_url)
-        status, online, err = _run(capsys, *args, "--campaign", *email,
+        status, online, err = _run(capsys, *args, "--campaign", ",".join(email),
                                    "--endpoint-url", emu.endpoint_url)  # fmt: skip
         assert status == 0, err
         url = emu.endpoint_url
     # the server is gone: everything, names included, comes from the store (October ends on
     # the emulator's clock day, so those answers are provisional, and said so once)
-    with pytest.warns(ppk.errors.ProvisionalDataWarning, match="12 answers of this frame hold"):
-        status, offline, err = _run(capsys, *args, "--campaign", *email, "--offline",
-                                    "--endpoint-url", url)  # fmt: skip
+    status, offline, err = _run(capsys, *args, "--campaign", ",".join(email), "--offline",
+                                "--endpoint-url", url)  # fmt: skip
     assert status == 0, err
+    # the library's warning, once, as one line on stderr
+    warned = [line for line in err.splitlines() if ": warning: " in line]
+    assert len(warned) == 1 and "12 answers of this table hold" in warned[0]
+    assert warned[0].startswith("pinpoint-kpi compare: warning: ")
     assert offline == online and "Welcome Series Email" in offline
 
 
@@ -110,7 +115,92 @@ def test_compare_with_only_a_start_within_31_days_needs_no_windows(
     # 2026-09-30 to now: 30 days across a month boundary; one exact answer per campaign
     status, out, err = _run(
         capsys, "compare", app.id, "unique-deliveries", "--start", "2026-09-30",
-        "--campaign", *email, "--endpoint-url", emulator.endpoint_url,
+        "--campaign", ",".join(email), "--endpoint-url", emulator.endpoint_url,
     )  # fmt: skip
     assert status == 0, err
     assert "Endpoint deliveries" in out
+
+
+def _kpi_calls(emulator):
+    return [r for r in emulator.request_log if r.kpi_name is not None]
+
+
+def test_a_baseline_that_names_no_campaign_costs_no_kpi_request(capsys, emulator, app):
+    # Names need the project's listing, so that one call is made; the KPIs are never read.
+    email = [c.id for c in app.campaigns if c.channel == "EMAIL"]
+    emulator.clear_log()
+    status, out, err = _run(
+        capsys, "compare", app.id, *RUN_COUNTS, "--start", "2026-08-01", "--end", "2026-10-29",
+        "--campaign", ",".join(email), "--baseline", "Weekly Newsleter Email",
+        "--endpoint-url", emulator.endpoint_url,
+    )  # fmt: skip
+    assert status == 2 and out == ""
+    assert "--baseline 'Weekly Newsleter Email'" in err and "'Weekly Newsletter Email'" in err
+    assert _kpi_calls(emulator) == []
+    assert {r.operation for r in emulator.request_log} == {"GetCampaigns"}
+
+
+def test_a_baseline_among_all_campaigns_is_checked_against_the_listing(capsys, emulator, app):
+    emulator.clear_log()
+    status, _, err = _run(
+        capsys, "compare", app.id, *RUN_COUNTS, "--no-names", "--baseline", "c" * 32,
+        "--endpoint-url", emulator.endpoint_url,
+    )  # fmt: skip
+    assert status == 2 and "--baseline" in err and app.campaigns[0].id in err  # ids, not names
+    assert app.campaigns[0].name not in err
+    assert _kpi_calls(emulator) == []
+
+
+def test_a_rate_without_its_counts_is_refused_before_reading_or_averaged_if_asked(
+    capsys, emulator, app
+):
+    argv = [
+        "compare",
+        app.id,
+        "email-open-rate-grouped-by-campaign-activity",
+        "--start",
+        "2026-10-01",
+        "--end",
+        "2026-10-28",
+        "--endpoint-url",
+        emulator.endpoint_url,
+    ]
+    emulator.clear_log()
+    status, out, err = _run(capsys, *argv)  # several runs per campaign: rates do not add up
+    assert status == 2 and out == "" and "--unweighted-mean" in err
+    assert "direct-email-opens-grouped-by-campaign-activity" in err
+    assert _kpi_calls(emulator) == []
+    status, out, err = _run(capsys, *argv, "--unweighted-mean")
+    assert status == 0, err
+    rows = out.splitlines()[2:]
+    assert any("unweighted mean" in r for r in rows)
+    notes = ("baseline", "unweighted mean", "no data in range")
+    assert all(any(note in r for note in notes) for r in rows)
+
+
+def test_a_table_that_cannot_be_written_is_kept_and_said_where(
+    capsys, emulator, app, tmp_path, monkeypatch
+):
+    import os
+    import re
+
+    # The folder is writable when checked, and the disk fills up at the last step.
+    def disk_full(source, target):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    target = tmp_path / "table.csv"
+    email = [c.id for c in app.campaigns if c.channel == "EMAIL"]
+    status, out, err = _run(
+        capsys, "compare", app.id, *RUN_COUNTS, "--start", "2026-10-01", "--end", "2026-10-28",
+        "--campaign", ",".join(email), "--csv", str(target), "--endpoint-url",
+        emulator.endpoint_url,
+    )  # fmt: skip
+    assert status == 1
+    assert len(err.strip().splitlines()) == 1 and "No space left on device" in err
+    rescued = re.search(r"the table is saved in (\S+)", err)
+    assert rescued is not None, err
+    saved = pd.read_csv(rescued.group(1), index_col=0)
+    os.unlink(rescued.group(1))
+    assert len(out.splitlines()) == 2 + len(saved)  # the table printed is the table saved
+    assert not target.exists() and list(tmp_path.iterdir()) == []  # nothing half-written

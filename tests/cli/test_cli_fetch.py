@@ -28,7 +28,7 @@ def test_fetch_writes_csv_to_stdout(capsys, emulator, app):
     ids = [c.id for c in app.campaigns[:2]]
     status, out, err = _run(
         capsys, "fetch", app.id, DAILY, "--start", "2026-08-01", "--end", "2026-10-28",
-        "--campaign", *ids, "--endpoint-url", emulator.endpoint_url,
+        "--campaign", ",".join(ids), "--endpoint-url", emulator.endpoint_url,
     )  # fmt: skip
     assert status == 0, err
     got = pd.read_csv(io.StringIO(out), parse_dates=["Date"]).set_index(["CampaignId", "Date"])
@@ -52,15 +52,131 @@ def test_fetch_writes_files(capsys, emulator, app, tmp_path, suffix):
     )  # fmt: skip
     assert status == 0, err
     assert out == "" and f"to {path}" in err
-    if suffix == ".csv":
-        frame = pd.read_csv(path)
-    elif suffix == ".parquet":
-        frame = pd.read_parquet(path).reset_index()
-    else:
-        frame = pd.DataFrame(json.loads(path.read_text()))
-    assert set(frame["CampaignId"]) == {"Welcome Series Email"}
-    assert {"SuccessfulDeliveries", "DirectEmailOpens", "CampaignActivityId"} <= set(frame.columns)
+    frame = _read_back(path)
+    # --names adds the name beside the id (the id stays, to join on); key columns come first
+    assert frame.columns.tolist() == [
+        "CampaignId", "CampaignName", "CampaignActivityId", "DirectEmailOpens",
+        "SuccessfulDeliveries",
+    ]  # fmt: skip
+    assert set(frame["CampaignId"]) == {campaign}
+    assert set(frame["CampaignName"]) == {"Welcome Series Email"}
     assert (frame["DirectEmailOpens"] <= frame["SuccessfulDeliveries"]).all()
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left behind
+
+
+def _read_back(path):
+    if path.suffix == ".csv":
+        return pd.read_csv(path)
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    return pd.DataFrame(json.loads(path.read_text()))
+
+
+GAPPY = [*RUN_COUNTS, "direct-push-opens-grouped-by-campaign-activity"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".json"])
+def test_fetch_keeps_counts_integer_where_a_kpi_has_gaps(capsys, emulator, app, tmp_path, suffix):
+    # email campaigns have no push opens and push campaigns no email opens: gaps in both
+    path = tmp_path / f"gaps{suffix}"
+    status, _, err = _run(
+        capsys, "fetch", app.id, *GAPPY, "--start", "2026-10-01", "--end", "2026-10-28",
+        "--campaign", "all", "-o", str(path), "--endpoint-url", emulator.endpoint_url,
+    )  # fmt: skip
+    assert status == 0, err
+    direct = ppk.read_pinpoint_kpi(
+        app.id, GAPPY, "2026-10-01", "2026-10-28", campaign_id="all",
+        endpoint_url=emulator.endpoint_url,
+    )  # fmt: skip
+    assert direct["DirectPushOpens"].isna().any() and direct["DirectEmailOpens"].isna().any()
+    assert str(direct["DirectPushOpens"].dtype) == "float64"  # what the frame has; not the file
+    if suffix == ".csv":
+        text = path.read_text()
+        assert ".0," not in text.replace("\n", ",")  # no count written as 10297.0
+    elif suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        schema = pq.read_schema(path)
+        assert schema.names[:2] == ["CampaignId", "CampaignActivityId"]  # keys first
+        assert str(schema.field("DirectPushOpens").type) == "int64"
+        assert str(schema.field("SuccessfulDeliveries").type) == "int64"
+    else:
+        rows = json.loads(path.read_text())
+        pushes = [r["DirectPushOpens"] for r in rows]
+        assert None in pushes and all(isinstance(v, int) for v in pushes if v is not None)
+    back = _read_back(path).set_index(["CampaignId", "CampaignActivityId"])
+    for column in direct.columns:
+        assert back[column].astype("Float64").tolist() == direct[column].astype("Float64").tolist()
+
+
+def test_fetch_json_keeps_every_digit_of_a_rate(capsys, emulator, app, tmp_path):
+    path = tmp_path / "rates.json"
+    ids = [c.id for c in app.campaigns[:2]]
+    status, _, err = _run(
+        capsys, "fetch", app.id, DAILY, "--start", "2026-10-01", "--end", "2026-10-28",
+        "--campaign", ",".join(ids), "-o", str(path), "--endpoint-url", emulator.endpoint_url,
+    )  # fmt: skip
+    assert status == 0, err
+    rows = json.loads(path.read_text())
+    direct = ppk.read_pinpoint_kpi(
+        app.id, DAILY, "2026-10-01", "2026-10-28", campaign_id=ids,
+        endpoint_url=emulator.endpoint_url,
+    )  # fmt: skip
+    assert rows[0]["Date"] == "2026-10-01" and list(rows[0]) == [
+        "CampaignId", "Date", "SuccessfulDeliveryRate"
+    ]  # fmt: skip
+    # bit for bit: the JSON's floats are the frame's floats (pandas' to_json kept 10 digits)
+    assert [r["SuccessfulDeliveryRate"] for r in rows] == direct["SuccessfulDeliveryRate"].tolist()
+    assert any(len(repr(r["SuccessfulDeliveryRate"])) > 12 for r in rows)
+
+
+def test_fetch_names_refused_when_the_table_has_no_id_to_name(capsys, emulator, app):
+    emulator.clear_log()
+    status, out, err = _run(
+        capsys, "fetch", app.id, "txn-emails-sent-grouped-by-date", "--names",
+        "--endpoint-url", emulator.endpoint_url,
+    )  # fmt: skip
+    assert status == 2 and out == "" and "--names" in err and "Date" in err
+    assert len(emulator.request_log) == 0
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        ["--campaign", "all", "APP", "KPI"],
+        ["APP", "--campaign", "all", "KPI"],
+        ["APP", "KPI", "--campaign", "all"],
+        ["--start", "2026-10-01", "APP", "--campaign", "all", "KPI", "--end", "2026-10-28"],
+    ],
+    ids=["options-first", "between", "options-last", "mixed"],
+)
+def test_fetch_parses_positionals_whatever_the_option_order(capsys, emulator, app, order):
+    dates = [] if "--start" in order else ["--start", "2026-10-01", "--end", "2026-10-28"]
+    argv = [{"APP": app.id, "KPI": DAILY}.get(word, word) for word in order]
+    status, out, err = _run(capsys, "fetch", *argv, *dates, "--endpoint-url", emulator.endpoint_url)
+    assert status == 0, err
+    got = pd.read_csv(io.StringIO(out))
+    direct = ppk.read_pinpoint_kpi(
+        app.id, DAILY, "2026-10-01", "2026-10-28", campaign_id="all",
+        endpoint_url=emulator.endpoint_url,
+    )  # fmt: skip
+    assert len(got) == len(direct) > 0
+    assert got["SuccessfulDeliveryRate"].tolist() == direct["SuccessfulDeliveryRate"].tolist()
+
+
+def test_fetch_campaign_flag_repeats_or_takes_commas(capsys, emulator, app):
+    a, b, c = [x.id for x in app.campaigns[:3]]
+    common = [app.id, DAILY, "--start", "2026-10-01", "--end", "2026-10-07",
+              "--endpoint-url", emulator.endpoint_url]  # fmt: skip
+    _, commas, _ = _run(capsys, "fetch", *common, "--campaign", f"{a},{b},{c}")
+    _, repeated, _ = _run(capsys, "fetch", *common, "--campaign", a, "--campaign", f"{b},{c}")
+    assert commas == repeated
+    direct = ppk.read_pinpoint_kpi(
+        app.id, DAILY, "2026-10-01", "2026-10-07", campaign_id=[a, b, c],
+        endpoint_url=emulator.endpoint_url,
+    )  # fmt: skip
+    got = pd.read_csv(io.StringIO(commas))["CampaignId"].unique().tolist()
+    assert got == direct.index.get_level_values("CampaignId").unique().tolist()
 
 
 def test_fetch_offline_from_the_cache(capsys, emulator, app, tmp_path):
@@ -83,7 +199,9 @@ def test_fetch_keep_windows_and_its_refusal_without(capsys, emulator, app):
             "--start", "2026-08-01", "--end", "2026-10-28", "--campaign", campaign,
             "--endpoint-url", emulator.endpoint_url)  # fmt: skip
     status, out, err = _run(capsys, *args)
-    assert status == 2 and "keep_windows=True" in err and len(err.strip().splitlines()) == 1
+    # the library's message, with its argument names said as the flags
+    assert status == 2 and "--keep-windows" in err and len(err.strip().splitlines()) == 1
+    assert "keep_windows" not in err
     status, out, err = _run(capsys, *args, "--keep-windows")
     assert status == 0, err
     got = pd.read_csv(io.StringIO(out))
@@ -94,3 +212,30 @@ def test_fetch_keep_windows_and_its_refusal_without(capsys, emulator, app):
         "UniqueDeliveries",
     ]
     assert got["Window"].nunique() == 3
+
+
+def test_fetched_rows_survive_a_failed_write(capsys, emulator, app, tmp_path, monkeypatch):
+    import os
+    import re
+
+    def disk_full(source, target):  # the folder was writable when checked; the disk fills up
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    target = tmp_path / "daily.parquet"
+    status, out, err = _run(
+        capsys, "fetch", app.id, DAILY, "--start", "2026-10-01", "--end", "2026-10-28",
+        "--campaign", "all", "-o", str(target), "--endpoint-url", emulator.endpoint_url,
+    )  # fmt: skip
+    assert status == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1 and str(target) in err
+    rescued = re.search(r"the table is saved in (\S+\.parquet)", err)
+    assert rescued is not None, err
+    saved = pd.read_parquet(rescued.group(1))
+    os.unlink(rescued.group(1))
+    direct = ppk.read_pinpoint_kpi(
+        app.id, DAILY, "2026-10-01", "2026-10-28", campaign_id="all",
+        endpoint_url=emulator.endpoint_url,
+    )  # fmt: skip
+    assert saved["SuccessfulDeliveryRate"].tolist() == direct["SuccessfulDeliveryRate"].tolist()
+    assert list(tmp_path.iterdir()) == []  # no half-written file under the name asked for

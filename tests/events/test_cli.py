@@ -111,7 +111,7 @@ def test_events_writes_csv_to_stdout_like_fetch(emulator_archive, small_emulator
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["clicks-grouped-by-date"], "pass campaign_id="),
+        (["clicks-grouped-by-date"], "not offered at application scope"),
         (["txn-emails-sent", "--storage-option", "novalue"], "KEY=VALUE"),
         (["txn-emails-sent", "--lateness", "soon"], "duration"),
     ],

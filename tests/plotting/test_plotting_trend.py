@@ -52,7 +52,8 @@ def test_trend_breaks_lines_on_missing_days(three_campaigns):
     )
     ax = plotting.plot_trend(sparse)
     y = _by_label(ax)["c2"].get_xydata()[:, 1]
-    assert len(y) == 9 and np.isnan(y[2])
+    # every day of the range, so the line breaks on days without data (even for all campaigns)
+    assert len(y) == 10 and np.isnan(y[2]) and np.isnan(y[4])
 
 
 def test_trend_with_a_dozen_campaigns_cycles_linestyles():

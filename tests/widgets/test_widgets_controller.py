@@ -101,7 +101,7 @@ def test_compare_is_the_accessors_comparison_against_the_first_campaign(dash, ap
     assert dash.error is None
     table = dash.table
     expected = dash.frame.pinpoint.compare(
-        app.campaigns[1].id, "SuccessfulDeliveryRate", unweighted_mean=True
+        "SuccessfulDeliveryRate", app.campaigns[1].id, unweighted_mean=True
     )
     # Daily rates without their counts: the table, chart and caption say it is their
     # unweighted mean, never presenting it as the campaign's delivery rate.
@@ -145,8 +145,9 @@ def test_funnel_reads_the_run_counts_and_disables_the_kpi_picker(dash):
     assert table.columns[:4].tolist() == ["Sent", "Delivered", "Opened", "Clicked"]
     with_data = table["Sent"].notna()
     assert (table["Delivered"] <= table["Sent"])[with_data].all()
-    # The first campaign sent nothing in October: no data, as the chart says, not zeros.
-    assert not with_data.iloc[0] and table.iloc[0].isna().all()
+    # The first campaign sent nothing in October: no data, as the chart says, not zeros (and
+    # last, after the campaigns the chart draws largest first).
+    assert not with_data.iloc[-1] and table.iloc[-1].isna().all()
     assert (table["Delivered / Sent"].dropna().between(0, 1)).all()
     assert set(widgets.FUNNEL_KPIS) == set(dash.frame.attrs["pinpoint"]["kpi_names"])
     dash.controls["chart"].value = "trend"
@@ -209,9 +210,16 @@ def test_service_failures_are_shown_not_lost(app, pinpoint_client_factory):
         assert dash.error is None
 
 
-def test_kpi_picker_offers_only_campaign_scope_kpis_by_title(dash):
+def test_kpi_picker_offers_only_campaign_scope_kpis_by_title_rates_with_counts_first(dash):
     options = dash.controls["kpi"].options
-    assert [name for _, name in options] == [k.name for k in catalog.kpis("campaign")]
+    names = [name for _, name in options]
+    assert sorted(names) == sorted(k.name for k in catalog.kpis("campaign"))
+    assert names[:3] == [
+        "successful-delivery-rate-grouped-by-campaign-activity",
+        "email-open-rate-grouped-by-campaign-activity",
+        "push-open-rate-grouped-by-campaign-activity",
+    ]
+    assert options[1][0] == "Email open rate (from counts: intervals, tests)"
     assert ("Delivery rate, grouped by date", "successful-delivery-rate-grouped-by-date") in options
 
 

@@ -33,7 +33,7 @@ def test_summary_table_names_rows_and_keeps_campaigns_without_data():
     assert "70.00%" in html and "+30.00 pp" in html
 
 
-def test_funnel_table_sums_runs_and_converts_stage_to_stage():
+def test_funnel_table_sums_runs_and_shows_the_charts_shares_of_sent():
     runs = pd.DataFrame(
         {
             "AttemptedDeliveries": [10, 20, 5],
@@ -47,7 +47,9 @@ def test_funnel_table_sums_runs_and_converts_stage_to_stage():
     )
     table = widgets.summary_table(runs, kpi=None, chart="funnel", ids=["a", "b", "c"])
     assert table["Sent"].tolist()[:2] == [30, 5]
-    assert table.loc["a", "Opened / Delivered"] == pytest.approx(9 / 27)
+    # the shares the bars show (of the messages sent), not stage over stage
+    assert table.loc["a", "Opened / Sent"] == pytest.approx(9 / 30)
+    assert table.columns[4:].tolist() == ["Delivered / Sent", "Opened / Sent", "Clicked / Sent"]
     # a campaign without data has no data, not zero messages
     assert table.loc["c"].isna().all()
     assert "<td>no data</td>" in widgets.table_html(table)
@@ -92,3 +94,23 @@ def test_render_with_no_rows_says_so():
     figure, table = widgets.render_comparison(empty, kpi=rate, chart="trend", ids=["a"])
     assert "No data" in figure.axes[0].texts[0].get_text()
     assert table.index.tolist() == ["a"]
+
+
+def test_funnel_table_rows_follow_the_charts_order():
+    runs = pd.DataFrame(
+        {
+            "AttemptedDeliveries": [5, 30],
+            "SuccessfulDeliveries": [5, 27],
+            "DirectEmailOpens": [1, 9],
+            "Clicks": [0, 3],
+        },
+        index=pd.Index(["small", "big"], name="CampaignId"),
+    )
+    figure, table = widgets.render_comparison(
+        runs, kpi=None, chart="funnel", ids=["small", "big", "none"]
+    )
+    ax = figure.axes[0]
+    ticks = sorted(ax.get_yticklabels(), key=lambda t: t.get_position()[1])
+    top_down = [t.get_text() for t in (ticks if ax.yaxis_inverted() else ticks[::-1])]
+    assert top_down == ["big", "small"]
+    assert table.index.tolist() == ["big", "small", "none"]  # the same order as drawn
