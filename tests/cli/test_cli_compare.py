@@ -206,3 +206,17 @@ def test_a_table_that_cannot_be_written_is_kept_and_said_where(
     os.unlink(rescued.group(1))
     assert len(out.splitlines()) == 2 + len(saved)  # the table printed is the table saved
     assert not target.exists() and list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+def test_compare_without_names_shows_and_writes_ids(capsys, emulator, app, tmp_path):
+    table_csv = tmp_path / "ids.csv"
+    status, out, err = _run(
+        capsys, "compare", app.id, *RUN_COUNTS, "--start", "2026-10-01", "--end", "2026-10-28",
+        "--metric", "EmailOpenRate", "--no-names", "--csv", str(table_csv),
+        "--endpoint-url", emulator.endpoint_url,
+    )  # fmt: skip
+    assert status == 0, err
+    assert not any(c.name in out for c in app.campaigns)
+    assert app.campaigns[3].id in out
+    table = pd.read_csv(table_csv, index_col="CampaignId")
+    assert "CampaignName" not in table.columns and len(table) == len(app.campaigns)
