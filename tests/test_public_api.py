@@ -34,6 +34,7 @@ PUBLIC_MODULES = [
     "pinpoint_kpi_pandas.dates",
     "pinpoint_kpi_pandas.decoding",
     "pinpoint_kpi_pandas.demo",
+    "pinpoint_kpi_pandas.derived",
     "pinpoint_kpi_pandas.emulator",
     "pinpoint_kpi_pandas.endpoint",
     "pinpoint_kpi_pandas.errors",
@@ -91,6 +92,14 @@ NEW_NAMES = {
         "stored_names",
     },
     "pinpoint_kpi_pandas.project": {"ProjectInfo", "answer_date", "describe_project"},
+    "pinpoint_kpi_pandas.derived": {
+        "CLICK_RATE",
+        "DERIVED",
+        "count_kpis",
+        "derived_metrics",
+        "find_metric",
+        "is_derived",
+    },
     "pinpoint_kpi_pandas.plan": {"unstitchable"},
     "pinpoint_kpi_pandas.plotting": {"BASELINE_COLOR", "LINESTYLES", "OTHER_COLOR", "style"},
     "pinpoint_kpi_pandas.retries": {

@@ -59,7 +59,7 @@ STAGE_COLORS = ("#0072B2", "#56B4E9", "#009E73", "#E69F00")
 """The funnel's stages, in order."""
 
 
-LABEL_CHARS = 32
+LABEL_CHARS = 40
 """The longest name a chart shows whole as a tick label or legend entry (longer ones are
 shortened, so long campaign names never squeeze the plot away; tables show them whole)."""
 
@@ -75,7 +75,7 @@ def short_labels(labels: Sequence[str], width: int = LABEL_CHARS) -> list[str]:
     Examples
     --------
     >>> short_labels(["Welcome", "Black Friday teaser: forty per cent off everything (a3b4c606)"])
-    ['Welcome', 'Black Friday teaser:…(a3b4c606)']
+    ['Welcome', 'Black Friday teaser: forty…(a3b4c606)']
     """
     texts = [str(t) for t in labels]
     out = list(texts)
@@ -90,7 +90,16 @@ def short_labels(labels: Sequence[str], width: int = LABEL_CHARS) -> list[str]:
 def _shortened(text: str, width: int, tail: int) -> str:
     if len(text) <= width:
         return text
-    return text[: width - tail - 1].rstrip() + "\u2026" + text[-tail:].lstrip()
+    end = text[-tail:]
+    space = text.rfind(" ", 0, len(text) - tail)
+    if space >= len(text) - tail - 8:  # the end from the start of its first word, when close
+        end = text[space + 1 :]
+    room = width - len(end) - 1
+    head = text[:room]
+    space = head.rfind(" ")
+    if space >= room - 10:  # and the start up to the end of a word
+        head = head[:space]
+    return head.rstrip(" ,;:") + "\u2026" + end
 
 
 def pyplot() -> Any:

@@ -15,6 +15,7 @@ from ..analysis import (
     frame_names,
     funnel_shares,
     funnel_stages,
+    metric_values,
     missing_stages_message,
     replace_attrs,
     short_id,
@@ -157,11 +158,22 @@ def _ids_with_values(
 ) -> list[str]:
     """The ids that get a line, bar or row: those with a value (every id for the funnel)."""
     present = _ids_in(data, id_level)
-    column = None if kpi is None else kpi.value_key
-    if chart != "funnel" and present and column in data.columns:
-        has_value = data[column].notna().groupby(level=id_level, sort=False).any()
+    values = _values(data, kpi) if chart != "funnel" and present else None
+    if values is not None:
+        has_value = values.notna().groupby(level=id_level, sort=False).any()
         present = [i for i in present if has_value.get(i, False)]
     return present
+
+
+def _values(data: pd.DataFrame, kpi: catalog.Kpi | None) -> pd.Series | None:
+    """The KPI's values per row: its column, or a rate computed from its counts (a derived
+    rate's only source); None when the data has neither."""
+    if kpi is None:
+        return None
+    try:
+        return metric_values(data, kpi.value_key)[1]
+    except InvalidArgumentError:
+        return None
 
 
 def summary_table(
@@ -244,12 +256,13 @@ def _kpi_table(
 ) -> tuple[pd.DataFrame, str | None]:
     """The comparison against ``baseline`` (default: the first id with data); ids without
     data last, empty."""
-    if kpi.value_key not in data.columns:
+    shown = _values(data, kpi)
+    if shown is None:
         raise InvalidArgumentError(
-            f"the data has no {kpi.value_key} column "
+            f"the data has no {kpi.value_key} column, nor the counts it comes from "
             f"(columns: {', '.join(map(str, data.columns))})."
         )
-    values = data[kpi.value_key].notna().groupby(level=id_level, sort=False).any()
+    values = shown.notna().groupby(level=id_level, sort=False).any()
     with_data = [i for i in ids if values.get(i, False)]
     mean_of = None
     if with_data:

@@ -23,6 +23,7 @@ from ..analysis import (
     with_meta,
 )
 from ..client import ClientOptions
+from ..derived import derived_metrics, find_metric
 from ..errors import InvalidArgumentError
 from ..plan import ID_LEVEL
 from ..project import answer_date, describe_project
@@ -180,7 +181,7 @@ class FrameSource:
     def load(self, selection: Selection, progress: Progress) -> pd.DataFrame:
         frame = self.frame
         if selection.chart != "funnel":
-            kpi = catalog.find_kpi(selection.kpi, self.scope)
+            kpi = find_metric(selection.kpi, self.scope)
             if kpi is not None:
                 frame = _kpi_columns(frame, kpi)
         if self.has_dates:
@@ -220,7 +221,9 @@ def _rates_from_counts(frame: pd.DataFrame, scope: str) -> list[catalog.Kpi]:
         if rate in frame.columns or not set(parts) <= set(frame.columns):
             continue
         grouped = [g for g in frame.index.names if g in ("Date", "CampaignActivityId")]
-        for kpi in catalog.kpis_with_value_key(rate, scope):
+        for kpi in [*catalog.kpis_with_value_key(rate, scope), *derived_metrics(scope)]:
+            if kpi.value_key != rate:
+                continue
             if kpi.grouped_by == (grouped[0] if grouped else None):
                 found.append(kpi)
                 break
@@ -349,10 +352,12 @@ class ReaderSource:
         return ids, labels
 
     def kpi_options(self) -> list[catalog.Kpi]:
-        """Every KPI of the scope; first the rates read with their counts (intervals, tests)."""
+        """Every KPI of the scope; first the rates read with their counts (intervals, tests),
+        then the rates derived from counts (the click rate)."""
         every = list(catalog.kpis(self.scope))
         metrics = [k for k in every if rate_count_kpis(k, self.scope)]
-        return [*metrics, *(k for k in every if k not in metrics)]
+        derived = list(derived_metrics(self.scope))  # the click rate, from its counts
+        return [*metrics, *derived, *(k for k in every if k not in metrics)]
 
     def date_bounds(self) -> tuple[dt.date | None, dt.date | None]:
         """The 31 days ending the day before the service's date."""

@@ -218,13 +218,16 @@ def test_service_failures_are_shown_not_lost(app, pinpoint_client_factory):
 def test_kpi_picker_offers_only_campaign_scope_kpis_by_title_rates_with_counts_first(dash):
     options = dash.controls["kpi"].options
     names = [name for _, name in options]
-    assert sorted(names) == sorted(k.name for k in catalog.kpis("campaign"))
-    assert names[:3] == [
+    derived = ["click-rate-grouped-by-campaign-activity"]  # no KPI: from its counts
+    assert sorted(names) == sorted([*(k.name for k in catalog.kpis("campaign")), *derived])
+    assert names[:4] == [
         "successful-delivery-rate-grouped-by-campaign-activity",
         "email-open-rate-grouped-by-campaign-activity",
         "push-open-rate-grouped-by-campaign-activity",
+        *derived,
     ]
     assert options[1][0] == "Email open rate (from counts: intervals, tests)"
+    assert options[3][0] == "Click rate (derived: clicks / deliveries; intervals, tests)"
     assert ("Delivery rate, grouped by date", "successful-delivery-rate-grouped-by-date") in options
 
 
