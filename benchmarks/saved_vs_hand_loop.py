@@ -6,16 +6,13 @@ campaigns give 600 files and 1,667 give 10,002. The plain loop is what the issue
 ``json.load`` per file, a list of dicts (one per row), ``pd.DataFrame``, ``pd.to_datetime``,
 ``groupby`` (to join the two KPIs' columns). Both give the same frame (checked with
 ``assert_frame_equal``). Runs are interleaved (library, loop, floors, in turn), best of
-``--repeat``, and both wall time and CPU time are printed (CPU: this process plus any worker
-processes the read forked, from ``getrusage``): the machine these run on is shared, so CPU time
-is the steadier figure.
+``--repeat``, and both wall time and CPU time are printed (from ``getrusage``): the machine these
+run on is shared, so CPU time is the steadier figure.
 
 Two floors show where the library's time goes: ``json.loads`` alone of the same files (what the
 loop cannot avoid), and finding, reading and decoding them with the library's own typed msgspec
 decoder (``decoding.decode_answer``: what the library cannot avoid; the rest is building the
-frame and its contract). From ``loading.WORKERS_MIN_FILES`` files on, the library is also timed
-with its worker processes forced on (they are only used on idle CPUs), so a quiet machine shows
-what they give.
+frame and its contract).
 
     python benchmarks/saved_vs_hand_loop.py [--sizes 600 10000] [--repeat 5]
 
@@ -39,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 import pinpoint_kpi_pandas as ppk
-from pinpoint_kpi_pandas import decoding, files, loading
+from pinpoint_kpi_pandas import decoding, files
 
 APP = "a" * 32
 KPIS = {  # kpi name -> value key
@@ -136,19 +133,10 @@ def library(root: Path) -> pd.DataFrame:
     return ppk.read_pinpoint_kpi_json(root)
 
 
-def library_with_workers(root: Path) -> pd.DataFrame:
-    idle, loading.idle_cpus = loading.idle_cpus, lambda: float(loading.usable_cpus())
-    try:
-        return ppk.read_pinpoint_kpi_json(root)
-    finally:
-        loading.idle_cpus = idle
-
-
 def cpu_seconds() -> float:
-    """CPU time of this process and of its reaped children (the read's workers)."""
+    """CPU time of this process."""
     own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return own.ru_utime + own.ru_stime
 
 
 def timed(func, root: Path) -> tuple[float, float]:
@@ -168,8 +156,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores "
-        f"({loading.usable_cpus()} usable), Python {platform.python_version()}, pandas "
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, pandas "
         f"{pd.__version__}, msgspec typed decoding: {decoding.msgspec_available()}; "
         f"load {os.getloadavg()[0]:.2f}"
     )
@@ -187,21 +175,15 @@ def main() -> None:
                 "library's decode alone": [],
             }
             funcs = [library, hand_loop, decode_only, typed_decode_only]
-            if len(found) >= loading.WORKERS_MIN_FILES and loading.usable_cpus() > 1:
-                pd.testing.assert_frame_equal(library_with_workers(root), theirs, check_exact=True)
-                timings["  with workers forced"] = []
-                funcs.append(library_with_workers)
-            used = loading.worker_count(len(found))
             for _ in range(args.repeat):  # interleave so drift hits all alike
                 for name, func in zip(timings, funcs, strict=True):
                     timings[name].append(timed(func, root))
             figures = {name: best(runs) for name, runs in timings.items()}
             notes = {
-                "read_pinpoint_kpi_json": f"({used} process{'es' * (used > 1)} at the start)",
+                "read_pinpoint_kpi_json": "",
                 "plain loop": "(same frame)",
                 "json.loads alone": "(the loop's floor)",
                 "library's decode alone": "(find, read, msgspec typed decode)",
-                "  with workers forced": "(same frame)",
             }
             print(f"\n{len(found)} files, {len(ours)} rows, best of {args.repeat} "
                   f"(load {os.getloadavg()[0]:.2f}):")  # fmt: skip

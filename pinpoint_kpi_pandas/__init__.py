@@ -14,6 +14,7 @@ import pandas as pd
 from . import accessor, catalog  # noqa: F401  (accessor registers DataFrame.pinpoint)
 from ._version import __version__
 from .errors import PinpointKpiError
+from .events import read_pinpoint_events
 from .frame import kpi_frame
 from .listing import list_applications, list_campaigns, list_journeys
 from .reader import read_pinpoint_kpi
@@ -29,6 +30,7 @@ __all__ = [
     "list_applications",
     "list_campaigns",
     "list_journeys",
+    "read_pinpoint_events",
     "read_pinpoint_kpi",
     "read_pinpoint_kpi_json",
 ]

@@ -1,6 +1,10 @@
 """The standard Pinpoint KPIs: scope, grouping, kind, value key, title.
 
-The data comes from ``data/kpi_catalog.tsv`` (84 documented (scope, kpi-name) pairs). Facts that
+The data comes from ``data/kpi_catalog.tsv``: the 84 documented (scope, kpi-name) pairs the API
+served, and the KPIs only event archives can give (``source`` ``events``: daily and per-treatment
+counts per campaign, ...), named in Pinpoint's own scheme and marked :attr:`Kpi.events_only`.
+:func:`kpis` lists the API's by default; lookups (:func:`find_kpi`, :func:`get_kpi`) find both,
+and the live reader refuses the event-only ones. Facts that
 are not documented publicly are flagged on each :class:`Kpi` (``value_key_verified``,
 ``grouped_by_verified``) and gathered here, in one place, so the rest of the library never guesses:
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 import csv
 import difflib
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -27,6 +32,7 @@ __all__ = [
     "Kpi",
     "catalog_frame",
     "date_variant",
+    "events_only_refusal",
     "find_kpi",
     "get_kpi",
     "kpis",
@@ -86,6 +92,9 @@ class Kpi:
         For rates, the documented numerator and denominator, in words; empty otherwise.
     title : str
         The console's title for the chart.
+    events_only : bool
+        True for the KPIs the API never served, which only event archives give
+        (:func:`pinpoint_kpi_pandas.read_pinpoint_events`).
 
     Examples
     --------
@@ -107,6 +116,7 @@ class Kpi:
     numerator: str
     denominator: str
     title: str
+    events_only: bool = False
 
     @property
     def is_date_grouped(self) -> bool:
@@ -158,6 +168,7 @@ def _load() -> tuple[Kpi, ...]:
                 numerator=row["numerator"],
                 denominator=row["denominator"],
                 title=row["title"],
+                events_only=row["source"] == "events",
             )
         )
     return tuple(out)
@@ -168,13 +179,16 @@ def _index() -> dict[tuple[str, str], Kpi]:
     return {(k.scope, k.name): k for k in _load()}
 
 
-def kpis(scope: str | None = None) -> tuple[Kpi, ...]:
-    """All standard KPIs, optionally only those of one scope, in catalog order.
+def kpis(scope: str | None = None, *, include_events_only: bool = False) -> tuple[Kpi, ...]:
+    """The standard KPIs, optionally only those of one scope, in catalog order.
 
     Parameters
     ----------
     scope : {"application", "campaign", "journey"}, optional
         Keep only the KPIs served at this scope.
+    include_events_only : bool, default False
+        Also list the KPIs only event archives give (:attr:`Kpi.events_only`), after the API's
+        ones of each scope; every KPI listed then comes from events.
 
     Returns
     -------
@@ -185,15 +199,20 @@ def kpis(scope: str | None = None) -> tuple[Kpi, ...]:
     >>> from pinpoint_kpi_pandas import catalog
     >>> len(catalog.kpis()), len(catalog.kpis("journey"))
     (84, 18)
+    >>> [k.name for k in catalog.kpis("campaign", include_events_only=True) if k.events_only][:2]
+    ['attempted-deliveries-grouped-by-date', 'successful-deliveries-grouped-by-date']
     """
-    if scope is None:
-        return _load()
-    _check_scope(scope)
-    return tuple(k for k in _load() if k.scope == scope)
+    if scope is not None:
+        _check_scope(scope)
+    return tuple(
+        k
+        for k in _load()
+        if (scope is None or k.scope == scope) and (include_events_only or not k.events_only)
+    )
 
 
 def scopes_of(kpi_name: str) -> tuple[str, ...]:
-    """The scopes at which a KPI name is served (empty if it is not a standard name).
+    """The scopes at which a KPI name exists (empty if it is not a standard name).
 
     Examples
     --------
@@ -271,34 +290,72 @@ def get_kpi(kpi_name: str, scope: str) -> Kpi:
     )
 
 
-def date_variant(kpi_name: str, scope: str) -> Kpi | None:
+def date_variant(kpi_name: str, scope: str, *, include_events_only: bool = False) -> Kpi | None:
     """The ``-grouped-by-date`` KPI measuring the same thing as ``kpi_name``, if one exists.
+
+    Only among the API's KPIs unless ``include_events_only``: the live reader cannot serve an
+    event-only variant.
 
     Examples
     --------
     >>> from pinpoint_kpi_pandas import catalog
     >>> catalog.date_variant("successful-delivery-rate", "campaign").name
     'successful-delivery-rate-grouped-by-date'
+    >>> catalog.date_variant("clicks-grouped-by-campaign-activity", "campaign") is None
+    True
+    >>> catalog.date_variant("clicks-grouped-by-campaign-activity", "campaign",
+    ...                      include_events_only=True).name
+    'clicks-grouped-by-date'
     """
     base = kpi_name.split("-grouped-by-")[0]
     candidate = find_kpi(f"{base}-grouped-by-date", scope)
-    return candidate if candidate is not None and candidate.name != kpi_name else None
+    if candidate is None or candidate.name == kpi_name:
+        return None
+    return candidate if include_events_only or not candidate.events_only else None
 
 
-def kpis_with_value_key(value_key: str, scope: str | None = None) -> tuple[Kpi, ...]:
-    """The KPIs whose Values key is ``value_key`` (one column can come from several groupings).
+def events_only_refusal(kpis: Sequence[Kpi]) -> str:
+    """Why the live reader cannot serve the event-only KPIs among ``kpis``, and what to call.
+
+    Examples
+    --------
+    >>> from pinpoint_kpi_pandas import catalog
+    >>> text = catalog.events_only_refusal([catalog.get_kpi("clicks-grouped-by-date", "campaign")])
+    >>> text[:60], "read_pinpoint_events(" in text
+    ("kpi_name 'clicks-grouped-by-date': Pinpoint's API never serv", True)
+    """
+    names = [k.name for k in kpis if k.events_only]
+    return (
+        f"kpi_name {', '.join(map(repr, names))}: Pinpoint's API never served "
+        f"{'this KPI' if len(names) == 1 else 'these KPIs'}; only raw event archives give it. "
+        "Read it with pinpoint_kpi_pandas.read_pinpoint_events(source, application_id, "
+        "kpi_name, ...), where source is your Firehose archive (a folder, a glob or an s3:// "
+        "URI)."
+    )
+
+
+def kpis_with_value_key(
+    value_key: str, scope: str | None = None, *, include_events_only: bool = False
+) -> tuple[Kpi, ...]:
+    """The KPIs whose Values key is ``value_key`` (one column can come from several groupings);
+    with ``include_events_only``, the event-only ones too, after the API's.
 
     Examples
     --------
     >>> from pinpoint_kpi_pandas import catalog
     >>> [k.name for k in catalog.kpis_with_value_key("DirectEmailOpens", "campaign")]
     ['direct-email-opens-grouped-by-campaign-activity']
+    >>> [k.name for k in catalog.kpis_with_value_key("DirectEmailOpens", "campaign",
+    ...                                              include_events_only=True)][1:3]
+    ['direct-email-opens-grouped-by-date', 'direct-email-opens-grouped-by-treatment']
     """
-    return tuple(k for k in kpis(scope) if k.value_key == value_key)
+    found = kpis(scope, include_events_only=include_events_only)
+    return tuple(k for k in found if k.value_key == value_key)
 
 
 def catalog_frame():
-    """The catalog as a DataFrame, one row per (scope, kpi-name), for browsing in a notebook.
+    """The catalog as a DataFrame, one row per (scope, kpi-name), for browsing in a notebook
+    (the event-only KPIs included, with ``events_only`` True).
 
     Returns
     -------
@@ -308,8 +365,11 @@ def catalog_frame():
     Examples
     --------
     >>> from pinpoint_kpi_pandas import catalog
-    >>> catalog.catalog_frame().loc[("journey", "journey-emails-sent"), "value_key"]
+    >>> frame = catalog.catalog_frame()
+    >>> frame.loc[("journey", "journey-emails-sent"), "value_key"]
     'JourneyEmailsSent'
+    >>> int(frame["events_only"].sum())
+    31
     """
     from dataclasses import asdict
 
@@ -320,7 +380,7 @@ def catalog_frame():
 
 def _suggest(kpi_name: str, scope: str) -> list[str]:
     names = sorted({k.name for k in _load()})
-    same_scope = [k.name for k in kpis(scope)]
+    same_scope = [k.name for k in kpis(scope, include_events_only=True)]
     close = difflib.get_close_matches(kpi_name, same_scope, n=3, cutoff=0.6)
     if not close:
         close = difflib.get_close_matches(kpi_name, names, n=3, cutoff=0.5)

@@ -78,7 +78,8 @@ class ResponseFormatError(PinpointKpiError, ValueError):
 
 
 class BadFileError(ResponseFormatError):
-    """Saved files that cannot be read as KPI answers (``on_bad_file="raise"``).
+    """Saved files that cannot be read as KPI answers (``on_bad_file="raise"``), or objects of an
+    event archive that cannot be read (``read_pinpoint_events``).
 
     The message lists every bad file and why; ``read_pinpoint_kpi_json(..., on_bad_file="warn")``
     reads the others, and :func:`pinpoint_kpi_pandas.inventory` shows the whole folder.

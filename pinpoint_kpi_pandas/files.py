@@ -27,7 +27,7 @@ from .parse import AnswerHeader, answer_clock, parse_answer
 from .rows import KpiRows
 from .store import StorePath, parse_store_path
 
-__all__ = ["SavedAnswer", "decode_json", "find_files", "gc_paused", "load_file"]
+__all__ = ["SavedAnswer", "decode_json", "find_files", "gc_paused", "load_file", "load_files"]
 
 
 @dataclass(frozen=True)
@@ -219,6 +219,20 @@ def load_file(path: str, *, named: bool = False, check_values: bool = False) -> 
             return [replace(answer, label=path)]
         answers.append(answer)
     return answers
+
+
+def load_files(found: Sequence[tuple[str, bool]]) -> list[SavedAnswer]:
+    """:func:`load_file` for every ``(path, named)`` that :func:`find_files` gave, in order.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> empty = pathlib.Path(tempfile.mkdtemp()) / "kpi.json"
+    >>> _ = empty.write_text("")
+    >>> [a.problem for a in load_files([(str(empty), True)])]
+    ['empty (0 bytes): an interrupted `aws ... > file.json`?']
+    """
+    return [answer for path, named in found for answer in load_file(path, named=named)]
 
 
 def _read_bytes(path: str) -> tuple[bytes, str | None]:

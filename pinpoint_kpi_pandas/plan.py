@@ -374,10 +374,12 @@ def _scope(
 def _catalog_kpis(names: list[str], scope: str) -> tuple[catalog.Kpi, ...]:
     # Catalog order, whatever the order given (as read_csv's usecols): requests, columns and
     # attrs then agree with a read of the saved answers, which carry no request order.
-    order = {k.name: i for i, k in enumerate(catalog.kpis(scope))}
+    order = {k.name: i for i, k in enumerate(catalog.kpis(scope, include_events_only=True))}
     kpis = tuple(
         sorted((catalog.get_kpi(name, scope) for name in names), key=lambda k: order[k.name])
     )
+    if any(k.events_only for k in kpis):
+        raise InvalidArgumentError(catalog.events_only_refusal(kpis))
     groupings = {k.grouped_by for k in kpis}
     if len(groupings) > 1:
         described = ", ".join(f"{k.name} ({k.grouped_by or 'ungrouped'})" for k in kpis)

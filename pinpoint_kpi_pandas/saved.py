@@ -23,10 +23,9 @@ from .errors import (
     ResponseFormatError,
     warn_user,
 )
-from .files import SavedAnswer, find_files, gc_paused, load_file
+from .files import SavedAnswer, find_files, gc_paused, load_file, load_files
 from .frame import DtypeBackend, assemble_kpi_frame, check_dtype_backend
 from .listing import name_map, saved_listing_names
-from .loading import load_files
 from .meta import FrameContract
 from .plan import ID_LEVEL
 
@@ -150,17 +149,25 @@ def _read(
         raise InvalidArgumentError(
             f"paths: {paths!r} holds no KPI response (only project listings saved by cache=)."
         )
-    good, bad = _policy(answers, [a for a in answers if a.bad], on_bad_file)
+    bad = [a for a in answers if a.bad]
+    if bad and on_bad_file == "raise":
+        bad = _value_checked(answers)  # the error lists every bad file, not only the first kind
+    good, bad = _policy(answers, bad, on_bad_file)
     try:
         return _assembled(good, bad, dtype_backend, names)
     except ResponseFormatError:
         # Some file's values do not type: find every such file, then apply the policy again.
-        checked = [load_file(a.path, check_values=True)[0] if not a.bad else a for a in answers]
-        newly_bad = [a for a in checked if a.bad]
+        newly_bad = _value_checked(answers)
         if len(newly_bad) == len(bad):
             raise
         good, bad = _policy(answers, newly_bad, on_bad_file)
         return _assembled(good, bad, dtype_backend, names)
+
+
+def _value_checked(answers: list[SavedAnswer]) -> list[SavedAnswer]:
+    """Every bad answer, the ones whose values do not type included (read again, checked)."""
+    checked = [load_file(a.path, check_values=True)[0] if not a.bad else a for a in answers]
+    return [a for a in checked if a.bad]
 
 
 def _check_on_bad_file(on_bad_file: object) -> None:

@@ -18,8 +18,14 @@ def test_catalog_has_every_documented_pair():
 
 @pytest.mark.skipif(not SHARED_TSV.exists(), reason="shared/ catalog not beside the repo")
 def test_packaged_catalog_matches_the_shared_one():
+    # The packaged catalog is the shared one plus a `source` column and the event-only rows.
     packaged = Path(catalog.__file__).parent / "data" / "kpi_catalog.tsv"
-    assert packaged.read_text() == SHARED_TSV.read_text()
+    lines = packaged.read_text().splitlines()
+    header, rows = lines[0].rsplit("\t", 1), [line.rsplit("\t", 1) for line in lines[1:]]
+    assert header[1] == "source"
+    api = [header[0]] + [row for row, source in rows if source == "api"]
+    assert "\n".join(api) + "\n" == SHARED_TSV.read_text()
+    assert {source for _, source in rows} == {"api", "events"}
 
 
 def test_unverified_grouping_keys_are_flagged_and_stripped():
@@ -90,5 +96,41 @@ def test_axis_labels():
 
 def test_catalog_frame():
     frame = catalog.catalog_frame()
-    assert frame.shape[0] == 84
+    assert frame.shape[0] == 84 + 31
     assert frame.loc[("campaign", "sms-spend"), "kind"] == "amount"
+
+
+def test_event_only_kpis_are_marked_and_listed_only_on_request():
+    names = {(k.scope, k.name) for k in catalog.kpis(include_events_only=True) if k.events_only}
+    assert len(names) == 31
+    assert not any(k.events_only for k in catalog.kpis())
+    # the list, at campaign scope, and the same counts per A/B treatment
+    for base in (
+        "attempted-deliveries",
+        "successful-deliveries",
+        "direct-email-opens",
+        "clicks",
+        "direct-push-opens",
+    ):
+        for grouping, key in (("date", "Date"), ("treatment", "TreatmentId")):
+            kpi = catalog.get_kpi(f"{base}-grouped-by-{grouping}", "campaign")
+            assert kpi.events_only and kpi.grouped_by == key and kpi.kind == "count"
+    # application-scope counterparts where they make sense
+    assert catalog.get_kpi("attempted-deliveries-grouped-by-campaign", "application").events_only
+    api = catalog.get_kpi("successful-deliveries-grouped-by-campaign", "application")
+    assert not api.events_only
+
+
+def test_event_only_kpis_share_value_keys_and_carry_rate_parts():
+    # Same value key as the API's KPI of the same base name, so columns line up.
+    for kpi in catalog.kpis(include_events_only=True):
+        if kpi.events_only and kpi.value_key != "HardBounces":
+            assert catalog.kpis_with_value_key(kpi.value_key), kpi.name
+    # The hard-bounce rate's numerator now has a KPI: rates resample exactly.
+    assert not catalog.kpis_with_value_key("HardBounces", "campaign")
+    assert catalog.kpis_with_value_key("HardBounces", "campaign", include_events_only=True)
+    assert catalog.date_variant("hard-bounce-rate", "campaign") is None
+    kpi = catalog.date_variant(
+        "attempted-deliveries-grouped-by-campaign-activity", "campaign", include_events_only=True
+    )
+    assert kpi.name == "attempted-deliveries-grouped-by-date"

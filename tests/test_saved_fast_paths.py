@@ -4,8 +4,7 @@
   (``decoding.ENABLED = False``: ``json`` then ``parse_answer``): the same answers, frames and
   errors, on valid files and on every kind of malformed file (property-based, plus JSON-level
   damage a dict cannot express);
-- forked workers (``loading.load_files``) against a serial loop: the same answers in the same
-  order, bad files and all, even when a worker dies or hangs;
+- ``files.load_files`` on a store with damaged files: every damaged file found, none dropped;
 - the folder walk, and Arrow's casting against NumPy's, errors included.
 
 Files are written as the AWS CLI writes them (``json.dumps(..., indent=4)``, wire key order).
@@ -15,9 +14,6 @@ import contextlib
 import json
 import os
 import re
-import signal
-import sys
-import time
 
 import numpy as np
 import pandas as pd
@@ -34,8 +30,8 @@ from test_frame import (
 )
 
 import pinpoint_kpi_pandas as ppk
-from pinpoint_kpi_pandas import casting, decoding, files, loading
-from pinpoint_kpi_pandas.errors import PinpointKpiError
+from pinpoint_kpi_pandas import casting, decoding, files
+from pinpoint_kpi_pandas.errors import BadFileError, PinpointKpiError
 
 pytest.importorskip("msgspec")
 
@@ -270,7 +266,7 @@ def damage_some(paths):
     text = paths[7].read_text()
     paths[7].write_text(text.replace('"Value": "1', '"Value": "x', 1))
     paths[10].write_text(paths[11].read_text())  # a file copied over another
-    paths[13].write_text(paths[13].read_text().replace("2026-08-03", "2926-08-03"))
+    paths[12].write_text(paths[12].read_text().replace("2026-08-03", "2926-08-03"))
 
 
 @pytest.fixture
@@ -281,75 +277,14 @@ def store(tmp_path):
     return tmp_path / "store"
 
 
-@pytest.fixture
-def workers(monkeypatch):
-    """Switch workers on (on a machine busy or not) or off."""
-    monkeypatch.setattr(loading, "idle_cpus", lambda: 64.0)
-
-    def use(on):
-        monkeypatch.setattr(loading, "WORKERS_MIN_FILES", 4 if on else 10**9)
-
-    use(True)
-    if loading.worker_count(10**6) < 2:
-        pytest.skip("workers need fork and two CPUs")
-    return use
-
-
-def test_workers_only_where_they_pay(monkeypatch):
-    monkeypatch.setattr(loading, "idle_cpus", lambda: 64.0)
-    assert loading.worker_count(loading.WORKERS_MIN_FILES - 1) == 1
-    many = loading.worker_count(10**6)
-    assert many == (loading.usable_cpus() if sys.platform.startswith("linux") else 1)
-    monkeypatch.setattr(loading, "idle_cpus", lambda: 0.2)  # a busy machine: none
-    assert loading.worker_count(10**6) == 1
-
-
-@pytest.mark.filterwarnings("ignore::pinpoint_kpi_pandas.errors.CoverageWarning")
-def test_workers_load_what_a_serial_loop_loads(store, workers):
-    found = files.find_files(store)
-    workers(False)
-    serial = loading.load_files(found)
-    workers(True)
-    assert loading.worker_count(len(found)) >= 2
-    parallel = loading.load_files(found)
-    assert parallel == serial
+def test_loading_a_damaged_store_finds_every_bad_file(store):
+    loaded = files.load_files(files.find_files(store))
     # Found while loading: empty, truncated, copied over another, package.json; the bad value
-    # and the far-future day are found when the values are typed (the reads below).
-    assert [a.problem is not None for a in parallel].count(True) == 4
-    for policy in ("raise", "skip"):
-        workers(False)
-        plain = outcome(lambda p=policy: ppk.read_pinpoint_kpi_json(store, on_bad_file=p))
-        workers(True)
-        forked = outcome(lambda p=policy: ppk.read_pinpoint_kpi_json(store, on_bad_file=p))
-        assert_same_outcome(forked, plain)
-
-
-def test_a_worker_that_dies_or_hangs_changes_nothing(store, workers, monkeypatch):
-    found = files.find_files(store)
-    workers(False)
-    serial = loading.load_files(found)
-    workers(True)
-    parent = os.getpid()
-    real = loading.load_file
-
-    def dying(path, **kwargs):
-        if os.getpid() != parent:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return real(path, **kwargs)
-
-    monkeypatch.setattr(loading, "load_file", dying)
-    assert loading.load_files(found) == serial
-
-    def hanging(path, **kwargs):
-        if os.getpid() != parent:
-            time.sleep(3600)
-        return real(path, **kwargs)
-
-    monkeypatch.setattr(loading, "load_file", hanging)
-    monkeypatch.setattr(loading, "WORKER_PATIENCE", 0.5)
-    started = time.monotonic()
-    assert loading.load_files(found) == serial
-    assert time.monotonic() - started < 30
+    # and the far-future day are found when the values are typed (the read below).
+    assert [a.problem is not None for a in loaded].count(True) == 4
+    with pytest.raises(BadFileError) as raised:
+        ppk.read_pinpoint_kpi_json(store)
+    assert len(raised.value.bad_files) == 6
 
 
 def test_the_folder_walk_finds_what_os_walk_finds(tmp_path):

@@ -1,9 +1,10 @@
 """``.. kpi-catalog::`` — the KPI catalog page, generated from ``pinpoint_kpi_pandas.catalog``.
 
 Writes one table per scope (application, campaign, journey) with the KPI name and console title,
-its grouping, its kind and unit, the value key (the frame's column), and whether the value key
-and grouping key were seen in a public example. Nothing is copied by hand, so the page cannot
-drift from the code.
+its grouping, its kind and unit, the value key (the frame's column), whether the value key
+and grouping key were seen in a public example, and where the KPI comes from: the API (and
+event archives), or event archives only. Nothing is copied by hand, so the page cannot drift
+from the code.
 
 Options: ``:scope:`` to show one scope only.
 """
@@ -15,8 +16,17 @@ from typing import ClassVar
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
 
-HEADERS = ("KPI name and console title", "Grouped by", "Kind: unit", "Value key", "Verified")
-WIDTHS = (42, 14, 18, 18, 8)
+HEADERS = (
+    "KPI name and console title",
+    "Grouped by",
+    "Kind: unit",
+    "Value key",
+    "Verified",
+    "From",
+)
+WIDTHS = (38, 14, 17, 17, 7, 7)
+EVENTS_ONLY = "events only"
+"""The mark of a KPI the API never served: only ``read_pinpoint_events`` gives it."""
 
 
 def catalog_rows(scope: str) -> list[tuple[tuple[str, bool], ...]]:
@@ -25,7 +35,7 @@ def catalog_rows(scope: str) -> list[tuple[tuple[str, bool], ...]]:
     from pinpoint_kpi_pandas import catalog
 
     rows = []
-    for kpi in catalog.kpis(scope):
+    for kpi in catalog.kpis(scope, include_events_only=True):
         if kpi.grouped_by:
             grouped = (kpi.grouped_by + ("" if kpi.grouped_by_verified else " *"), True)
         else:
@@ -45,6 +55,7 @@ def catalog_rows(scope: str) -> list[tuple[tuple[str, bool], ...]]:
                 (f"{kpi.kind}: {kpi.unit}" if kpi.unit else kpi.kind, False),
                 (kpi.value_key, True),
                 (", ".join(verified) or "no", False),
+                (EVENTS_ONLY if kpi.events_only else "API, events", False),
             )
         )
     return rows
@@ -87,7 +98,10 @@ class KpiCatalog(Directive):
         for scope in scopes:
             section = nodes.section(ids=[f"scope-{scope}"], names=[f"{scope} scope"])
             count = len(catalog.kpis(scope))
-            section += nodes.title(text=f"{scope.capitalize()} scope ({count} KPIs)")
+            extra = len(catalog.kpis(scope, include_events_only=True)) - count
+            section += nodes.title(
+                text=f"{scope.capitalize()} scope ({count} KPIs, and {extra} from events only)"
+            )
             section += _table(scope)
             result.append(section)
         return result

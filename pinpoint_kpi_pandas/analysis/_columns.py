@@ -46,13 +46,20 @@ UNWEIGHTED_SUFFIX = " (unweighted mean)"
 
 ID_LEVELS = tuple(ID_LEVEL.values())
 """The index levels a list of campaign or journey ids adds: ``CampaignId``, ``JourneyId``."""
-ENTITY_LEVELS = ("CampaignId", "JourneyId", "CampaignActivityId", "JourneyActivityId")
+ENTITY_LEVELS = (
+    "CampaignId",
+    "JourneyId",
+    "CampaignActivityId",
+    "JourneyActivityId",
+    "TreatmentId",
+)
 """The index levels whose values can be compared with each other, in order of preference."""
 LEVEL_TITLES = {
     "CampaignId": "Campaign",
     "JourneyId": "Journey",
     "CampaignActivityId": "Campaign run",
     "JourneyActivityId": "Journey activity",
+    "TreatmentId": "Treatment",  # A/B treatments: event archives only
 }
 """Human headings of the index levels, for tables and legends."""
 

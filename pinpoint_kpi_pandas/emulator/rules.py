@@ -216,9 +216,11 @@ def resolve_kpi(kpi_name: str, scope: str) -> catalog.Kpi:
     pinpoint_kpi_pandas.emulator.rules.ApiError: KpiName 'txn-emails-sent' is not supported ...
     """
     found = catalog.find_kpi(kpi_name, scope)
-    if found is not None:
+    if found is not None and not found.events_only:  # event-only KPIs: the service has none
         return found
-    elsewhere = catalog.scopes_of(kpi_name)
+    elsewhere = [
+        s for s in catalog.scopes_of(kpi_name) if not catalog.get_kpi(kpi_name, s).events_only
+    ]
     if elsewhere:
         paths = " or ".join(_SCOPE_PATHS[s] + kpi_name for s in elsewhere)
         raise bad_request(

@@ -2,9 +2,10 @@
 
 The dashboard is a controller (:class:`CampaignComparison`) around one pure function,
 :func:`render_comparison`: the controls' callbacks work out *what* to show (a
-:class:`Selection`), load the data from a data source (the frame given, or Pinpoint through
-:func:`~pinpoint_kpi_pandas.read_pinpoint_kpi`, cached per KPI and range, for the campaigns or
-the journeys of a project), and hand both to the render function, which returns a matplotlib
+:class:`Selection`), load the data from a data source (the frame given, Pinpoint through
+:func:`~pinpoint_kpi_pandas.read_pinpoint_kpi`, or an event archive through
+:func:`~pinpoint_kpi_pandas.read_pinpoint_events`, cached per KPI and range, for the campaigns
+or the journeys of a project), and hand both to the render function, which returns a matplotlib
 figure and a summary table and touches no widget. What the dashboard shows is one frozen
 :class:`DashboardState`.
 
@@ -20,6 +21,7 @@ and their callbacks), ``_dashboard`` (the entry point).
 from __future__ import annotations
 
 from ..analysis import FUNNEL_KPIS
+from ._archive import EventsSource
 from ._controller import CampaignComparison, DashboardState, kpi_label
 from ._dashboard import compare_campaigns
 from ._html import caption_html, project_title, table_html
@@ -33,6 +35,7 @@ __all__ = [
     "CampaignComparison",
     "DashboardState",
     "DataSource",
+    "EventsSource",
     "FrameSource",
     "ReaderSource",
     "Selection",

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..client import client_options as resolve_client_options
 from ..errors import InvalidArgumentError
+from ._archive import EventsSource
 from ._controller import CampaignComparison
 from ._selection import CHARTS
 from ._sources import DataSource, FrameSource, ReaderSource
@@ -33,6 +34,7 @@ def compare_campaigns(
     campaigns: Sequence[str] | None = None,
     names: Mapping[str, str] | pd.DataFrame | pd.Series | None = None,
     scope: str = "campaign",
+    events: Any = None,
     cache: Any = None,
     offline: bool = False,
     client_options: ClientOptions | None = None,
@@ -72,6 +74,11 @@ def compare_campaigns(
     scope : {"campaign", "journey"}, default "campaign"
         For an application id: compare its campaigns, or its journeys (the journey-scope KPIs,
         and a funnel of the journeys' emails). A frame's scope is its own.
+    events : str, path or list, optional
+        For an application id: recompute the KPIs from this event archive (a folder, glob or
+        ``s3://`` URI, as for :func:`~pinpoint_kpi_pandas.read_pinpoint_events`) instead of
+        calling Pinpoint; the event-only KPIs can be picked too. ``**reader_kwargs`` then go to
+        ``read_pinpoint_events`` (``storage_options=``, ``engine=``, ...).
     cache, offline
         As for :func:`~pinpoint_kpi_pandas.read_pinpoint_kpi`, for the KPIs and the listing.
     client_options, client, region_name, endpoint_url, boto3_session
@@ -128,6 +135,16 @@ def compare_campaigns(
                 "an application id; a frame is shown as it is."
             )
         data_source = FrameSource(source, names)
+    elif isinstance(source, str) and events is not None:
+        data_source = EventsSource(
+            events,
+            source,
+            scope=scope,
+            names=names,
+            start_time=_day(start_time, "start_time"),
+            end_time=_day(end_time, "end_time"),
+            events_kwargs=reader_kwargs,
+        )
     elif isinstance(source, str):
         for taken in _CHOSEN_IN_DASHBOARD:
             if taken in reader_kwargs:

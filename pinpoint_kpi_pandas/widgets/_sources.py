@@ -1,4 +1,5 @@
-"""Where the dashboard's data comes from: a frame the user has, or Pinpoint through the reader.
+"""Where the dashboard's data comes from: a frame the user has, Pinpoint through the reader, or
+an event archive through ``read_pinpoint_events``.
 
 Both sources have one interface, :class:`DataSource`, and both know their scope: campaigns or
 journeys.
@@ -33,8 +34,10 @@ from ._selection import Selection, entity_noun
 __all__ = [
     "DataSource",
     "FrameSource",
+    "OnDemandSource",
     "Progress",
     "ReaderSource",
+    "cut",
     "service_date",
 ]
 
@@ -247,7 +250,48 @@ def _frame_kpis(frame: pd.DataFrame, meta: Mapping[str, Any], scope: str) -> lis
     return found[:1]
 
 
-class ReaderSource:
+class OnDemandSource:
+    """Loads what a selection needs by calling ``_read`` for the ids not read yet, cached per
+    KPI and range: the half :class:`ReaderSource` and the event-archive source share.
+
+    Examples
+    --------
+    >>> issubclass(ReaderSource, OnDemandSource)
+    True
+    """
+
+    application_id: str
+    scope: str
+    id_level: str
+    cache: dict[tuple, tuple[pd.DataFrame, set[str]]]
+
+    def _read(self, selection: Selection, ids: list[str], progress: Progress) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def load(self, selection: Selection, progress: Progress) -> pd.DataFrame:
+        key = (selection.kpi_names, selection.start, selection.end)
+        frame, fetched = self.cache.get(key, (None, set()))
+        missing = [i for i in selection.ids if i not in fetched]
+        if missing:
+            new = self._read(selection, missing, progress)
+            frame = new if frame is None else with_meta(pd.concat([frame, new]), new)
+            self.cache[key] = (frame, fetched | set(missing))
+        if frame is None:  # nothing selected and nothing fetched yet
+            from ..frame import empty_kpi_frame
+
+            kpi = catalog.find_kpi(selection.kpi, self.scope)
+            frame = empty_kpi_frame(kpi, self.id_level)
+        return with_meta(
+            cut(frame, selection, self.id_level),
+            frame,
+            application_id=self.application_id,
+            kpi_names=list(selection.kpi_names),
+            scope=self.scope,
+            **{f"{self.scope}_ids": list(selection.ids)},
+        )
+
+
+class ReaderSource(OnDemandSource):
     """The data comes from Pinpoint on demand, through the reader, cached per KPI and range.
 
     Campaigns or journeys (``scope``) of one project; their names come from ``names`` or from
@@ -368,26 +412,7 @@ class ReaderSource:
 
     def load(self, selection: Selection, progress: Progress) -> pd.DataFrame:
         _check_span(selection, self.scope)
-        key = (selection.kpi_names, selection.start, selection.end)
-        frame, fetched = self.cache.get(key, (None, set()))
-        missing = [i for i in selection.ids if i not in fetched]
-        if missing:
-            new = self._read(selection, missing, progress)
-            frame = new if frame is None else with_meta(pd.concat([frame, new]), new)
-            self.cache[key] = (frame, fetched | set(missing))
-        if frame is None:  # nothing selected and nothing fetched yet
-            from ..frame import empty_kpi_frame
-
-            kpi = catalog.find_kpi(selection.kpi, self.scope)
-            frame = empty_kpi_frame(kpi, self.id_level)
-        return with_meta(
-            cut(frame, selection, self.id_level),
-            frame,
-            application_id=self.application_id,
-            kpi_names=list(selection.kpi_names),
-            scope=self.scope,
-            **{f"{self.scope}_ids": list(selection.ids)},
-        )
+        return super().load(selection, progress)
 
     def _read(self, selection: Selection, ids: list[str], progress: Progress) -> pd.DataFrame:
         from ..reader import read_pinpoint_kpi
