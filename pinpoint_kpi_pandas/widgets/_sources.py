@@ -1,9 +1,6 @@
-"""Where the dashboard's data comes from: a frame the user has, Pinpoint through the reader, or
-an event archive through ``read_pinpoint_events``.
-
-Both sources have one interface, :class:`DataSource`, and both know their scope: campaigns or
-journeys.
-"""
+"""Where the dashboard's data comes from: a frame the user has, or Pinpoint through the reader
+(the event-archive source is in ``_archive``). One interface, :class:`DataSource`; each source
+knows its scope: campaigns or journeys."""
 
 from __future__ import annotations
 
@@ -224,9 +221,8 @@ def _rates_from_counts(frame: pd.DataFrame, scope: str) -> list[catalog.Kpi]:
         if rate in frame.columns or not set(parts) <= set(frame.columns):
             continue
         grouped = [g for g in frame.index.names if g in ("Date", "CampaignActivityId")]
-        for kpi in [*catalog.kpis_with_value_key(rate, scope), *derived_metrics(scope)]:
-            if kpi.value_key != rate:
-                continue
+        known = [*catalog.kpis_with_value_key(rate, scope), *derived_metrics(scope)]
+        for kpi in (k for k in known if k.value_key == rate):
             if kpi.grouped_by == (grouped[0] if grouped else None):
                 found.append(kpi)
                 break
