@@ -421,6 +421,7 @@ def apply_backend(frame: pd.DataFrame, dtype_backend: str | None) -> pd.DataFram
     }[dtype_backend]
     converted: dict[Any, Any] = {}
     for name, column in frame.items():
-        kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else "O"
+        # NumPy columns by kind; nullable integers (a join's gaps) stay integers
+        kind = column.dtype.kind if isinstance(column.dtype, np.dtype | pd.Int64Dtype) else "O"
         converted[name] = column.astype(mapping.get(kind, mapping["O"]))
     return pd.DataFrame(converted, index=frame.index)

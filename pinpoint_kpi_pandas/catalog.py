@@ -58,6 +58,8 @@ RATE_PARTS: dict[str, tuple[str, str]] = {
     "TxnEmailsComplaintRate": ("TxnEmailsWithComplaints", "TxnEmailsSent"),
     "TxnEmailsDeliveryRate": ("TxnEmailsDelivered", "TxnEmailsSent"),
     "TxnSmsDeliveryRate": ("TxnSmsDelivered", "TxnSmsSent"),
+    # no standard KPI: derived from its counts, labelled so (pinpoint_kpi_pandas.derived)
+    "ClickRate": ("Clicks", "SuccessfulDeliveries"),
 }
 
 

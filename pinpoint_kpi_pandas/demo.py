@@ -27,13 +27,13 @@ from .analysis import (
     MISSING,
     column_kpis,
     compare,
+    display_names,
     format_interval,
     format_percent,
     format_points,
     format_ratio,
     frame_meta,
     label,
-    name_map,
     replace_attrs,
     total,
 )
@@ -88,7 +88,7 @@ def format_comparison(table: pd.DataFrame, *, names: Any = None) -> str:
     table : pandas.DataFrame
         What ``df.pinpoint.compare()`` returned.
     names : mapping, Series or DataFrame, optional
-        Names for the ids.
+        Names for the ids, over those the table carries (``attrs["pinpoint"]["names"]``).
 
     Returns
     -------
@@ -113,7 +113,7 @@ def format_comparison(table: pd.DataFrame, *, names: Any = None) -> str:
     metric = info.get("metric") or str(table.columns[0])
     kpi = column_kpis(table).get(metric)
     title = kpi.short_title if kpi is not None else metric
-    mapping = name_map(names)
+    mapping = display_names(table, names, ids=list(table.index))  # the table's own, unique
     base = info.get("baseline")
     alpha = info.get("alpha", 0.05)
     level = LEVEL_TITLES.get(str(table.index.name), str(table.index.name or "id"))

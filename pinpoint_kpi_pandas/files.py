@@ -47,7 +47,8 @@ class SavedAnswer:
     problem : str or None
         Why the file is bad, or None.
     listing : bool
-        The file is a project listing that ``cache=`` saved beside the answers, not an answer.
+        The file is a project listing (saved by ``cache=``, or ``aws pinpoint get-campaigns``
+        output) beside the answers, not an answer: the reader takes names from it.
 
     Examples
     --------
@@ -175,7 +176,7 @@ def load_file(path: str, *, named: bool = False, check_values: bool = False) -> 
     ----------
     path : str
     named : bool
-        The file was named explicitly (a listing named so is bad, not skipped).
+        The file was named explicitly (a listing is a listing either way: its names are read).
     check_values : bool
         Also type every value now (slower; the reader does it once for all files instead).
 
@@ -207,7 +208,7 @@ def load_file(path: str, *, named: bool = False, check_values: bool = False) -> 
         documents, problem = _documents(data)
     if problem is not None:
         return [SavedAnswer(path, path, None, None, problem)]
-    if not named and _is_listing(documents[0]):
+    if _is_listing(documents[0]):  # read for its names, not as an answer
         return [SavedAnswer(path, path, None, None, listing=True)]
     described = parse_store_path(path)
     answers = []

@@ -165,7 +165,8 @@ def assemble_kpi_frame(
         order of first appearance), the ids (``campaign_ids`` / ``journey_ids``: the id level's
         order; empty: order of first appearance), ``id_level`` (``"CampaignId"`` /
         ``"JourneyId"`` to add that leading level; None for none), ``keep_windows``,
-        ``start_time`` / ``end_time`` (None: the span of the answers), and keeps every other
+        ``start_time`` / ``end_time`` (None: the span of the answers), ``names`` (any
+        ``{id: name}``: those of the frame's ids and project are kept), and keeps every other
         field as given (``source``, ``files``, ``requests``, ...).
     dtype_backend : {None, "numpy_nullable", "pyarrow"}, default None
         As in :func:`pandas.read_csv`.
@@ -301,10 +302,23 @@ def _joined(
             kpi_table(name, kpi, by_kpi[name], ids=ids, id_level=id_level, mode=combination.mode)
         )
     frame = tables[0] if len(tables) == 1 else pd.concat(tables, axis=1, join="outer", sort=False)
+    if len(tables) > 1:
+        frame = _integers_kept(frame, tables)
     if summed and len(tables) < len(names):
         frame = recompute_rates(frame, kpis)
         order = [k.value_key for n in names if (k := kpis[n]) is not None]
         frame = frame[[c for c in order if c in frame.columns]]
+    return frame
+
+
+def _integers_kept(frame: pd.DataFrame, tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """Integer columns the outer join gave gaps (rows another KPI has and this one lacks, e.g.
+    email opens of an SMS campaign) as nullable ``Int64``, not ``float64`` (``4336``, never
+    ``4336.0``); columns without gaps stay ``int64``."""
+    integral = {c for t in tables for c, dtype in t.dtypes.items() if dtype.kind in "iu"}
+    for column in integral:
+        if frame[column].dtype.kind == "f":
+            frame[column] = frame[column].astype("Int64")
     return frame
 
 
@@ -331,12 +345,25 @@ def _completed(
         "end_time": contract.end_time or (max(ends) if ends else None),
         "retrieved_at": contract.retrieved_at or format_instant(datetime.now(UTC)),
     }
+    changes["names"] = _names_of(contract, ids, frame)
     if contract.scope in _ID_LEVELS:
         with_rows = {p.resource_id for p in parts if p.n_rows}
         changes["ids_with_rows"] = tuple(i for i in ids if i in with_rows)
         member = "campaign_ids" if contract.scope == "campaign" else "journey_ids"
         changes[member] = tuple(ids)
     return contract.replace(**changes)
+
+
+def _names_of(contract: FrameContract, ids: list[str], frame: pd.DataFrame) -> dict[str, str]:
+    """The contract's names of this frame's ids (those asked for, and those of its campaign or
+    journey levels) and of its project: a whole listing is not carried by every frame."""
+    if not contract.names:
+        return {}
+    wanted = {*ids, contract.application_id}
+    for level in ("CampaignId", "JourneyId"):
+        if level in frame.index.names:
+            wanted.update(map(str, frame.index.unique(level)))
+    return {i: name for i, name in contract.names.items() if i in wanted}
 
 
 def _coverage(parts: list[KpiRows]) -> tuple[KpiWindow, ...]:

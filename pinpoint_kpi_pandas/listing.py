@@ -6,8 +6,9 @@ botocore has no paginator for Pinpoint, so pages are followed by hand (``Token``
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -21,10 +22,14 @@ from .store import OFFLINE_NEEDS_CACHE, ResponseStore
 
 __all__ = [
     "LISTING_MEMBERS",
+    "item_names",
     "list_applications",
     "list_campaigns",
     "list_journeys",
+    "name_map",
     "project_listing",
+    "saved_listing_names",
+    "stored_names",
 ]
 
 _PAGE_SIZE = "100"
@@ -335,3 +340,111 @@ def project_listing(
         if store is not cache:  # a store of its own: it reports what could not be saved
             report_unsaved(store, None, "warn")
     return items
+
+
+# --- names: what the readers carry in a frame's contract, and every names= argument -----------
+
+
+def name_map(names: Any) -> dict[str, str]:
+    """A ``{id: name}`` dict from a mapping, a Series, or a listing frame with a ``Name`` column.
+
+    The one rule for every ``names=`` argument (the readers, labels, plots, the dashboard, the
+    command line). Ids without a name (None or missing) are left out, so they are shown as ids.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from pinpoint_kpi_pandas.listing import name_map
+    >>> listing = pd.DataFrame({"Name": ["Spring sale"]}, index=pd.Index(["c1"], name="Id"))
+    >>> name_map(listing)
+    {'c1': 'Spring sale'}
+    >>> name_map({"c1": "Welcome", "c2": None})
+    {'c1': 'Welcome'}
+    """
+    if names is None:
+        return {}
+    if isinstance(names, pd.DataFrame):
+        if "Name" not in names.columns:
+            raise InvalidArgumentError(
+                "names= as a DataFrame needs a 'Name' column indexed by id, as list_campaigns() "
+                f"and list_journeys() return; it has {list(names.columns)}."
+            )
+        source = names["Name"] if "Id" not in names.columns else names.set_index("Id")["Name"]
+        return {str(k): str(v) for k, v in source.items() if pd.notna(v)}
+    if isinstance(names, pd.Series):
+        return {str(k): str(v) for k, v in names.items() if pd.notna(v)}
+    if isinstance(names, Mapping):
+        return {str(k): str(v) for k, v in names.items() if v is not None and pd.notna(v)}
+    raise InvalidArgumentError(
+        "names= must be a mapping {id: name}, a Series, or a DataFrame with a 'Name' column, "
+        f"not {type(names).__name__}."
+    )
+
+
+def item_names(items: Iterable[Any]) -> dict[str, str]:
+    """``{Id: Name}`` of a listing's items (in the service's shape), those that have both.
+
+    Examples
+    --------
+    >>> from pinpoint_kpi_pandas.listing import item_names
+    >>> item_names([{"Id": "c1", "Name": "Welcome"}, {"Id": "c2"}, "junk"])
+    {'c1': 'Welcome'}
+    """
+    return {
+        item["Id"]: item["Name"]
+        for item in items
+        if isinstance(item, Mapping)
+        and isinstance(item.get("Id"), str)
+        and isinstance(item.get("Name"), str)
+    }
+
+
+def stored_names(store: ResponseStore | None, application_id: str, scope: str | None) -> dict:
+    """The names in the campaigns (journeys) listing a store saved for the project, if any.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pinpoint_kpi_pandas.listing import stored_names
+    >>> from pinpoint_kpi_pandas.store import ResponseStore
+    >>> store = ResponseStore(tempfile.mkdtemp())
+    >>> _ = store.save_listing("a1", "campaigns",
+    ...                        {"CampaignsResponse": {"Item": [{"Id": "c1", "Name": "Sale"}]}})
+    >>> stored_names(store, "a1", "campaign"), stored_names(store, "a1", "journey")
+    ({'c1': 'Sale'}, {})
+    """
+    name = {"campaign": "campaigns", "journey": "journeys"}.get(scope or "")
+    if store is None or name is None:
+        return {}
+    member = _LISTINGS[name][1]
+    saved = store.load_listing(application_id, name, member)
+    return item_names(saved[member]["Item"]) if saved is not None else {}
+
+
+def saved_listing_names(path: str | os.PathLike) -> dict[str, str]:
+    """The names in a saved listing file: ``aws pinpoint get-campaigns`` (``list-journeys``,
+    ``get-apps``) output, or a listing a ``cache=`` store saved. ``{}`` when the file cannot be
+    read as one.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile
+    >>> from pinpoint_kpi_pandas.listing import saved_listing_names
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "campaigns.json"
+    >>> _ = path.write_text(json.dumps(
+    ...     {"CampaignsResponse": {"Item": [{"Id": "c1", "Name": "Spring sale"}]}}))
+    >>> saved_listing_names(path)
+    {'c1': 'Spring sale'}
+    """
+    try:
+        with open(path, "rb") as handle:
+            document = json.loads(handle.read().decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    names: dict[str, str] = {}
+    if isinstance(document, Mapping):
+        for member in LISTING_MEMBERS & document.keys():
+            page = document[member]
+            items = page.get("Item") if isinstance(page, Mapping) else None
+            names.update(item_names(items if isinstance(items, list) else ()))
+    return names

@@ -30,7 +30,7 @@ from .errors import (
 )
 from .fetch import DEFAULT_MAX_WORKERS, UNREACHABLE_FIX, FetchOutcome, fetch_responses
 from .frame import DtypeBackend, assemble_kpi_frame, check_dtype_backend
-from .listing import project_listing
+from .listing import item_names, name_map, project_listing, stored_names
 from .parse import parse_answer
 from .plan import KpiPlan, KpiRequest, plan_kpi_requests
 from .retries import unreachable_endpoint
@@ -53,6 +53,7 @@ def read_pinpoint_kpi(
     campaign_id: str | Sequence[str] | None = None,
     journey_id: str | Sequence[str] | None = None,
     keep_windows: bool = False,
+    names: Any = None,
     dtype_backend: DtypeBackend | None = None,
     cache: str | os.PathLike | None = None,
     offline: bool = False,
@@ -106,9 +107,16 @@ def read_pinpoint_kpi(
         be combined (unique counts, averages, rates without their counts), or to see each
         month. The accessor's ``total()`` and ``compare()`` then add counts across windows and
         recompute rates from them, and refuse what cannot be added.
+    names : mapping, Series or DataFrame, optional
+        Names of the campaigns or journeys (``{id: name}``, or what
+        :func:`~pinpoint_kpi_pandas.list_campaigns` returns), carried in the frame's contract
+        (``attrs["pinpoint"]["names"]``) so plots, ``compare()`` and the dashboard show them
+        beside the ids. Without it the frame still carries the names the read knows: those of
+        its own listing for ``"all"``, else those of a listing saved in ``cache``.
     dtype_backend : {None, "numpy_nullable", "pyarrow"}, default None
-        As in :func:`pandas.read_csv`: None gives NumPy dtypes; the others give nullable or
-        Arrow-backed columns.
+        As in :func:`pandas.read_csv`: None gives NumPy dtypes (counts as ``int64``, or
+        nullable ``Int64`` where a KPI of a several-KPI read lacks rows the others have); the
+        others give nullable or Arrow-backed columns.
     cache : str or path, optional
         A response-store directory (refused before any request if it cannot be created or
         written): answers found there are not fetched again, new answers are
@@ -216,6 +224,7 @@ def read_pinpoint_kpi(
             "offline=True needs both start_time and end_time: an open-ended range moves with "
             "the clock, so its answers are never stored. Pass the range the online read used."
         )
+    given_names = name_map(names)
     store = open_store(cache, offline=offline)
     reach = resolve_client_options(
         client_options,
@@ -228,6 +237,15 @@ def read_pinpoint_kpi(
     def client_factory() -> Any:
         return reach.make_client(max_pool_connections=max_workers)
 
+    listed: dict[str, str] = {}
+
+    def listing(name: str) -> list[dict]:
+        items = project_listing(
+            application_id, name, client_factory=client_factory, cache=store, offline=offline
+        )
+        listed.update(item_names(items))
+        return items
+
     plan = _plan(
         application_id,
         kpi_name,
@@ -236,9 +254,7 @@ def read_pinpoint_kpi(
         ids={"campaign_id": campaign_id, "journey_id": journey_id},
         keep_windows=keep_windows,
         calendar_months=store is not None,  # a cache reuses full months between reads
-        listing=lambda name: project_listing(
-            application_id, name, client_factory=client_factory, cache=store, offline=offline
-        ),
+        listing=listing,
     )
     outcome = fetch_responses(
         plan.requests,
@@ -255,11 +271,13 @@ def read_pinpoint_kpi(
         )
     parts, left_out = _answered_rows(plan, outcome)
     used = {s for s in outcome.sources if s is not None}
+    known = listed or stored_names(store, application_id, plan.scope)
     contract = plan.contract().replace(
         source="+".join(sorted(used)) if used else "api",
         calls=outcome.calls,
         failed=tuple(str(f) for f in outcome.failures),
         left_out=left_out,
+        names={**known, **given_names},
     )
     if outcome.failures:
         also = (

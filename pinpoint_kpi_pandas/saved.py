@@ -25,6 +25,7 @@ from .errors import (
 )
 from .files import SavedAnswer, find_files, gc_paused, load_file, load_files
 from .frame import DtypeBackend, assemble_kpi_frame, check_dtype_backend
+from .listing import name_map, saved_listing_names
 from .meta import FrameContract
 from .plan import ID_LEVEL
 
@@ -38,6 +39,7 @@ def read_pinpoint_kpi_json(
     paths: PathsLike,
     *,
     on_bad_file: OnBadFile = "raise",
+    names: Any = None,
     dtype_backend: DtypeBackend | None = None,
 ) -> pd.DataFrame:
     """Read saved Pinpoint KPI responses into the frame a live read would give.
@@ -61,6 +63,13 @@ def read_pinpoint_kpi_json(
         ``"warn"`` read the others and name the skipped ones in a
         :class:`~pinpoint_kpi_pandas.errors.BadFileWarning`; ``"skip"`` read the others
         silently. Skipped files are listed in ``df.attrs["pinpoint"]["skipped_files"]``.
+    names : mapping, Series or DataFrame, optional
+        Names of the campaigns or journeys (``{id: name}``, or what
+        :func:`~pinpoint_kpi_pandas.list_campaigns` returns), carried in the frame's contract
+        (``attrs["pinpoint"]["names"]``) so plots, ``compare()`` and the dashboard show them
+        beside the ids. Listings found among the files are read for names too: ``aws pinpoint
+        get-campaigns`` (``list-journeys``, ``get-apps``) output saved beside the answers, or
+        the listings a ``cache=`` store keeps; ``names`` wins over them.
     dtype_backend : {None, "numpy_nullable", "pyarrow"}, default None
         As in :func:`pandas.read_csv`.
 
@@ -122,12 +131,19 @@ def read_pinpoint_kpi_json(
     """
     _check_on_bad_file(on_bad_file)
     check_dtype_backend(dtype_backend)
+    given = name_map(names)
     with gc_paused():  # parsing builds many small objects and no cycles: collect once, after
-        return _read(paths, on_bad_file, dtype_backend)
+        return _read(paths, on_bad_file, dtype_backend, given)
 
 
-def _read(paths: PathsLike, on_bad_file: str, dtype_backend: DtypeBackend | None) -> pd.DataFrame:
+def _read(
+    paths: PathsLike, on_bad_file: str, dtype_backend: DtypeBackend | None, given: dict[str, str]
+) -> pd.DataFrame:
     answers = load_files(find_files(paths))
+    names: dict[str, str] = {}  # from the listings among the files; names= wins
+    for listing in dict.fromkeys(a.path for a in answers if a.listing):
+        names.update(saved_listing_names(listing))
+    names.update(given)
     answers = [a for a in answers if not a.listing]
     if not answers:
         raise InvalidArgumentError(
@@ -138,14 +154,14 @@ def _read(paths: PathsLike, on_bad_file: str, dtype_backend: DtypeBackend | None
         bad = _value_checked(answers)  # the error lists every bad file, not only the first kind
     good, bad = _policy(answers, bad, on_bad_file)
     try:
-        return _assembled(good, bad, dtype_backend)
+        return _assembled(good, bad, dtype_backend, names)
     except ResponseFormatError:
         # Some file's values do not type: find every such file, then apply the policy again.
         newly_bad = _value_checked(answers)
         if len(newly_bad) == len(bad):
             raise
         good, bad = _policy(answers, newly_bad, on_bad_file)
-        return _assembled(good, bad, dtype_backend)
+        return _assembled(good, bad, dtype_backend, names)
 
 
 def _value_checked(answers: list[SavedAnswer]) -> list[SavedAnswer]:
@@ -230,7 +246,10 @@ def _one_group(good: list[SavedAnswer]) -> tuple:
 
 
 def _assembled(
-    good: list[SavedAnswer], bad: list[SavedAnswer], dtype_backend: DtypeBackend | None
+    good: list[SavedAnswer],
+    bad: list[SavedAnswer],
+    dtype_backend: DtypeBackend | None,
+    id_names: dict[str, str],
 ) -> pd.DataFrame:
     application_id, scope, _ = _one_group(good)
     parts = [a.rows for a in good if a.rows is not None]
@@ -247,6 +266,7 @@ def _assembled(
         source="file",
         files=tuple(dict.fromkeys(a.path for a in good)),
         skipped_files=tuple((a.path, a.problem or "") for a in bad),
+        names=id_names,  # the assembly keeps those of the frame's ids
     )
     return assemble_kpi_frame(parts, contract, dtype_backend=dtype_backend)
 
@@ -290,7 +310,8 @@ def inventory(paths: PathsLike) -> pd.DataFrame:
         - ``"overlaps"``: its window shares days with another file's of the same KPI and id
           (``reason`` names them; days of ``-grouped-by-date`` KPIs are kept once, other KPIs'
           windows are kept apart and never added);
-        - ``"listing"``: a project listing ``cache=`` saved beside the answers (not read);
+        - ``"listing"``: a project listing beside the answers (saved by ``cache=``, or ``aws
+          pinpoint get-campaigns`` output): not an answer; the reader takes names from it;
         - ``"bad"``: not readable as a KPI answer (``reason`` says why).
 
     Examples
@@ -352,7 +373,7 @@ def _statuses(answers: list[SavedAnswer]) -> list[tuple[str, str]]:
     for answer in answers:
         h = answer.header
         if answer.listing:
-            out.append(("listing", "a project listing saved by cache=; not a KPI answer"))
+            out.append(("listing", "a project listing: its names are read, it is not a KPI answer"))
         elif answer.bad or h is None or answer.rows is None:
             out.append(("bad", answer.problem or ""))
         else:

@@ -35,6 +35,7 @@ PUBLIC_MODULES = [
     "pinpoint_kpi_pandas.dates",
     "pinpoint_kpi_pandas.decoding",
     "pinpoint_kpi_pandas.demo",
+    "pinpoint_kpi_pandas.derived",
     "pinpoint_kpi_pandas.emulator",
     "pinpoint_kpi_pandas.emulator.archive",
     "pinpoint_kpi_pandas.emulator.event_records",
@@ -61,6 +62,7 @@ PUBLIC_MODULES = [
     "pinpoint_kpi_pandas.parse",
     "pinpoint_kpi_pandas.plan",
     "pinpoint_kpi_pandas.plotting",
+    "pinpoint_kpi_pandas.project",
     "pinpoint_kpi_pandas.reader",
     "pinpoint_kpi_pandas.retries",
     "pinpoint_kpi_pandas.rows",
@@ -73,7 +75,7 @@ PUBLIC_MODULES = [
 # to the same documentation bar.
 DOCUMENTED_INTERNAL = ["pinpoint_kpi_pandas.analysis"]
 
-# Public names added by issues 11 and 12 (the rest of each module's __all__ is as before).
+# Public names added by issues 10, 11 and 12 (the rest of each module's __all__ is as before).
 NEW_NAMES = {
     "pinpoint_kpi_pandas.checks": {
         "ID_PATTERN",
@@ -97,7 +99,22 @@ NEW_NAMES = {
         "SERVICE_QUOTA",
         "UNREACHABLE_FIX",
     },
-    "pinpoint_kpi_pandas.listing": {"project_listing"},
+    "pinpoint_kpi_pandas.listing": {
+        "item_names",
+        "name_map",
+        "project_listing",
+        "saved_listing_names",
+        "stored_names",
+    },
+    "pinpoint_kpi_pandas.project": {"ProjectInfo", "answer_date", "describe_project"},
+    "pinpoint_kpi_pandas.derived": {
+        "CLICK_RATE",
+        "DERIVED",
+        "count_kpis",
+        "derived_metrics",
+        "find_metric",
+        "is_derived",
+    },
     "pinpoint_kpi_pandas.plan": {"unstitchable"},
     "pinpoint_kpi_pandas.plotting": {"BASELINE_COLOR", "LINESTYLES", "OTHER_COLOR", "style"},
     "pinpoint_kpi_pandas.retries": {
@@ -115,6 +132,7 @@ NEW_NAMES = {
         "FrameSource",
         "ReaderSource",
         "caption_html",
+        "project_title",
         "table_html",
     },
 }

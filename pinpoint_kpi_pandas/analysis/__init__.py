@@ -13,7 +13,8 @@ and nothing outside it imports a private module or name.
   (:func:`resolve_metric`), and a rate from its counts;
 - ``_aggregate``: tidy form, and aggregation by kind (:func:`resample`, :func:`total`);
 - ``_compare``: totals per entity -> statistics -> notes (:func:`compare`);
-- ``_labels``: ``names=`` as a mapping (:func:`name_map`), relabelling (:func:`label`);
+- ``_labels``: the names a frame's ids are shown by (:func:`display_names`: its contract's and
+  ``names=``, unique), relabelling (:func:`label`);
 - ``_funnel``: the funnel's stages and KPIs, and its totals;
 - ``_series``: data shaped for the charts over days (trend lines, the calendar's grid);
 - ``_format``: numbers as text, one vocabulary.
@@ -21,7 +22,7 @@ and nothing outside it imports a private module or name.
 
 from __future__ import annotations
 
-from ._aggregate import aggregate, mean_text, resample, tidy, total
+from ._aggregate import aggregate, mean_text, resample, tidy, total, with_rows
 from ._columns import (
     ENTITY_LEVELS,
     ID_LEVELS,
@@ -77,7 +78,16 @@ from ._funnel import (
     present_stages,
     stages_for,
 )
-from ._labels import label, name_map, namer, short_id, unique_names
+from ._labels import (
+    display_names,
+    frame_names,
+    label,
+    name_column,
+    name_map,
+    namer,
+    short_id,
+    unique_names,
+)
 from ._meta import (
     frame_contract,
     frame_meta,
@@ -114,6 +124,7 @@ __all__ = [
     "comparison_totals",
     "daily_grid",
     "default_metric",
+    "display_names",
     "entity_level",
     "format_interval",
     "format_number",
@@ -125,6 +136,7 @@ __all__ = [
     "format_value",
     "frame_contract",
     "frame_meta",
+    "frame_names",
     "funnel_kpis",
     "funnel_shares",
     "funnel_stages",
@@ -139,6 +151,7 @@ __all__ = [
     "metric_first",
     "metric_values",
     "missing_stages_message",
+    "name_column",
     "name_map",
     "namer",
     "present_stages",
@@ -156,4 +169,5 @@ __all__ = [
     "unique_names",
     "warn_if_incomplete",
     "with_meta",
+    "with_rows",
 ]

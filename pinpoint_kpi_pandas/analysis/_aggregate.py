@@ -31,7 +31,7 @@ from ._meta import (
 )
 from ._windows import check_windows
 
-__all__ = ["aggregate", "mean_text", "resample", "tidy", "total"]
+__all__ = ["aggregate", "mean_text", "resample", "tidy", "total", "with_rows"]
 
 
 def tidy(df: pd.DataFrame) -> pd.DataFrame:
@@ -225,8 +225,8 @@ def aggregate(
         summed = grouped[sums].sum(min_count=1)
         for column in sums:
             series = summed[column]
-            if data[column].dtype.kind in "iu" and not series.isna().any():
-                series = series.astype(data[column].dtype)
+            if data[column].dtype.kind in "iu":  # int64 and Int64: counts stay integers
+                series = series.astype("Int64" if series.isna().any() else data[column].dtype)
             pieces[column] = series
     if means:
         averaged = grouped[means].mean()
@@ -416,5 +416,27 @@ def total(
         if missing:  # in the order the ids were asked for
             asked = {i: n for n, i in enumerate(frame_contract(df).ids)}
             rows = sorted([*result.index, *missing], key=lambda i: asked.get(i, len(asked)))
-            result = result.reindex(rows).rename_axis(levels[0])
+            result = with_rows(result, rows, levels[0])
     return result
+
+
+def with_rows(frame: pd.DataFrame, rows: Sequence[Any], level: str) -> pd.DataFrame:
+    """``frame`` reindexed to ``rows`` (new ones empty), integer columns kept integers.
+
+    Rows for ids without data are missing values; an ``int64`` count column becomes nullable
+    ``Int64`` to hold them (never ``float64``: ``4336``, not ``4336.0``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from pinpoint_kpi_pandas.analysis import with_rows
+    >>> df = pd.DataFrame({"Clicks": [3]}, index=pd.Index(["a"], name="CampaignId"))
+    >>> with_rows(df, ["a", "b"], "CampaignId")["Clicks"].tolist()
+    [3, <NA>]
+    """
+    integral = [
+        c for c, dtype in frame.dtypes.items() if isinstance(dtype, np.dtype) and dtype.kind in "iu"
+    ]
+    if integral:
+        frame = frame.astype(dict.fromkeys(integral, "Int64"))
+    return frame.reindex(list(rows)).rename_axis(level)

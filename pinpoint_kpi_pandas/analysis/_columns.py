@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import catalog
+from ..derived import count_kpis, find_metric
 from ..errors import InvalidArgumentError
 from ..plan import ID_LEVEL
 from ._meta import frame_meta
@@ -94,7 +95,8 @@ def lookup_kpi(
     for kpi in candidates:
         if kpi.grouped_by == grouping:
             return kpi
-    return candidates[0] if candidates else None
+    # a metric no standard KPI serves, derived from counts (the click rate)
+    return candidates[0] if candidates else find_metric(value_key, None)
 
 
 def column_kpis(df: pd.DataFrame) -> dict[str, catalog.Kpi | None]:
@@ -209,7 +211,8 @@ def rate_count_kpis(kpi: catalog.Kpi, scope: str) -> tuple[str, ...]:
 
     A rate KPI alone cannot say how sure it is; its counts can (Wilson intervals, tests). For
     a rate whose numerator and denominator are standard count KPIs of ``scope`` grouped as
-    ``kpi`` is, their names; else ``()`` (hard-bounce rate: no bounce count KPI exists).
+    ``kpi`` is, their names; else ``()`` (hard-bounce rate: no bounce count KPI exists). The
+    one rule is :func:`pinpoint_kpi_pandas.derived.count_kpis`.
 
     Examples
     --------
@@ -222,18 +225,7 @@ def rate_count_kpis(kpi: catalog.Kpi, scope: str) -> tuple[str, ...]:
     >>> rate_count_kpis(catalog.get_kpi("hard-bounce-rate", "campaign"), "campaign")
     ()
     """
-    parts = catalog.RATE_PARTS.get(kpi.value_key) if kpi.kind == "rate" else None
-    if not parts or scope not in catalog.SCOPES:
-        return ()
-    names = []
-    for part in parts:
-        same = [
-            k for k in catalog.kpis_with_value_key(part, scope) if k.grouped_by == kpi.grouped_by
-        ]
-        if not same:
-            return ()
-        names.append(same[0].name)
-    return tuple(names)
+    return count_kpis(kpi, scope)
 
 
 def _row_text(key: Any) -> str:

@@ -17,7 +17,7 @@ import pandas as pd
 from .. import catalog, stats
 from ..checks import check_alpha
 from ..errors import ArgumentTypeError, InvalidArgumentError, PinpointKpiError
-from ._aggregate import aggregate
+from ._aggregate import aggregate, with_rows
 from ._columns import (
     ENTITY_LEVELS,
     UNWEIGHTED_SUFFIX,
@@ -29,6 +29,7 @@ from ._columns import (
     resolve_metric,
 )
 from ._format import format_p
+from ._labels import frame_names, name_column, unique_names
 from ._meta import frame_meta, ids_without_rows, warn_if_incomplete, with_meta
 
 __all__ = [
@@ -45,7 +46,12 @@ MIN_EVENTS = 5
 
 
 def _resolve_baseline(
-    values: pd.Index, baseline: Any, meta: Mapping[str, Any], level: str, metric_values: pd.Series
+    values: pd.Index,
+    baseline: Any,
+    meta: Mapping[str, Any],
+    level: str,
+    metric_values: pd.Series,
+    names: Mapping[str, str],
 ) -> Any:
     if baseline is None:
         # the first in frame order that has the metric (an SMS campaign has no open rate)
@@ -56,6 +62,17 @@ def _resolve_baseline(
     labels = (meta.get("labels") or {}).get(level) or {}
     if baseline in labels and labels[baseline] in values:
         return labels[baseline]
+    # a name the frame carries (unique as shown: "Sale (a3b4c606)" when two share "Sale")
+    shown = unique_names([str(v) for v in values], names)
+    named = [v for v in values if baseline in (shown.get(str(v)), names.get(str(v)))]
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        raise InvalidArgumentError(
+            f"baseline {baseline!r} names {len(named)} of the {level} values ("
+            + ", ".join(shown[str(v)] for v in named)
+            + "); pass one of those, or its id."
+        )
     raise InvalidArgumentError(
         f"baseline {baseline!r} is not one of the {level} values: "
         + ", ".join(map(str, values[:12]))
@@ -109,8 +126,8 @@ def compare(
         :func:`~pinpoint_kpi_pandas.plotting.plot_compare`; the old order
         ``compare(baseline, metric)`` still works, with a ``FutureWarning``.
     baseline : str, optional
-        The id (or, on a labelled frame, the name or the id) to compare against. Default: the
-        first in the frame that has a value for the metric.
+        The id (or its name: one the frame carries, or on a labelled frame its label) to
+        compare against. Default: the first in the frame that has a value for the metric.
     by : str, optional
         The level whose values are compared. Default: the first of ``CampaignId``,
         ``JourneyId``, ``CampaignActivityId``, ``JourneyActivityId`` in the index.
@@ -124,7 +141,10 @@ def compare(
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``by``, sorted by the metric (largest first). Columns: the metric; for a
+        Indexed by ``by``, sorted by the metric (largest first). Columns: first, when the
+        frame carries names for the ids (``attrs["pinpoint"]["names"]``: a read of
+        ``campaign_id="all"``, a saved listing, ``names=``), ``CampaignName`` (``JourneyName``)
+        beside the id, unique, ``<NA>`` where none is known; then the metric; for a
         rate with counts, its numerator and denominator counts; ``difference`` and ``ratio``
         to the baseline; for a rate with counts ``ci_low``, ``ci_high``, ``z``, ``p_value`` and
         ``p_adjusted`` (Holm); ``baseline`` (True on the baseline's row) and ``note``.
@@ -163,7 +183,8 @@ def compare(
     totals = comparison_totals(df, level, resolved, unweighted_mean=unweighted_mean)
     per = totals.frame
     value = per[totals.metric].astype("float64")
-    base = _resolve_baseline(per.index, baseline, frame_meta(df), level, value)
+    names = frame_names(df)
+    base = _resolve_baseline(per.index, baseline, frame_meta(df), level, value, names)
     out = per.copy()
     base_value = value.loc[base]
     out["difference"] = value - base_value
@@ -178,10 +199,13 @@ def compare(
     out = out.sort_values(totals.metric, ascending=False, na_position="last", kind="stable")
     missing = ids_without_rows(df, level)
     if missing:  # every campaign asked for has a row, saying it had no data
-        out = out.reindex([*out.index, *missing]).rename_axis(level)
+        out = with_rows(out, [*out.index, *missing], level)
         out.loc[missing, "baseline"] = False
         out.loc[missing, "note"] = "no data in range"
         out["baseline"] = out["baseline"].astype(bool)
+    shown = name_column(list(out.index), names)
+    if shown is not None:  # the names the frame carries, beside the ids (never instead)
+        out.insert(0, level.removesuffix("Id") + "Name", shown.to_numpy())
     info = {
         "metric": totals.metric,
         "value_key": resolved.name,

@@ -130,26 +130,30 @@ def funnel_totals(data: pd.DataFrame, level: str, stages: Stages) -> pd.DataFram
     Returns
     -------
     pandas.DataFrame
-        One float column per stage, indexed by ``level``.
+        One column per stage, indexed by ``level``: integers (nullable ``Int64``, ``<NA>``
+        where a stage has no data) when its counts are, else floats.
 
     Examples
     --------
     >>> import pandas as pd
     >>> from pinpoint_kpi_pandas.plotting import funnel_totals
     >>> runs = pd.DataFrame(
-    ...     {"SuccessfulDeliveries": [9, 18, 5], "DirectEmailOpens": [3, 6, None]},
+    ...     {"SuccessfulDeliveries": [9, 18, 5],
+    ...      "DirectEmailOpens": pd.array([3, 6, None], dtype="Int64")},  # as a read gives
     ...     index=pd.MultiIndex.from_tuples([("a", "r1"), ("a", "r2"), ("b", "r3")],
     ...                                     names=["CampaignId", "CampaignActivityId"]))
     >>> funnel_totals(runs, "CampaignId", [("Delivered", ["SuccessfulDeliveries"]),
     ...                                    ("Opened", ["DirectEmailOpens"])])
                 Delivered  Opened
     CampaignId
-    a                27.0     9.0
-    b                 5.0     NaN
+    a                  27       9
+    b                   5    <NA>
     """
     present = present_stages([str(c) for c in data.columns], stages)
     needed = list(dict.fromkeys(c for _, cols in present for c in cols))
-    per = total(data[needed], by=[level]).astype("float64")
+    per = total(data[needed], by=[level])
+    # Counts stay integers; a stage may miss for some ids (no email opens of an SMS campaign).
+    per = per.astype({c: "Int64" for c, dtype in per.dtypes.items() if dtype.kind in "iu"})
     return pd.DataFrame({label: per[cols].sum(axis=1, min_count=1) for label, cols in present})
 
 
@@ -232,8 +236,9 @@ def funnel_shares(
     totals = funnel_totals(data, entity_level(data, by), present)
     reference = totals.iloc[:, 0]
     totals = totals.loc[reference.sort_values(ascending=False).index]
-    reference = totals.iloc[:, 0]
-    return FunnelShares(present, totals, totals.div(reference.where(reference > 0), axis=0))
+    reference = totals.iloc[:, 0].astype("float64")
+    shares = totals.astype("float64").div(reference.where(reference > 0), axis=0)
+    return FunnelShares(present, totals, shares)
 
 
 def missing_stages_message(columns: Sequence[str], scope: str | None) -> str | None:

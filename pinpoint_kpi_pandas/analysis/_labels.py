@@ -1,4 +1,12 @@
-"""Names for ids: one rule turning ``names=`` into a mapping, and relabelling a frame's index."""
+"""Names for ids: the names a frame carries, ``names=`` as a mapping, names shown unique, and
+relabelling a frame's index.
+
+The names shown for a frame's ids come from its contract (``names``: what the reader knew: its
+own listing for ``campaign_id="all"``, a listing saved beside the files or in the ``cache=``
+store, or its ``names=``), then from ``names=`` given to the plot or table (which wins). Ids
+stay in the index; names are shown beside them, each unique (a name two ids share gets the
+id's first characters).
+"""
 
 from __future__ import annotations
 
@@ -9,49 +17,23 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..errors import InvalidArgumentError
+from ..listing import name_map
 from ._columns import ENTITY_LEVELS, ID_LEVELS
-from ._meta import frame_meta, with_meta
+from ._meta import frame_contract, frame_meta, with_meta
 
 if TYPE_CHECKING:
     from ..client import ClientOptions
 
-__all__ = ["label", "name_map", "namer", "short_id", "unique_names"]
-
-
-def name_map(names: Any) -> dict[str, str]:
-    """A ``{id: name}`` dict from a mapping, a Series, or a listing frame with a ``Name`` column.
-
-    The one rule for every ``names=`` argument (labels, plots, the dashboard, the command
-    line). Ids without a name (None or missing) are left out, so they are shown as ids.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from pinpoint_kpi_pandas.accessor import name_map
-    >>> listing = pd.DataFrame({"Name": ["Spring sale"]}, index=pd.Index(["c1"], name="Id"))
-    >>> name_map(listing)
-    {'c1': 'Spring sale'}
-    >>> name_map({"c1": "Welcome", "c2": None})
-    {'c1': 'Welcome'}
-    """
-    if names is None:
-        return {}
-    if isinstance(names, pd.DataFrame):
-        if "Name" not in names.columns:
-            raise InvalidArgumentError(
-                "names= as a DataFrame needs a 'Name' column indexed by id, as list_campaigns() "
-                f"and list_journeys() return; it has {list(names.columns)}."
-            )
-        source = names["Name"] if "Id" not in names.columns else names.set_index("Id")["Name"]
-        return {str(k): str(v) for k, v in source.items() if pd.notna(v)}
-    if isinstance(names, pd.Series):
-        return {str(k): str(v) for k, v in names.items() if pd.notna(v)}
-    if isinstance(names, Mapping):
-        return {str(k): str(v) for k, v in names.items() if v is not None and pd.notna(v)}
-    raise InvalidArgumentError(
-        "names= must be a mapping {id: name}, a Series, or a DataFrame with a 'Name' column, "
-        f"not {type(names).__name__}."
-    )
+__all__ = [
+    "display_names",
+    "frame_names",
+    "label",
+    "name_column",
+    "name_map",
+    "namer",
+    "short_id",
+    "unique_names",
+]
 
 
 def unique_names(ids: Sequence[str], mapping: Mapping[str, str]) -> dict[str, str]:
@@ -71,6 +53,65 @@ def unique_names(ids: Sequence[str], mapping: Mapping[str, str]) -> dict[str, st
     for i, name in wanted.items():
         out[i] = f"{name} ({i[:8]})" if counts[name] > 1 and name != i else name
     return out
+
+
+def frame_names(df: pd.DataFrame, names: Any = None) -> dict[str, str]:
+    """The names a frame's ids are shown by: its contract's, then ``names=`` (which wins).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from pinpoint_kpi_pandas.analysis import frame_names
+    >>> df = pd.DataFrame({"Clicks": [1]}, index=pd.Index(["c1"], name="CampaignId"))
+    >>> df.attrs["pinpoint"] = {"names": {"c1": "Welcome", "c2": "Sale"}}
+    >>> frame_names(df, {"c2": "Summer sale"})
+    {'c1': 'Welcome', 'c2': 'Summer sale'}
+    """
+    return {**frame_contract(df).names, **name_map(names)}
+
+
+def display_names(
+    df: pd.DataFrame, names: Any = None, ids: Sequence[Any] | None = None
+) -> dict[str, str]:
+    """``{id: name shown}`` for ``ids`` (default: every campaign or journey id of ``df``),
+    unique: a name several ids share gets the id's first 8 characters; ids without a name are
+    shown as themselves.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from pinpoint_kpi_pandas.analysis import display_names
+    >>> df = pd.DataFrame({"Clicks": [1, 2, 3]},
+    ...                   index=pd.Index(["c1", "c2", "c3"], name="CampaignId"))
+    >>> display_names(df, {"c1": "Sale", "c2": "Sale"})
+    {'c1': 'Sale (c1)', 'c2': 'Sale (c2)', 'c3': 'c3'}
+    """
+    if ids is None:
+        found: list[str] = []
+        for level in ENTITY_LEVELS:
+            if level in df.index.names:
+                found += [str(v) for v in pd.unique(df.index.get_level_values(level))]
+        ids = list(dict.fromkeys([*found, *frame_contract(df).ids]))
+    return unique_names([str(i) for i in ids], frame_names(df, names))
+
+
+def name_column(ids: Sequence[Any], mapping: Mapping[str, str]) -> pd.Series | None:
+    """The names of ``ids`` as a string column (unique, ``<NA>`` where none is known), or None
+    when none of them has a name.
+
+    Examples
+    --------
+    >>> from pinpoint_kpi_pandas.analysis import name_column
+    >>> name_column(["c1", "c2"], {"c1": "Welcome"}).tolist()
+    ['Welcome', <NA>]
+    >>> name_column(["c1"], {}) is None
+    True
+    """
+    keys = [str(i) for i in ids]
+    if not any(k in mapping for k in keys):
+        return None
+    shown = unique_names(keys, mapping)
+    return pd.Series([shown[k] if k in mapping else None for k in keys], dtype="string")
 
 
 def namer(names: Any) -> Callable[[Any], str]:
@@ -143,9 +184,10 @@ def label(
         A KPI frame (or a :func:`~pinpoint_kpi_pandas.accessor.compare` table).
     names : mapping, Series or DataFrame, optional
         ``{id: name}``, or the frame :func:`~pinpoint_kpi_pandas.list_campaigns` /
-        :func:`~pinpoint_kpi_pandas.list_journeys` returns. None: fetch the listing for the
-        frame's application (``attrs["pinpoint"]["application_id"]``) with the client
-        arguments below.
+        :func:`~pinpoint_kpi_pandas.list_journeys` returns; they win over the names the frame
+        carries (``attrs["pinpoint"]["names"]``). None: the names the frame carries, and when
+        some id has none, the listing fetched for the frame's application
+        (``attrs["pinpoint"]["application_id"]``) with the client arguments below.
     levels : str or list of str, optional
         The level (or levels) to relabel. Default: ``CampaignId`` and ``JourneyId`` when
         present (with a mapping, also ``CampaignActivityId`` and ``JourneyActivityId``).
@@ -170,7 +212,11 @@ def label(
     ['Welcome', 'Sale (c2)', 'Sale (c3)']
     """
     chosen = _levels_to_label(df, names, levels)
-    if names is None:
+    known = frame_contract(df).names
+    unnamed = [i for level in chosen for i in map(str, df.index.unique(level)) if i not in known]
+    if names is None and not unnamed:  # the reader knew them all: nothing to fetch
+        mapping = dict(known)
+    elif names is None:
         from ..client import client_options as resolve
 
         reach = resolve(
@@ -180,9 +226,10 @@ def label(
             region_name=region_name,
             endpoint_url=endpoint_url,
         )
-        mapping = _fetch_names(df, chosen, cache=cache, offline=offline, client_options=reach)
+        fetched = _fetch_names(df, chosen, cache=cache, offline=offline, client_options=reach)
+        mapping = {**known, **fetched}
     else:
-        mapping = name_map(names)
+        mapping = {**known, **name_map(names)}
     result = df.copy()
     labels = copy.deepcopy(frame_meta(df).get("labels") or {})
     for level in chosen:

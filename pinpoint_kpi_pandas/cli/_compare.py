@@ -67,7 +67,7 @@ def add_parser(subparsers: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check everything, read, label and compare; print the table, write the CSV and PNG."""
-    from ..analysis import compare, label
+    from ..analysis import compare, with_meta
     from ..checks import check_alpha, check_output_file
     from ..demo import format_comparison
 
@@ -96,13 +96,15 @@ def run(args: argparse.Namespace) -> int:
         campaign_id=campaigns,
         journey_id=journeys,
         keep_windows=plan.keep_windows,
+        names=names,
         cache=args.cache,
         offline=args.offline,
         progress=False,
         client_options=reach,
     )
-    if names is not None:
-        frame = label(frame, names)
+    if args.no_names:  # ids only, even those the read's own listing named
+        frame = with_meta(frame, frame, names={})
+    # names beside the ids (a CampaignName column in --csv), never instead of them
     table = compare(
         frame,
         args.metric,
@@ -154,8 +156,7 @@ def _template(plan: KpiPlan) -> pd.DataFrame:
 
 def _listing(args: argparse.Namespace, scope: str, reach: Any) -> dict[str, str]:
     """``{id: name}`` of the project's campaigns (or journeys)."""
-    from ..analysis import name_map
-    from ..listing import list_campaigns, list_journeys
+    from ..listing import list_campaigns, list_journeys, name_map
 
     listing = list_journeys if scope == "journey" else list_campaigns
     store = {"cache": args.cache, "offline": args.offline, "client_options": reach}

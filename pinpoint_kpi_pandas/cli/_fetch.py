@@ -7,7 +7,7 @@ read's plan, whether ``--names`` has ids to name), so a mistake never costs a fe
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._common import (
     Subparsers,
@@ -65,6 +65,7 @@ def add_parser(subparsers: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check every option, read the KPIs (and the names, with --names) and write the table."""
+    from ..analysis import frame_names
     from ..checks import check_output_file
 
     if args.output is not None:
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         args, args.kpi_names, campaign_id=campaigns, journey_id=journeys,
         keep_windows=args.keep_windows,
     )  # fmt: skip
-    names = _names(args, plan, reach) if args.names else None
+    names = _names(args, plan, reach, campaigns, journeys) if args.names else None
     frame, unsaved = read_kpis(
         application_id=args.application_id,
         kpi_name=args.kpi_names[0] if len(args.kpi_names) == 1 else args.kpi_names,
@@ -84,23 +85,28 @@ def run(args: argparse.Namespace) -> int:
         campaign_id=campaigns,
         journey_id=journeys,
         keep_windows=args.keep_windows,
+        names=names,
         cache=args.cache,
         offline=args.offline,
         progress=False,
         client_options=reach,
     )
-    write_table(frame, args.output, names)
+    # the names the read carries: those listed here, or the read's own listing for "all"
+    write_table(frame, args.output, frame_names(frame) if args.names else None)
     if unsaved is not None:
         raise unsaved  # the table is written; the store's failure is still the command's
     return 0
 
 
-def _names(args: argparse.Namespace, plan: KpiPlan, reach: ClientOptions) -> dict[str, str]:
+def _names(
+    args: argparse.Namespace, plan: KpiPlan, reach: ClientOptions, campaigns: Any, journeys: Any
+) -> dict[str, str]:
     """The names ``--names`` adds, listed before the KPIs are read (a listing failure costs no
-    fetch); refused when the table will have no campaign or journey id to name."""
-    from ..analysis import name_map
+    fetch); refused when the table will have no campaign or journey id to name. For ``all``,
+    the read lists the campaigns (journeys) itself, first, and carries their names: no second
+    listing."""
     from ..errors import InvalidArgumentError
-    from ..listing import list_campaigns, list_journeys
+    from ..listing import list_campaigns, list_journeys, name_map
 
     keys = {plan.id_level} | {k.grouped_by for k in plan.kpis}
     named = [level for level in NAME_COLUMNS if level in keys]
@@ -113,8 +119,8 @@ def _names(args: argparse.Namespace, plan: KpiPlan, reach: ClientOptions) -> dic
         )
     store = {"cache": args.cache, "offline": args.offline, "client_options": reach}
     names: dict[str, str] = {}
-    if "CampaignId" in named:
+    if "CampaignId" in named and campaigns != "all":
         names.update(name_map(list_campaigns(args.application_id, **store)))
-    if "JourneyId" in named:
+    if "JourneyId" in named and journeys != "all":
         names.update(name_map(list_journeys(args.application_id, **store)))
     return names

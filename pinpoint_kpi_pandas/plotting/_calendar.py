@@ -7,8 +7,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..analysis import daily_grid, namer
-from ._style import axes_for, axis_label, chart_title, mean_of, percent_axis, pyplot, with_range
+from ..analysis import daily_grid, display_names, namer
+from ._style import (
+    axes_for,
+    axis_label,
+    chart_title,
+    mean_of,
+    percent_axis,
+    pyplot,
+    short_labels,
+    with_range,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -69,7 +78,7 @@ def plot_calendar(
     prepared = daily_grid(data, metric)
     kpi, metric, grid = prepared.metric.kpi, prepared.metric.name, prepared.grid
     days = pd.DatetimeIndex(grid.columns)
-    name = namer(names)
+    name = namer(display_names(data, names))
     n_rows, n_days = grid.shape
     ax = axes_for(ax, (11, max(2.8, 0.36 * n_rows + 1.8)))
     colormap = pyplot().get_cmap(cmap).with_extremes(bad="#e6e6e6")
@@ -82,7 +91,7 @@ def plot_calendar(
     image = ax.imshow(array, vmin=vmin, vmax=vmax, **drawn)
     ticks, on_mondays = _day_ticks(days)
     ax.set_xticks(ticks, [f"{days[i]:%d %b}" for i in ticks], rotation=0, fontsize="small")
-    ax.set_yticks(range(n_rows), [name(k) for k in grid.index], fontsize="small")
+    ax.set_yticks(range(n_rows), short_labels([name(k) for k in grid.index]), fontsize="small")
     ax.set_xticks(np.arange(-0.5, n_days, 1), minor=True)
     ax.set_yticks(np.arange(-0.5, n_rows, 1), minor=True)
     ax.grid(which="minor", color="white", linewidth=0.6)

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..analysis import column_kpis, comparison_table, format_value, frame_meta, namer
+from ..analysis import (
+    column_kpis,
+    comparison_table,
+    display_names,
+    format_value,
+    frame_meta,
+    namer,
+)
 from ..errors import InvalidArgumentError
 from ._style import (
     BASELINE_COLOR,
@@ -20,6 +27,7 @@ from ._style import (
     chart_title,
     finish_axes,
     percent_axis,
+    short_labels,
     with_range,
 )
 
@@ -94,7 +102,7 @@ def plot_compare(
     metric = info["metric"]
     kpi = column_kpis(table).get(metric)
     kind = "rate" if kpi is not None and kpi.kind == "rate" else info.get("kind")
-    name = namer(names)
+    name = namer(display_names(table, names, ids=list(table.index)))
     bars = _bars(table, metric, name, ci=ci, alpha=info.get("alpha", alpha))
     scale = _DOLLARS.get(str(getattr(kpi, "unit", "")), 1.0)  # money in dollars, not millicents
     if scale != 1.0:
@@ -121,9 +129,8 @@ def plot_compare(
         ax.set_xlabel(f"{kpi.title} (USD)")
     ax.set_ylabel("")
     if title is None:
-        title = with_range(
-            chart_title(kpi, metric, f" vs {name(info['baseline'])}", mean_of), table
-        )
+        versus = short_labels([name(info["baseline"])])[0]
+        title = with_range(chart_title(kpi, metric, f" vs {versus}", mean_of), table)
     finish_axes(ax, title, grid_axis="x")
     _footnote(ax, _notes(bars, kind, info.get("alpha", alpha)))
     return ax
@@ -140,6 +147,7 @@ class _Bars:
     labels: list[str]
     significant: np.ndarray
     missing: list[str]  # names of the rows without a value, for a footnote
+    shortened: bool = False  # some names were too long to show whole
 
     @property
     def positions(self) -> np.ndarray:
@@ -164,9 +172,10 @@ def _bars(table: pd.DataFrame, metric: str, name: Any, *, ci: bool, alpha: float
     rows = table[table[metric].notna()].iloc[::-1]
     if rows.empty:
         raise InvalidArgumentError(f"no campaign has a value of {metric!r} to plot.")
+    # Long names shortened (the plot keeps its width); the table lists them whole.
+    shown = short_labels([name(k) for k in rows.index])
     labels = [
-        name(k) + (" (baseline)" if b else "")
-        for k, b in zip(rows.index, rows["baseline"], strict=True)
+        text + (" (baseline)" if b else "") for text, b in zip(shown, rows["baseline"], strict=True)
     ]
     has_ci = ci and "ci_low" in rows.columns
     low = rows["ci_low"].to_numpy(dtype=float) if has_ci else None
@@ -184,6 +193,7 @@ def _bars(table: pd.DataFrame, metric: str, name: Any, *, ci: bool, alpha: float
         labels=labels,
         significant=significant,
         missing=missing,
+        shortened=shown != [name(k) for k in rows.index],
     )
 
 
@@ -252,6 +262,8 @@ def _notes(bars: _Bars, kind: str | None, alpha: float) -> list[str]:
         )
     elif kind == "rate":
         notes.append("No counts in the data: no intervals or tests.")
+    if bars.shortened:
+        notes.append("Long names are shortened (…); compare() lists them whole.")
     if bars.missing:
         more = len(bars.missing) - 6
         shown = ", ".join(bars.missing[:6]) + (f" and {more} more" if more > 0 else "")

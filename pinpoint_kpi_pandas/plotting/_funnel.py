@@ -8,8 +8,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..analysis import NO_DATA, format_number, format_percent, funnel_shares, namer
-from ._style import STAGE_COLORS, axes_for, finish_axes, percent_axis, with_range
+from ..analysis import (
+    NO_DATA,
+    display_names,
+    format_number,
+    format_percent,
+    funnel_shares,
+    namer,
+)
+from ._style import STAGE_COLORS, axes_for, finish_axes, percent_axis, short_labels, with_range
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -94,9 +101,9 @@ def plot_funnel(
                 fontsize="x-small",
                 color="#777777" if np.isnan(width) else "black",
             )
-    name = namer(names)
+    name = namer(display_names(data, names))
     centers = -np.arange(n) - (k - 1) * height / 2
-    ax.set_yticks(centers, [name(i) for i in totals.index])
+    ax.set_yticks(centers, short_labels([name(i) for i in totals.index]))
     ax.set_xlim(0, 1.22)
     percent_axis(ax.xaxis)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])

@@ -5,6 +5,8 @@ matplotlib is imported when a chart is first drawn (``pip install 'pinpoint-kpi-
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BASELINE_COLOR",
+    "LABEL_CHARS",
     "LINESTYLES",
     "OTHER_COLOR",
     "PALETTE",
@@ -31,6 +34,7 @@ __all__ = [
     "percent_axis",
     "pyplot",
     "range_text",
+    "short_labels",
     "style",
     "with_range",
 ]
@@ -53,6 +57,49 @@ OTHER_COLOR = "#0072B2"
 """Every other bar or dot in a comparison."""
 STAGE_COLORS = ("#0072B2", "#56B4E9", "#009E73", "#E69F00")
 """The funnel's stages, in order."""
+
+
+LABEL_CHARS = 40
+"""The longest name a chart shows whole as a tick label or legend entry (longer ones are
+shortened, so long campaign names never squeeze the plot away; tables show them whole)."""
+
+
+def short_labels(labels: Sequence[str], width: int = LABEL_CHARS) -> list[str]:
+    """Labels of at most ``width`` characters, still distinct from each other.
+
+    A longer label keeps its start and its end around an ellipsis, so labels that differ only
+    at the end (a name two campaigns share, told apart by the id appended to it) stay apart;
+    more of the end is kept where that is not enough, and a label is left whole rather than
+    made to equal another.
+
+    Examples
+    --------
+    >>> short_labels(["Welcome", "Black Friday teaser: forty per cent off everything (a3b4c606)"])
+    ['Welcome', 'Black Friday teaser: forty…(a3b4c606)']
+    """
+    texts = [str(t) for t in labels]
+    out = list(texts)
+    for tail in range(10, width - 4):
+        out = [_shortened(t, width, tail) for t in texts]
+        if len(set(out)) == len(set(texts)):
+            return out
+    counts = Counter(out)  # still alike: those stay whole
+    return [text if counts[short] > 1 else short for text, short in zip(texts, out, strict=True)]
+
+
+def _shortened(text: str, width: int, tail: int) -> str:
+    if len(text) <= width:
+        return text
+    end = text[-tail:]
+    space = text.rfind(" ", 0, len(text) - tail)
+    if space >= len(text) - tail - 8:  # the end from the start of its first word, when close
+        end = text[space + 1 :]
+    room = width - len(end) - 1
+    head = text[:room]
+    space = head.rfind(" ")
+    if space >= room - 10:  # and the start up to the end of a word
+        head = head[:space]
+    return head.rstrip(" ,;:") + "\u2026" + end
 
 
 def pyplot() -> Any:

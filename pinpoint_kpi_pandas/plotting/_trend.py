@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -9,6 +10,8 @@ import pandas as pd
 from ..analysis import (
     LEVEL_TITLES,
     UNWEIGHTED_SUFFIX,
+    TrendLines,
+    display_names,
     frame_contract,
     ids_without_rows,
     namer,
@@ -23,6 +26,7 @@ from ._style import (
     legend_outside,
     mean_of,
     percent_axis,
+    short_labels,
     style,
     with_range,
 )
@@ -102,12 +106,15 @@ def plot_trend(
     prepared = trend_lines(df, metric)
     kpi, metric = prepared.metric.kpi, prepared.metric.name
     ax = axes_for(ax, (10, 4.8))
-    name = namer(names)
+    name = namer(display_names(data, names))
     provisional = pd.DatetimeIndex([] if resample else frame_contract(data).provisional_days)
     partial = _partial_periods(prepared.lines, resample, data)
     hollow = False
-    for i, (key, line) in enumerate(prepared.lines):
-        label = name(key) if key is not None else chart_title(kpi, metric)
+    others = prepared.levels
+    missing = ids_without_rows(data, str(others[0])) if len(others) == 1 else []
+    labels = _legend_labels(prepared, name, missing, chart_title(kpi, metric))
+    for i, (_, line) in enumerate(prepared.lines):
+        label = labels[i]
         drawn = {"marker": marker, "markersize": 3, "linewidth": 1.4, **style(i), **kwargs}
         where = _shown_at(line.index, data)
         (drawn_line,) = ax.plot(where, line.to_numpy(), label=label, **drawn)
@@ -119,11 +126,9 @@ def plot_trend(
             ax.plot(where[cut], line.to_numpy()[cut], marker=marker, markersize=5,
                     markerfacecolor="white", linestyle="none", label="_partial",
                     color=drawn_line.get_color())  # fmt: skip
-    others = prepared.levels
-    missing = ids_without_rows(data, str(others[0])) if len(others) == 1 else []
-    for j, resource_id in enumerate(missing, start=len(prepared.lines)):
+    for j, _ in enumerate(missing, start=len(prepared.lines)):
         # an id asked for with no data in the range: in the legend, never silently absent
-        empty: dict[str, Any] = {**style(j), "label": f"{name(resource_id)} (no data)"}
+        empty: dict[str, Any] = {**style(j), "label": f"{labels[j]} (no data)"}
         ax.plot([], [], **empty)
     if kpi is not None and kpi.kind == "rate":
         low, high = ax.get_ylim()
@@ -219,6 +224,15 @@ def _shown_at(labels: pd.Index, data: pd.DataFrame) -> pd.DatetimeIndex:
     if days is None:
         return where
     return where.where(where <= days[1], days[1])
+
+
+def _legend_labels(
+    prepared: TrendLines, name: Callable[[Any], str], missing: list[str], alone: str
+) -> list[str]:
+    """The lines' names, then those of the ids without data; long ones shortened (the legend
+    must not squeeze the plot away)."""
+    lines = [name(key) if key is not None else alone for key, _ in prepared.lines]
+    return short_labels([*lines, *(name(resource_id) for resource_id in missing)])
 
 
 def _date_axis(ax: Axes) -> None:

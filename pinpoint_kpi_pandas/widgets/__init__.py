@@ -24,7 +24,7 @@ from ..analysis import FUNNEL_KPIS
 from ._archive import EventsSource
 from ._controller import CampaignComparison, DashboardState, kpi_label
 from ._dashboard import compare_campaigns
-from ._html import caption_html, table_html
+from ._html import caption_html, project_title, table_html
 from ._render import render_comparison, summary_table
 from ._selection import CHARTS, Selection
 from ._sources import DataSource, FrameSource, ReaderSource, service_date
@@ -42,6 +42,7 @@ __all__ = [
     "caption_html",
     "compare_campaigns",
     "kpi_label",
+    "project_title",
     "render_comparison",
     "service_date",
     "summary_table",

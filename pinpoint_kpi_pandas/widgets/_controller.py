@@ -20,6 +20,7 @@ import pandas as pd
 
 from .. import catalog
 from ..analysis import rate_count_kpis, short_id
+from ..derived import find_metric, is_derived
 from ..errors import InvalidArgumentError, PinpointKpiError
 from ._html import CSS, caption_html, header_html, message_html, table_html
 from ._render import render_comparison
@@ -307,7 +308,7 @@ class CampaignComparison:
         )
 
     def _kpi(self, selection: Selection) -> catalog.Kpi | None:
-        return catalog.find_kpi(selection.kpi, self._source.scope)
+        return find_metric(selection.kpi, self._source.scope)
 
     def _show_progress(self, busy: bool, text: str) -> None:
         self._progress.layout.visibility = "visible" if busy else "hidden"
@@ -426,7 +427,12 @@ def kpi_label(kpi: catalog.Kpi, scope: str) -> str:
     >>> kpi_label(catalog.get_kpi("email-open-rate-grouped-by-campaign-activity", "campaign"),
     ...           "campaign")
     'Email open rate (from counts: intervals, tests)'
+    >>> from pinpoint_kpi_pandas.derived import CLICK_RATE
+    >>> kpi_label(CLICK_RATE, "campaign")
+    'Click rate (derived: clicks / deliveries; intervals, tests)'
     """
+    if is_derived(kpi):  # "Click rate (derived: clicks / deliveries; intervals, tests)"
+        return f"{kpi.short_title.removesuffix(')')}; intervals, tests)"
     if rate_count_kpis(kpi, scope):
         return f"{kpi.title.split(',')[0]} (from counts: intervals, tests)"
     return kpi.title

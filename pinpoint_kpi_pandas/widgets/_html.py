@@ -14,6 +14,7 @@ import pandas as pd
 
 from .. import catalog
 from ..analysis import (
+    ENTITY_LEVELS,
     MISSING,
     NO_DATA,
     format_interval,
@@ -22,10 +23,11 @@ from ..analysis import (
     format_points,
     format_signed,
     is_missing,
+    short_id,
 )
 from ._selection import Selection
 
-__all__ = ["CSS", "caption_html", "header_html", "message_html", "table_html"]
+__all__ = ["CSS", "caption_html", "header_html", "message_html", "project_title", "table_html"]
 
 CSS = """
 <style>
@@ -48,6 +50,22 @@ table.ppk-has-note td:last-child, table.ppk-has-note th:last-child { text-align:
 </style>
 """
 """The dashboard's style sheet (class names ``ppk-*``), included in each HTML widget."""
+
+
+def project_title(application_id: str | None, name: str | None) -> str:
+    """How the dashboard names a project: by its name, with the id's start beside it.
+
+    Examples
+    --------
+    >>> from pinpoint_kpi_pandas.widgets import project_title
+    >>> project_title("bd683d52aa8061aec109df803c1e4cd2", "Acme Retail")
+    'project Acme Retail (bd683d52…)'
+    >>> project_title("bd683d52aa8061aec109df803c1e4cd2", None)
+    'project bd683d52aa8061aec109df803c1e4cd2'
+    """
+    if name:
+        return f"project {name} ({short_id(application_id)})" if application_id else name
+    return f"project {application_id}" if application_id else "the frame's project"
 
 
 def header_html(title: str, subtitle: str) -> str:
@@ -129,8 +147,9 @@ def caption_html(
     )
 
 
-# What a reader rarely needs: the statistic, the unadjusted p-value, the ratio, the flag.
-_HIDDEN = ["z", "p_value", "ratio", "baseline"]
+# What a reader rarely needs: the statistic, the unadjusted p-value, the ratio, the flag, and
+# the ids behind the rows' names (kept in the table's data, to join on).
+_HIDDEN = ["z", "p_value", "ratio", "baseline", *ENTITY_LEVELS]
 _RENAMED = {"p_adjusted": "p (Holm)", "difference": "vs baseline"}
 
 
@@ -141,7 +160,8 @@ def _rate(value: Any) -> str:
 def table_html(table: pd.DataFrame | None) -> str:
     """The summary table as HTML: rates as percentages, differences of rates in percentage
     points, counts with thousands separators; the test statistics a reader rarely needs
-    (``z``, unadjusted ``p_value``, ``ratio``, ``baseline``) are left out.
+    (``z``, unadjusted ``p_value``, ``ratio``, ``baseline``) and the id column are left out
+    (rows are named).
 
     Parameters
     ----------

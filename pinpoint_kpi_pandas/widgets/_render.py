@@ -12,12 +12,15 @@ from ..analysis import (
     LEVEL_TITLES,
     compare,
     frame_meta,
+    frame_names,
     funnel_shares,
     funnel_stages,
+    metric_values,
     missing_stages_message,
     replace_attrs,
     short_id,
     unique_names,
+    with_rows,
 )
 from ..errors import InvalidArgumentError
 from ._selection import CHARTS
@@ -104,7 +107,7 @@ def render_comparison(
         raise InvalidArgumentError("pick a KPI to chart.")
     if chart in ("trend", "calendar"):
         _require_dates(data, kpi, chart)
-    labels = dict(labels or {})
+    labels = {**frame_names(data), **(labels or {})}
     ids = list(ids) if ids is not None else _ids_in(data, id_level)
     table = summary_table(
         data, kpi=kpi, chart=chart, labels=labels, id_level=id_level, ids=ids, baseline=baseline
@@ -139,6 +142,8 @@ def render_comparison(
     return figure, table
 
 
+_NAME_COLUMNS = ("CampaignName", "JourneyName")  # compare()'s: the rows are named here
+
 _HEIGHTS = {
     "trend": lambda rows: 4.4,
     "compare": lambda rows: max(2.8, 0.42 * rows + 1.9),
@@ -153,11 +158,22 @@ def _ids_with_values(
 ) -> list[str]:
     """The ids that get a line, bar or row: those with a value (every id for the funnel)."""
     present = _ids_in(data, id_level)
-    column = None if kpi is None else kpi.value_key
-    if chart != "funnel" and present and column in data.columns:
-        has_value = data[column].notna().groupby(level=id_level, sort=False).any()
+    values = _values(data, kpi) if chart != "funnel" and present else None
+    if values is not None:
+        has_value = values.notna().groupby(level=id_level, sort=False).any()
         present = [i for i in present if has_value.get(i, False)]
     return present
+
+
+def _values(data: pd.DataFrame, kpi: catalog.Kpi | None) -> pd.Series | None:
+    """The KPI's values per row: its column, or a rate computed from its counts (a derived
+    rate's only source); None when the data has neither."""
+    if kpi is None:
+        return None
+    try:
+        return metric_values(data, kpi.value_key)[1]
+    except InvalidArgumentError:
+        return None
 
 
 def summary_table(
@@ -182,9 +198,11 @@ def summary_table(
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``Campaign`` (the name, or the id where no name is known), one row per id of
-        ``ids`` (default: the ids in ``data``), in the order of the comparison (largest first);
-        campaigns without data come last with an empty row. ``attrs["value_kind"]`` is the
+        Indexed by ``Campaign`` (the name, unique, or the id's start where no name is known:
+        from ``labels``, else those ``data`` carries), one row per id of ``ids`` (default: the
+        ids in ``data``), in the order of the comparison (largest first); campaigns without
+        data come last with an empty row. The last column, ``CampaignId`` (``JourneyId``),
+        keeps each row's id. ``attrs["value_kind"]`` is the
         KPI's kind; ``attrs["unweighted_mean_of"]`` says what an unweighted mean averaged (the
         value column is then headed ``"<key> (unweighted mean)"``), else None.
 
@@ -201,7 +219,7 @@ def summary_table(
     >>> summary_table(df, kpi=kpi).index.name
     'Campaign'
     """
-    labels = dict(labels or {})
+    labels = {**frame_names(data), **(labels or {})}
     ids = list(ids) if ids is not None else _ids_in(data, id_level)
     mean_of = None
     if chart == "funnel":
@@ -212,8 +230,12 @@ def summary_table(
             raise InvalidArgumentError("pick a KPI to summarise.")
         table, mean_of = _kpi_table(data, kpi, ids, id_level, baseline, labels)
         kind = kpi.kind
-    names = unique_names([str(i) for i in table.index], labels)
-    table.index = pd.Index([names.get(str(i), short_id(str(i))) for i in table.index])
+    # Rows by name (unique; a short id where none is known), the ids kept in a last column.
+    keys = [str(i) for i in table.index]
+    names = unique_names(keys, labels)
+    table = table.drop(columns=[c for c in _NAME_COLUMNS if c in table.columns])
+    table[id_level] = keys
+    table.index = pd.Index([names[k] if k in labels else short_id(k) for k in keys])
     table.index.name = LEVEL_TITLES.get(id_level, "Campaign")
     attrs = {
         "chart": chart,
@@ -234,12 +256,13 @@ def _kpi_table(
 ) -> tuple[pd.DataFrame, str | None]:
     """The comparison against ``baseline`` (default: the first id with data); ids without
     data last, empty."""
-    if kpi.value_key not in data.columns:
+    shown = _values(data, kpi)
+    if shown is None:
         raise InvalidArgumentError(
-            f"the data has no {kpi.value_key} column "
+            f"the data has no {kpi.value_key} column, nor the counts it comes from "
             f"(columns: {', '.join(map(str, data.columns))})."
         )
-    values = data[kpi.value_key].notna().groupby(level=id_level, sort=False).any()
+    values = shown.notna().groupby(level=id_level, sort=False).any()
     with_data = [i for i in ids if values.get(i, False)]
     mean_of = None
     if with_data:
@@ -250,7 +273,7 @@ def _kpi_table(
         table = table[table.index.isin(ids)]
     else:
         table = pd.DataFrame({kpi.value_key: [], "note": []}, index=pd.Index([], dtype="str"))
-    table = table.reindex([*table.index, *(i for i in ids if i not in table.index)])
+    table = with_rows(table, [*table.index, *(i for i in ids if i not in table.index)], id_level)
     if "note" in table.columns:
         table["note"] = table["note"].astype(object).fillna("no data in range")
     if "baseline" in table.columns:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .. import catalog
 from ..analysis import ENTITY_LEVELS, LEVEL_TITLES, funnel_kpis, rate_count_kpis
+from ..derived import find_metric, is_derived
 
 __all__ = ["CHARTS", "Selection", "entity_noun"]
 
@@ -52,11 +52,14 @@ class Selection:
 
     @property
     def kpi_names(self) -> tuple[str, ...]:
-        """The KPIs to load for this selection: a rate comes with the counts behind it."""
+        """The KPIs to load for this selection: a rate comes with the counts behind it (a derived
+        rate is only its counts)."""
         if self.chart == "funnel":
             return funnel_kpis(self.scope)
-        kpi = catalog.find_kpi(self.kpi, self.scope)
-        return (self.kpi, *(rate_count_kpis(kpi, self.scope) if kpi is not None else ()))
+        kpi = find_metric(self.kpi, self.scope)
+        counts = rate_count_kpis(kpi, self.scope) if kpi is not None else ()
+        # a derived metric (the click rate) is its counts: the service has no KPI of that name
+        return counts if is_derived(kpi) else (self.kpi, *counts)
 
 
 def entity_noun(id_level: str) -> str:

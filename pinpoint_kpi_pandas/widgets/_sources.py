@@ -1,9 +1,6 @@
-"""Where the dashboard's data comes from: a frame the user has, Pinpoint through the reader, or
-an event archive through ``read_pinpoint_events``.
-
-Both sources have one interface, :class:`DataSource`, and both know their scope: campaigns or
-journeys.
-"""
+"""Where the dashboard's data comes from: a frame the user has, or Pinpoint through the reader
+(the event-archive source is in ``_archive``). One interface, :class:`DataSource`; each source
+knows its scope: campaigns or journeys."""
 
 from __future__ import annotations
 
@@ -15,10 +12,20 @@ import numpy as np
 import pandas as pd
 
 from .. import catalog
-from ..analysis import frame_meta, name_map, rate_count_kpis, rate_from_counts, with_meta
+from ..analysis import (
+    frame_meta,
+    frame_names,
+    name_map,
+    rate_count_kpis,
+    rate_from_counts,
+    with_meta,
+)
 from ..client import ClientOptions
+from ..derived import derived_metrics, find_metric
 from ..errors import InvalidArgumentError
 from ..plan import ID_LEVEL
+from ..project import answer_date, describe_project
+from ._html import project_title
 from ._selection import Selection, entity_noun
 
 __all__ = [
@@ -146,9 +153,10 @@ class FrameSource:
         self.application_id = meta.get("application_id")
         self.kpis = _frame_kpis(frame, meta, scope)
         self.ids = [str(i) for i in dict.fromkeys(frame.index.get_level_values(id_level))]
-        self.labels = name_map(names)
+        self.labels = frame_names(frame, names)  # those the frame carries, then names=
         self.first_ids = list(self.ids)
-        self.subtitle = f"{self.noun.capitalize()}s of project {self.application_id}"
+        project = project_title(self.application_id, self.labels.get(self.application_id or ""))
+        self.subtitle = f"{self.noun.capitalize()}s of {project}"
         # Without a Date level the numbers are for the range the frame was read for, whatever
         # days are picked.
         self.has_dates = "Date" in frame.index.names
@@ -173,7 +181,7 @@ class FrameSource:
     def load(self, selection: Selection, progress: Progress) -> pd.DataFrame:
         frame = self.frame
         if selection.chart != "funnel":
-            kpi = catalog.find_kpi(selection.kpi, self.scope)
+            kpi = find_metric(selection.kpi, self.scope)
             if kpi is not None:
                 frame = _kpi_columns(frame, kpi)
         if self.has_dates:
@@ -213,7 +221,8 @@ def _rates_from_counts(frame: pd.DataFrame, scope: str) -> list[catalog.Kpi]:
         if rate in frame.columns or not set(parts) <= set(frame.columns):
             continue
         grouped = [g for g in frame.index.names if g in ("Date", "CampaignActivityId")]
-        for kpi in catalog.kpis_with_value_key(rate, scope):
+        known = [*catalog.kpis_with_value_key(rate, scope), *derived_metrics(scope)]
+        for kpi in (k for k in known if k.value_key == rate):
             if kpi.grouped_by == (grouped[0] if grouped else None):
                 found.append(kpi)
                 break
@@ -300,9 +309,10 @@ class ReaderSource(OnDemandSource):
         Other arguments of ``read_pinpoint_kpi``.
     today : datetime.date, optional
         The day the default range (31 days) ends before. Default: the service's own date (the
-        ``Date`` header of its answer to one small listing call: the emulator's clock, or
-        AWS's), never the machine's clock, which after the shutdown (or beside a frozen
-        emulator) has no data; offline, the machine's UTC date.
+        ``Date`` header of its answer to the ``GetApp`` call that also gives the project's name
+        for the header: the emulator's clock, or AWS's), never the machine's clock, which after
+        the shutdown (or beside a frozen emulator) has no data; offline, the machine's UTC
+        date.
 
     Examples
     --------
@@ -346,17 +356,22 @@ class ReaderSource(OnDemandSource):
         # (kpi names, start, end) -> (frame of the ids fetched so far, those ids)
         self.cache: dict[tuple, tuple[pd.DataFrame, set[str]]] = {}
         self.calls = 0
+        # One GetApp call: the project's name for the header, and the service's date (never
+        # the machine's) for the default range; it also says at once when the service is down.
+        info = None if offline else describe_project(application_id, client_options=client_options)
         self.ids, self.labels = self._names(names)
         self.first_ids = self.ids[:3]
-        self.subtitle = f"Project {application_id}"
-        if today is None and not offline:
-            today = service_date(client_options)
+        title = project_title(application_id, info.name if info else None)
+        self.subtitle = title[:1].upper() + title[1:]
+        if today is None and info is not None and info.now is not None:
+            today = info.now.date()
         yesterday = (today or dt.datetime.now(dt.UTC).date()) - dt.timedelta(days=1)
         self._bounds = (yesterday - dt.timedelta(days=30), yesterday)
 
     def _names(self, names: Any) -> tuple[list[str], dict[str, str]]:
         if names is not None:
             labels = name_map(names)
+            self.names = dict(labels)
             return list(labels), labels
         from ..listing import list_campaigns, list_journeys
 
@@ -364,6 +379,7 @@ class ReaderSource(OnDemandSource):
         # offline with a cache: the names come from the saved listing
         listing = lister(self.application_id, client_options=self.client_options, **self.store)
         labels = name_map(listing)
+        self.names = dict(labels)  # carried by the frames read (the labels add the channel)
         ids = [str(i) for i in listing.index]
         if "Channel" in listing.columns:
             channels = listing["Channel"].to_dict()
@@ -376,10 +392,12 @@ class ReaderSource(OnDemandSource):
         return ids, labels
 
     def kpi_options(self) -> list[catalog.Kpi]:
-        """Every KPI of the scope; first the rates read with their counts (intervals, tests)."""
+        """Every KPI of the scope; first the rates read with their counts (intervals, tests),
+        then the rates derived from counts (the click rate)."""
         every = list(catalog.kpis(self.scope))
         metrics = [k for k in every if rate_count_kpis(k, self.scope)]
-        return [*metrics, *(k for k in every if k not in metrics)]
+        derived = list(derived_metrics(self.scope))  # the click rate, from its counts
+        return [*metrics, *derived, *(k for k in every if k not in metrics)]
 
     def date_bounds(self) -> tuple[dt.date | None, dt.date | None]:
         """The 31 days ending the day before the service's date."""
@@ -405,6 +423,7 @@ class ReaderSource(OnDemandSource):
                 selection.end,
                 campaign_id=ids if self.scope == "campaign" else None,
                 journey_id=ids if self.scope == "journey" else None,
+                names=self.names,
                 progress=False,
                 client_options=self.client_options,
                 **self.store,
@@ -451,19 +470,14 @@ def service_date(client_options: ClientOptions) -> dt.date | None:
     ...     service_date(ClientOptions(endpoint_url=emu.endpoint_url))
     datetime.date(2026, 10, 29)
     """
-    from email.utils import parsedate_to_datetime
-
     from ..fetch import service_error
 
     try:
         answer = client_options.make_client().get_apps(PageSize="1")
     except Exception as exc:  # the listing that follows would fail the same way: say it once
         raise service_error(None, exc, what="asking the service for its date") from exc
-    header = (answer.get("ResponseMetadata") or {}).get("HTTPHeaders", {}).get("date")
-    try:
-        return parsedate_to_datetime(header).astimezone(dt.UTC).date() if header else None
-    except (TypeError, ValueError):
-        return None
+    now = answer_date(answer)
+    return now.date() if now is not None else None
 
 
 def cut(frame: pd.DataFrame, selection: Selection, id_level: str) -> pd.DataFrame:

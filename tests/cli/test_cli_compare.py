@@ -34,17 +34,19 @@ def test_compare_prints_a_table_and_writes_a_png(capsys, emulator, app, tmp_path
     assert len(lines) == 2 + len(email)
     assert any("baseline" in line and "Weekly Newsletter Email" in line for line in lines[2:])
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    table = pd.read_csv(table_csv, index_col=0)
-    assert table.loc["Weekly Newsletter Email", "baseline"]
+    # the CSV keeps the ids (to join on) with the names beside them
+    table = pd.read_csv(table_csv, index_col="CampaignId")
+    newsletter = app.campaign("Weekly Newsletter Email").id
+    assert table.columns[0] == "CampaignName"
+    assert table.loc[newsletter, "CampaignName"] == "Weekly Newsletter Email"
+    assert table.loc[newsletter, "baseline"]
     # 90 days were read as three windows and combined: the counts are the 90-day sums
     direct = ppk.read_pinpoint_kpi(
         app.id, RUN_COUNTS, "2026-08-01", "2026-10-29", campaign_id=email, keep_windows=True,
         endpoint_url=emulator.endpoint_url,
     )  # fmt: skip
     welcome = app.campaign("Welcome Series Email").id
-    assert table.loc["Welcome Series Email", "DirectEmailOpens"] == (
-        direct.loc[welcome, "DirectEmailOpens"].sum()
-    )
+    assert table.loc[welcome, "DirectEmailOpens"] == direct.loc[welcome, "DirectEmailOpens"].sum()
 
 
 def test_compare_refuses_what_cannot_be_combined(capsys, emulator, app):
@@ -204,3 +206,17 @@ def test_a_table_that_cannot_be_written_is_kept_and_said_where(
     os.unlink(rescued.group(1))
     assert len(out.splitlines()) == 2 + len(saved)  # the table printed is the table saved
     assert not target.exists() and list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+def test_compare_without_names_shows_and_writes_ids(capsys, emulator, app, tmp_path):
+    table_csv = tmp_path / "ids.csv"
+    status, out, err = _run(
+        capsys, "compare", app.id, *RUN_COUNTS, "--start", "2026-10-01", "--end", "2026-10-28",
+        "--metric", "EmailOpenRate", "--no-names", "--csv", str(table_csv),
+        "--endpoint-url", emulator.endpoint_url,
+    )  # fmt: skip
+    assert status == 0, err
+    assert not any(c.name in out for c in app.campaigns)
+    assert app.campaigns[3].id in out
+    table = pd.read_csv(table_csv, index_col="CampaignId")
+    assert "CampaignName" not in table.columns and len(table) == len(app.campaigns)

@@ -89,7 +89,8 @@ def test_fetch_keeps_counts_integer_where_a_kpi_has_gaps(capsys, emulator, app, 
         endpoint_url=emulator.endpoint_url,
     )  # fmt: skip
     assert direct["DirectPushOpens"].isna().any() and direct["DirectEmailOpens"].isna().any()
-    assert str(direct["DirectPushOpens"].dtype) == "float64"  # what the frame has; not the file
+    # the frame keeps the gappy counts integers too (nullable), and so does every file
+    assert str(direct["DirectPushOpens"].dtype) == "Int64"
     if suffix == ".csv":
         text = path.read_text()
         assert ".0," not in text.replace("\n", ",")  # no count written as 10297.0
@@ -239,3 +240,17 @@ def test_fetched_rows_survive_a_failed_write(capsys, emulator, app, tmp_path, mo
     )  # fmt: skip
     assert saved["SuccessfulDeliveryRate"].tolist() == direct["SuccessfulDeliveryRate"].tolist()
     assert list(tmp_path.iterdir()) == []  # no half-written file under the name asked for
+
+
+def test_fetch_names_of_all_campaigns_come_from_the_reads_own_listing(capsys, emulator, app):
+    emulator.clear_log()
+    status, out, err = _run(
+        capsys, "fetch", app.id, *RUN_COUNTS, "--start", "2026-10-01", "--end", "2026-10-28",
+        "--campaign", "all", "--names", "--endpoint-url", emulator.endpoint_url,
+    )  # fmt: skip
+    assert status == 0, err
+    assert emulator.request_log.count("GetCampaigns") == 1  # listed once, by the read
+    table = pd.read_csv(io.StringIO(out))
+    by_id = {c.id: c.name for c in app.campaigns}
+    assert table.columns[:2].tolist() == ["CampaignId", "CampaignName"]
+    assert (table["CampaignId"].map(by_id) == table["CampaignName"]).all()

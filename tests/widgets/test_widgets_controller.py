@@ -106,7 +106,10 @@ def test_compare_is_the_accessors_comparison_against_the_first_campaign(dash, ap
     # Daily rates without their counts: the table, chart and caption say it is their
     # unweighted mean, never presenting it as the campaign's delivery rate.
     column = "SuccessfulDeliveryRate (unweighted mean)"
-    assert table.columns[0] == expected.columns[0] == column
+    assert table.columns[0] == expected.columns[1] == column
+    # the frame read carries the project's names: compare() shows them beside the ids
+    assert expected.columns[0] == "CampaignName"
+    assert expected.loc[app.campaigns[1].id, "CampaignName"] == app.campaigns[1].name
     np.testing.assert_allclose(
         table[column].dropna().to_numpy(), expected[column].dropna().to_numpy()
     )
@@ -147,7 +150,9 @@ def test_funnel_reads_the_run_counts_and_disables_the_kpi_picker(dash):
     assert (table["Delivered"] <= table["Sent"])[with_data].all()
     # The first campaign sent nothing in October: no data, as the chart says, not zeros (and
     # last, after the campaigns the chart draws largest first).
-    assert not with_data.iloc[-1] and table.iloc[-1].isna().all()
+    last = table.iloc[-1]
+    assert not with_data.iloc[-1] and last.drop("CampaignId").isna().all()
+    assert last["CampaignId"] == dash.selection.ids[0]  # the row's id is kept beside its name
     assert (table["Delivered / Sent"].dropna().between(0, 1)).all()
     assert set(widgets.FUNNEL_KPIS) == set(dash.frame.attrs["pinpoint"]["kpi_names"])
     dash.controls["chart"].value = "trend"
@@ -213,13 +218,16 @@ def test_service_failures_are_shown_not_lost(app, pinpoint_client_factory):
 def test_kpi_picker_offers_only_campaign_scope_kpis_by_title_rates_with_counts_first(dash):
     options = dash.controls["kpi"].options
     names = [name for _, name in options]
-    assert sorted(names) == sorted(k.name for k in catalog.kpis("campaign"))
-    assert names[:3] == [
+    derived = ["click-rate-grouped-by-campaign-activity"]  # no KPI: from its counts
+    assert sorted(names) == sorted([*(k.name for k in catalog.kpis("campaign")), *derived])
+    assert names[:4] == [
         "successful-delivery-rate-grouped-by-campaign-activity",
         "email-open-rate-grouped-by-campaign-activity",
         "push-open-rate-grouped-by-campaign-activity",
+        *derived,
     ]
     assert options[1][0] == "Email open rate (from counts: intervals, tests)"
+    assert options[3][0] == "Click rate (derived: clicks / deliveries; intervals, tests)"
     assert ("Delivery rate, grouped by date", "successful-delivery-rate-grouped-by-date") in options
 
 

@@ -42,7 +42,11 @@ def test_email_open_rate_on_six_email_campaigns_has_intervals_and_tests(open_rat
     assert with_data["p_adjusted"].notna().sum() == len(with_data) - 1  # all but the baseline
     # the counts were read per campaign run and summed: the rate is their ratio
     ratio = with_data["DirectEmailOpens"] / with_data["SuccessfulDeliveries"]
-    pd.testing.assert_series_equal(ratio, with_data["EmailOpenRate"], check_names=False)
+    pd.testing.assert_series_equal(
+        ratio.astype("float64"), with_data["EmailOpenRate"], check_names=False
+    )
+    # counts stay integers (nullable where a campaign had no data), never 4336.0
+    assert str(table["DirectEmailOpens"].dtype) == "Int64"
     assert set(open_rates.frame.columns) == {
         "EmailOpenRate",
         "DirectEmailOpens",
@@ -145,3 +149,78 @@ def test_a_stopped_emulator_is_said_inside_the_dashboard_at_once(app):
         )
     dash.controls["campaigns"].value = (app.campaigns[5].id,)  # not read yet: needs the service
     assert f"cannot reach Pinpoint at {stopped.endpoint_url}" in dash.error
+
+
+# ------------------------------------------------------------------ the click rate, derived
+
+CLICK_RATE = "click-rate-grouped-by-campaign-activity"
+
+
+def test_the_click_rate_is_offered_derived_from_its_counts_with_intervals(open_rates, emu):
+    kpi = open_rates.controls["kpi"]
+    label = dict((v, t) for t, v in kpi.options)[CLICK_RATE]
+    assert label == "Click rate (derived: clicks / deliveries; intervals, tests)"
+    emu.clear_log()
+    kpi.value = CLICK_RATE
+    assert open_rates.error is None, open_rates.error
+    # only the counts are read: the service has no click-rate KPI
+    asked = {r.kpi_name for r in emu.request_log if r.kpi_name}
+    assert asked == {
+        "clicks-grouped-by-campaign-activity",
+        "successful-deliveries-grouped-by-campaign-activity",
+    }
+    table = open_rates.table
+    with_data = table[table["ClickRate"].notna()]
+    assert len(with_data) >= 5 and with_data[["ci_low", "ci_high"]].notna().all().all()
+    ratio = with_data["Clicks"].astype(float) / with_data["SuccessfulDeliveries"].astype(float)
+    pd.testing.assert_series_equal(ratio, with_data["ClickRate"], check_names=False)
+    ax = open_rates.figure.axes[0]
+    assert ax.get_title(loc="left").startswith("Click rate (derived: clicks / deliveries) vs ")
+    assert ax.get_xlabel() == "Click rate (derived: clicks / deliveries) (%)"
+    assert ax.collections, "no intervals drawn"
+
+
+def test_a_frame_of_clicks_and_deliveries_offers_the_click_rate(emu, app, email):
+    frame = ppk.read_pinpoint_kpi(
+        app.id,
+        [
+            "clicks-grouped-by-campaign-activity",
+            "successful-deliveries-grouped-by-campaign-activity",
+        ],
+        START,
+        END,
+        campaign_id=email[1:],
+        endpoint_url=emu.endpoint_url,
+    )
+    dash = widgets.compare_campaigns(frame, kpi=CLICK_RATE, chart="compare")
+    assert dash.error is None
+    assert dash.table["ci_low"].notna().sum() == len(email) - 1
+
+
+# ------------------------------------------------------------------ long ranges of run counts
+
+
+def test_a_62_day_range_of_a_per_run_rate_is_read_and_summed_not_refused(open_rates, emu, app):
+    import datetime as dt
+
+    open_rates.controls["start"].value = dt.date(2026, 8, 28)  # 62 days to 28 Oct
+    assert open_rates.error is None, open_rates.error
+    frame = open_rates.frame
+    assert set(frame.attrs["pinpoint"]["combined"].values()) == {"summed"}
+    welcome = app.campaign("Welcome Series Email").id
+    halves = [
+        ppk.read_pinpoint_kpi(
+            app.id,
+            "direct-email-opens-grouped-by-campaign-activity",
+            start,
+            end,
+            campaign_id=[welcome],
+            endpoint_url=emu.endpoint_url,
+        )
+        for start, end in (("2026-08-28", "2026-09-27"), ("2026-09-28", "2026-10-28"))
+    ]
+    expected = sum(int(h["DirectEmailOpens"].sum()) for h in halves)
+    assert frame.loc[welcome, "DirectEmailOpens"].sum() == expected
+    row = open_rates.table.loc["Welcome Series Email (email)"]
+    assert row["DirectEmailOpens"] == expected and pd.notna(row["ci_low"])
+    assert "62 days" not in (open_rates.error or "")

@@ -49,9 +49,14 @@ def test_funnel_table_sums_runs_and_shows_the_charts_shares_of_sent():
     assert table["Sent"].tolist()[:2] == [30, 5]
     # the shares the bars show (of the messages sent), not stage over stage
     assert table.loc["a", "Opened / Sent"] == pytest.approx(9 / 30)
-    assert table.columns[4:].tolist() == ["Delivered / Sent", "Opened / Sent", "Clicked / Sent"]
+    assert table.columns[4:].tolist() == [
+        "Delivered / Sent",
+        "Opened / Sent",
+        "Clicked / Sent",
+        "CampaignId",  # each row's id, beside its name (the index)
+    ]
     # a campaign without data has no data, not zero messages
-    assert table.loc["c"].isna().all()
+    assert table.loc["c"].drop("CampaignId").isna().all()
     assert "<td>no data</td>" in widgets.table_html(table)
 
 
