@@ -7,7 +7,6 @@ intervals, z-tests with Holm's adjustment) -> a note per row saying what the dat
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +17,7 @@ from .. import catalog, stats
 from ..checks import check_alpha
 from ..errors import ArgumentTypeError, InvalidArgumentError, PinpointKpiError
 from ._aggregate import aggregate, with_rows
+from ._baseline import resolve_baseline
 from ._columns import (
     ENTITY_LEVELS,
     UNWEIGHTED_SUFFIX,
@@ -29,7 +29,7 @@ from ._columns import (
     resolve_metric,
 )
 from ._format import format_p
-from ._labels import frame_names, name_column, unique_names
+from ._labels import frame_names, name_column
 from ._meta import frame_meta, ids_without_rows, warn_if_incomplete, with_meta
 
 __all__ = [
@@ -43,42 +43,6 @@ __all__ = [
 
 MIN_EVENTS = 5
 """Events and non-events each group needs for the z-test's normal approximation."""
-
-
-def _resolve_baseline(
-    values: pd.Index,
-    baseline: Any,
-    meta: Mapping[str, Any],
-    level: str,
-    metric_values: pd.Series,
-    names: Mapping[str, str],
-) -> Any:
-    if baseline is None:
-        # the first in frame order that has the metric (an SMS campaign has no open rate)
-        present = metric_values.notna().to_numpy()
-        return values[int(present.argmax())] if present.any() else values[0]
-    if baseline in values:
-        return baseline
-    labels = (meta.get("labels") or {}).get(level) or {}
-    if baseline in labels and labels[baseline] in values:
-        return labels[baseline]
-    # a name the frame carries (unique as shown: "Sale (a3b4c606)" when two share "Sale")
-    shown = unique_names([str(v) for v in values], names)
-    named = [v for v in values if baseline in (shown.get(str(v)), names.get(str(v)))]
-    if len(named) == 1:
-        return named[0]
-    if len(named) > 1:
-        raise InvalidArgumentError(
-            f"baseline {baseline!r} names {len(named)} of the {level} values ("
-            + ", ".join(shown[str(v)] for v in named)
-            + "); pass one of those, or its id."
-        )
-    raise InvalidArgumentError(
-        f"baseline {baseline!r} is not one of the {level} values: "
-        + ", ".join(map(str, values[:12]))
-        + (", ..." if len(values) > 12 else "")
-        + "."
-    )
 
 
 def _check_compare_arguments(baseline: Any, metric: Any, by: Any, alpha: Any) -> None:
@@ -184,7 +148,8 @@ def compare(
     per = totals.frame
     value = per[totals.metric].astype("float64")
     names = frame_names(df)
-    base = _resolve_baseline(per.index, baseline, frame_meta(df), level, value, names)
+    missing = ids_without_rows(df, level)
+    base = resolve_baseline(per.index, baseline, frame_meta(df), level, value, names, missing)
     out = per.copy()
     base_value = value.loc[base]
     out["difference"] = value - base_value
@@ -197,7 +162,6 @@ def compare(
     out["baseline"] = is_base
     out["note"] = notes
     out = out.sort_values(totals.metric, ascending=False, na_position="last", kind="stable")
-    missing = ids_without_rows(df, level)
     if missing:  # every campaign asked for has a row, saying it had no data
         out = with_rows(out, [*out.index, *missing], level)
         out.loc[missing, "baseline"] = False
@@ -372,7 +336,8 @@ def _tested(
     x = out[counts[0]].to_numpy(dtype=float)
     n = out[counts[1]].to_numpy(dtype=float)
     low, high = stats.wilson_interval(x, n, alpha=alpha)
-    bx, bn = float(out.loc[base, counts[0]]), float(out.loc[base, counts[1]])
+    position = int(np.flatnonzero(is_base)[0])
+    bx, bn = float(x[position]), float(n[position])  # a count with a gap is NaN here, not NA
     z, p = stats.two_proportion_ztest(x, n, bx, bn)
     enough = (x >= MIN_EVENTS) & (n - x >= MIN_EVENTS)
     base_enough = bx >= MIN_EVENTS and bn - bx >= MIN_EVENTS
