@@ -29,8 +29,9 @@ def test_a_baseline_without_the_metric_is_refused_naming_those_with_it(runs, sam
         runs.pinpoint.compare("EmailOpenRate", baseline="Cart Reminder SMS")
     text = str(caught.value)
     assert "baseline 'Cart Reminder SMS' has no EmailOpenRate" in text
-    assert "choose one that has: Weekly Newsletter Email" in text and "Cart Reminder" not in (
-        text.split("choose one")[1]
+    assert (
+        "choose one that has: Weekly Newsletter Email" in text
+        and "Cart Reminder" not in (text.split("choose one")[1])
     )
     sms = sample_app.campaign("Cart Reminder SMS").id
     with pytest.raises(ppk.errors.InvalidArgumentError, match="has no EmailOpenRate"):
