@@ -17,7 +17,7 @@ from ._version import __version__
 from .checks import check_endpoint_url, check_region
 from .endpoint import EMULATOR_CREDENTIALS, configured_endpoint, probe_endpoint
 from .errors import ArgumentTypeError, InvalidArgumentError
-from .retries import install_retries
+from .retries import install_retries, unreachable_error
 
 __all__ = ["DEFAULT_MAX_ATTEMPTS", "RETRY_MODE", "ClientOptions", "client_options", "make_client"]
 
@@ -295,11 +295,14 @@ def _credentials_for(endpoint: str | None, session: Any) -> dict[str, str]:
         return dict(EMULATOR_CREDENTIALS)
     if session.get_credentials() is not None:
         return {}
+    if probe is not None and probe.problem:
+        # nothing answers (a stopped emulator, a wrong port): that, not credentials, is the
+        # problem to fix first; the same error a read meets when the endpoint stops answering
+        raise unreachable_error(str(endpoint).rstrip("/"), probe.problem)
     if probe is None:
         where, state = "AWS's Pinpoint endpoint", "To try the library without AWS"
     else:
-        answer = f"did not answer ({probe.problem})" if probe.problem else "is not the emulator"
-        where, state = f"the endpoint {endpoint}", f"That endpoint {answer}; for the emulator"
+        where, state = f"the endpoint {endpoint}", "That endpoint is not the emulator; for it"
     hint = (
         f" {state}, start the bundled emulator (`pinpoint-kpi emulator`, or "
         "pinpoint_kpi_pandas.emulator.running() in Python) and pass its URL as endpoint_url: "

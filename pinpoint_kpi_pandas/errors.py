@@ -21,6 +21,7 @@ __all__ = [
     "BadFileWarning",
     "ConflictingDataError",
     "CoverageWarning",
+    "EndpointUnreachableError",
     "FetchError",
     "InvalidArgumentError",
     "KpiScopeError",
@@ -134,6 +135,24 @@ class ServiceError(PinpointKpiError):
 
 class AccessDeniedError(ServiceError):
     """Pinpoint refused the credentials (HTTP 403)."""
+
+
+class EndpointUnreachableError(ServiceError):
+    """Nothing answers at the endpoint (connection refused, unknown host): a stopped emulator,
+    a wrong ``endpoint_url``, no network. Not retried; said at once.
+
+    Attributes
+    ----------
+    endpoint : str
+        The endpoint's scheme and host, e.g. ``"http://127.0.0.1:4566"``.
+    reason : str
+        Why it did not answer, e.g. ``"connection refused"``.
+    """
+
+    def __init__(self, message: str, *, endpoint: str, reason: str, **kwargs: Any):
+        super().__init__(message, **kwargs)
+        self.endpoint = endpoint
+        self.reason = reason
 
 
 class FetchError(PinpointKpiError):

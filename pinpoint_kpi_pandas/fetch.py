@@ -31,7 +31,7 @@ from .errors import (
 )
 from .parse import answer_clock
 from .plan import KpiRequest
-from .retries import unreachable_endpoint
+from .retries import UNREACHABLE_FIX, unreachable_from
 from .store import ResponseStore
 
 __all__ = [
@@ -45,12 +45,6 @@ __all__ = [
     "fetch_responses",
     "service_error",
 ]
-
-UNREACHABLE_FIX = (
-    "Check endpoint_url (is the emulator running?) and the network; offline=True with cache= "
-    "reads stored answers without the service."
-)
-"""What a message about an endpoint that cannot be reached tells the user to do."""
 
 DEFAULT_MAX_WORKERS = 16
 """Threads per read. Measured (benchmarks/fetch_many.py, 2 cores): against 25 ms latency, 8
@@ -429,12 +423,11 @@ def service_error(
         status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
     cls = ServiceError
     subject = what or (request.describe() if request is not None else "a Pinpoint call")
-    unreachable = unreachable_endpoint(exc)
+    unreachable = unreachable_from(
+        exc, subject=subject, request=request, code=code, service_message=message
+    )
     if unreachable is not None:
-        text = f"{subject} failed: {unreachable}. {UNREACHABLE_FIX}"
-        error = ServiceError(text, request=request, code=code, service_message=message)
-        error.__cause__ = exc
-        return error
+        return unreachable
     text = f"{subject} failed: {code}"
     if status:
         text += f" (HTTP {status})"

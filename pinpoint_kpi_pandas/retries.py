@@ -40,11 +40,20 @@ __all__ = [
     "FAILING_REQUEST_ATTEMPTS",
     "MAX_BACKOFF",
     "SERVER_ERROR_SCALE",
+    "UNREACHABLE_FIX",
     "Backoff",
     "FaultRules",
     "install_retries",
     "unreachable_endpoint",
+    "unreachable_error",
+    "unreachable_from",
 ]
+
+UNREACHABLE_FIX = (
+    "Check endpoint_url (is the emulator running?) and the network; offline=True with cache= "
+    "reads stored answers without the service."
+)
+"""What a message about an endpoint that cannot be reached tells the user to do."""
 
 FAILING_REQUEST_ATTEMPTS = 5
 """Attempts a request gets when every one is answered 5xx while the service answers others."""
@@ -224,11 +233,63 @@ def unreachable_endpoint(exc: BaseException) -> str | None:
     >>> unreachable_endpoint(ValueError("x")) is None
     True
     """
+    parts = _unreachable_parts(exc)
+    return None if parts is None else f"cannot reach Pinpoint at {parts[0]} ({_reason(parts[1])})"
+
+
+def unreachable_from(exc: BaseException, *, subject: str, **details: Any) -> Any:
+    """The :class:`~pinpoint_kpi_pandas.errors.EndpointUnreachableError` botocore's ``exc``
+    means (``subject`` failed), its cause kept; None when ``exc`` is another error.
+
+    Examples
+    --------
+    >>> from botocore.exceptions import EndpointConnectionError
+    >>> cause = EndpointConnectionError(endpoint_url="http://127.0.0.1:9/v1/apps",
+    ...                                 error=ConnectionRefusedError(111, "Connection refused"))
+    >>> error = unreachable_from(cause, subject="listing the projects")
+    >>> str(error).split(". ")[0]
+    'listing the projects failed: cannot reach Pinpoint at http://127.0.0.1:9 (connection refused)'
+    >>> error.__cause__ is cause, unreachable_from(ValueError("x"), subject="s") is None
+    (True, True)
+    """
+    parts = _unreachable_parts(exc)
+    if parts is None:
+        return None
+    error = unreachable_error(parts[0], parts[1], subject=subject, **details)
+    error.__cause__ = exc
+    return error
+
+
+def _unreachable_parts(exc: BaseException) -> tuple[str, Any] | None:
     if not _is_unreachable(exc):
         return None
     parts = urlsplit(str(_kwarg(exc, "endpoint_url") or ""))
     where = f"{parts.scheme}://{parts.netloc}" if parts.netloc else "the endpoint"
-    return f"cannot reach Pinpoint at {where} ({_reason(_kwarg(exc, 'error'))})"
+    return where, _kwarg(exc, "error")
+
+
+def unreachable_error(
+    endpoint: str, error: Any, *, subject: str | None = None, **details: Any
+) -> Any:
+    """The :class:`~pinpoint_kpi_pandas.errors.EndpointUnreachableError` for ``endpoint``, which
+    did not answer because of ``error`` (an exception or its text); ``subject`` names what
+    failed (``"listing the campaigns"``).
+
+    Examples
+    --------
+    >>> error = unreachable_error("http://127.0.0.1:9", ConnectionRefusedError(111, "refused"))
+    >>> str(error).split(". ")[0], error.reason
+    ('cannot reach Pinpoint at http://127.0.0.1:9 (connection refused)', 'connection refused')
+    """
+    from .errors import EndpointUnreachableError
+
+    reason = _reason(error)
+    text = f"cannot reach Pinpoint at {endpoint} ({reason})"
+    if subject:
+        text = f"{subject} failed: {text}"
+    return EndpointUnreachableError(
+        f"{text}. {UNREACHABLE_FIX}", endpoint=endpoint, reason=reason, **details
+    )
 
 
 def _is_unreachable(exc: BaseException) -> bool:

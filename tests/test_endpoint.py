@@ -190,10 +190,27 @@ def test_a_real_endpoint_is_signed_with_the_users_credentials(no_credentials, mo
 
 
 def test_an_endpoint_that_does_not_answer_is_named_in_the_error(no_credentials):
+    # a stopped emulator: that it does not answer is the problem, not missing credentials
     with stand_in_server(claims_emulator=False) as (_, url):
         pass  # stopped: nothing listens there any more
-    with pytest.raises(InvalidArgumentError, match=r"did not answer \(.*refused"):
+    with pytest.raises(ppk.errors.EndpointUnreachableError) as caught:
         make_client(endpoint_url=url)
+    assert str(caught.value).startswith(f"cannot reach Pinpoint at {url} (connection refused).")
+    assert "credentials" not in str(caught.value)
+    assert isinstance(caught.value, ppk.errors.ServiceError)  # the CLI's exit status 1
+    assert (caught.value.endpoint, caught.value.reason) == (url, "connection refused")
+
+
+def test_a_stopped_emulator_on_the_command_line_is_exit_1_not_credentials(no_credentials, capsys):
+    from pinpoint_kpi_pandas import cli
+
+    with stand_in_server(claims_emulator=False) as (_, url):
+        pass
+    status = cli.main(["campaigns", "a" * 32, "--endpoint-url", url])
+    err = capsys.readouterr().err
+    assert status == 1, err
+    assert f"cannot reach Pinpoint at {url} (connection refused)" in err
+    assert "credentials" not in err and "endpoint_url" not in err and "--endpoint-url" in err
 
 
 def test_an_unanswered_probe_is_asked_again(emulator):

@@ -23,6 +23,7 @@ from ..analysis import rate_count_kpis, short_id
 from ..derived import find_metric, is_derived
 from ..errors import InvalidArgumentError, PinpointKpiError
 from ._html import CSS, caption_html, header_html, message_html, table_html
+from ._messages import error_text
 from ._render import render_comparison
 from ._selection import CHARTS, Selection
 from ._sources import DataSource, FrameSource
@@ -283,7 +284,7 @@ class CampaignComparison:
             buffer = io.BytesIO()
             figure.savefig(buffer, format="png", dpi=96, facecolor="white")
         except PinpointKpiError as exc:
-            return DashboardState(frame=frame, error=str(exc))
+            return DashboardState(frame=frame, error=error_text(exc))
         except Exception as exc:  # a bug or an unexpected failure: still show it, with a trace
             trace = "".join(traceback.format_exception(exc)[-6:])
             return DashboardState(frame=frame, error=f"{type(exc).__name__}: {exc}\n\n{trace}")

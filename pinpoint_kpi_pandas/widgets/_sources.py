@@ -26,6 +26,7 @@ from ..errors import InvalidArgumentError
 from ..plan import ID_LEVEL
 from ..project import answer_date, describe_project
 from ._html import project_title
+from ._messages import check_range
 from ._selection import Selection, entity_noun
 
 __all__ = [
@@ -365,6 +366,7 @@ class ReaderSource(OnDemandSource):
         self.subtitle = title[:1].upper() + title[1:]
         if today is None and info is not None and info.now is not None:
             today = info.now.date()
+        self._today = today  # the service's date: Pinpoint answers 90 days back from it
         yesterday = (today or dt.datetime.now(dt.UTC).date()) - dt.timedelta(days=1)
         self._bounds = (yesterday - dt.timedelta(days=30), yesterday)
 
@@ -407,7 +409,7 @@ class ReaderSource(OnDemandSource):
         return None
 
     def load(self, selection: Selection, progress: Progress) -> pd.DataFrame:
-        _check_span(selection, self.scope)
+        check_range(selection, self.scope, self._today)
         return super().load(selection, progress)
 
     def _read(self, selection: Selection, ids: list[str], progress: Progress) -> pd.DataFrame:
@@ -433,27 +435,6 @@ class ReaderSource(OnDemandSource):
         finally:
             progress(False, "")
         return new
-
-
-def _check_span(selection: Selection, scope: str) -> None:
-    """Refuse, in words of the controls, a range the selected KPI cannot cover (the reader's
-    own message speaks of arguments such as keep_windows=)."""
-    from ..plan import resolve_range, unstitchable
-
-    kpis = [k for k in (catalog.find_kpi(n, scope) for n in selection.kpi_names) if k]
-    blocked = unstitchable(kpis, resolve_range(selection.start, selection.end))
-    if not blocked:
-        return
-    days = (selection.end - selection.start).days + 1
-    shown = catalog.find_kpi(selection.kpi, scope) or blocked[0]
-    daily = catalog.date_variant(shown.name, scope)
-    other = f", or the KPI {daily.title!r} (one value per day)" if daily else ""
-    what = "the funnel" if selection.chart == "funnel" else repr(shown.title)
-    raise InvalidArgumentError(  # 31 days: Pinpoint's window, the rule is unstitchable's
-        f"{what} cannot cover these {days} days: Pinpoint answers at most 31 days at once, "
-        f"and these numbers do not add up across its windows. Choose a range of at most 31 "
-        f"days{other}."
-    )
 
 
 def service_date(client_options: ClientOptions) -> dt.date | None:

@@ -148,7 +148,43 @@ def test_a_stopped_emulator_is_said_inside_the_dashboard_at_once(app):
             app.id, start_time=START, end_time=END, endpoint_url=stopped.endpoint_url
         )
     dash.controls["campaigns"].value = (app.campaigns[5].id,)  # not read yet: needs the service
-    assert f"cannot reach Pinpoint at {stopped.endpoint_url}" in dash.error
+    assert dash.error.startswith(
+        f"Cannot reach Pinpoint at {stopped.endpoint_url} (connection refused). If it is the "
+        "bundled emulator, it has stopped"
+    )
+    for python in ("endpoint_url", "offline=", "cache=", "boto3", "attrs", "credentials"):
+        assert python not in dash.error
+
+
+def test_a_stopped_emulator_without_any_credentials_is_not_a_credentials_problem(app, monkeypatch):
+    import boto3
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)  # the session that found keys
+    with ppk.emulator.running() as stopped:
+        dash = widgets.compare_campaigns(
+            app.id, start_time=START, end_time=END, endpoint_url=stopped.endpoint_url
+        )
+    dash.controls["campaigns"].value = (app.campaigns[6].id,)
+    assert dash.error.startswith(f"Cannot reach Pinpoint at {stopped.endpoint_url}")
+    assert "credentials" not in dash.error
+
+
+def test_a_start_before_the_90_days_pinpoint_keeps_is_refused_in_words_of_the_controls(
+    open_rates, emu
+):
+    import datetime as dt
+
+    emu.clear_log()
+    open_rates.controls["start"].value = dt.date(2026, 5, 1)
+    assert open_rates.error == (
+        "Pinpoint keeps 90 days: the earliest day it can answer is 01 Aug 2026. Choose a From "
+        "date on or after it."
+    )
+    assert not [r for r in emu.request_log if r.kpi_name]  # refused before any request
+    open_rates.controls["start"].value = dt.date(2026, 8, 1)  # the earliest: answered
+    assert open_rates.error is None, open_rates.error
 
 
 # ------------------------------------------------------------------ the click rate, derived
