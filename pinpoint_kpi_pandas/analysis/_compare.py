@@ -6,6 +6,7 @@ intervals, z-tests with Holm's adjustment) -> a note per row saying what the dat
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -379,9 +380,9 @@ class _RowTests:
     ) -> str:
         level_pct = f"{self.alpha:.0%}"
         if self.n[i] == 0 or np.isnan(self.n[i]):
-            return f"no {counts[1]}: no rate"
+            return f"no {_words(counts[1])} in range, so no rate"
         if np.isnan(self.x[i]):
-            return f"no {counts[0]}: no rate"
+            return f"no {_words(counts[0])} in range, so no rate"
         if not self.base_enough:
             return "baseline has too few events to test against"
         if not self.enough[i]:
@@ -397,6 +398,11 @@ class _RowTests:
         elif not (self.high[i] < blow or self.low[i] > bhigh):
             text += "; CIs overlap"
         return text
+
+
+def _words(key: str) -> str:
+    """A value key in words: ``DirectEmailOpens`` -> ``direct email opens``."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", key).lower()
 
 
 def _untested_notes(totals: Totals, scope: str | None, is_base: np.ndarray) -> list[str]:

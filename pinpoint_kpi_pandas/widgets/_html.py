@@ -197,21 +197,21 @@ def table_html(table: pd.DataFrame | None) -> str:
         position = list(shown.columns).index("ci_low")
         shown = shown.drop(columns=["ci_low", "ci_high"])
         shown.insert(position, "95% interval", interval)
-    formatters: dict[str, Callable[[Any], str]] = {}
-    for number, column in enumerate(map(str, shown.columns)):
-        formatter = _formatter(column, number, kind)
-        if formatter is format_number and table.attrs.get("chart") == "funnel":
-            # The chart's words for a stage without data (to_html would put na_rep there).
-            shown[column] = [NO_DATA if is_missing(v) else format_number(v) for v in shown[column]]
-            formatter = str
-        formatters[column] = formatter
+    # Every cell formatted here, as text: to_html ignores formatters (and na_rep) for nullable
+    # columns, which would show a count's gap as "<NA>".
+    for number, column in enumerate(list(shown.columns)):
+        formatter = _formatter(str(column), number, kind)
+        funnel = formatter is format_number and table.attrs.get("chart") == "funnel"
+        missing = NO_DATA if funnel else MISSING  # the funnel chart's words for an empty stage
+        shown[column] = pd.Series(
+            [missing if is_missing(v) else formatter(v) for v in shown[column]],
+            index=shown.index,
+            dtype=object,
+        )
     classes = ["ppk-table", *(["ppk-has-note"] if "note" in shown.columns else [])]
     name = str(shown.index.name or "Campaign")
     shown = shown.reset_index(names=name)
-    formatters[name] = str
-    text = shown.to_html(
-        classes=classes, border=0, formatters=formatters, escape=True, na_rep=MISSING, index=False
-    )
+    text = shown.to_html(classes=classes, border=0, escape=True, na_rep=MISSING, index=False)
     for old, new in _RENAMED.items():
         text = text.replace(f"<th>{old}</th>", f"<th>{new}</th>")
     return text

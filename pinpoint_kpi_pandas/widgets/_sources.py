@@ -15,6 +15,7 @@ from .. import catalog
 from ..analysis import (
     frame_meta,
     frame_names,
+    ids_without_rows,
     name_map,
     rate_count_kpis,
     rate_from_counts,
@@ -153,7 +154,9 @@ class FrameSource:
         self.noun = entity_noun(id_level)
         self.application_id = meta.get("application_id")
         self.kpis = _frame_kpis(frame, meta, scope)
-        self.ids = [str(i) for i in dict.fromkeys(frame.index.get_level_values(id_level))]
+        # every id the frame was read for: those with rows, then those without (never dropped)
+        with_rows = dict.fromkeys(frame.index.get_level_values(id_level))
+        self.ids = [str(i) for i in [*with_rows, *ids_without_rows(frame, id_level)]]
         self.labels = frame_names(frame, names)  # those the frame carries, then names=
         self.first_ids = list(self.ids)
         project = project_title(self.application_id, self.labels.get(self.application_id or ""))

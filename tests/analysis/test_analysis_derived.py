@@ -36,7 +36,7 @@ def test_the_click_rate_is_clicks_over_deliveries_with_intervals_and_tests(click
     assert (tested["ci_low"] < tested["ClickRate"]).all()
     assert (tested["ClickRate"] < tested["ci_high"]).all()
     assert tested["p_adjusted"].notna().sum() == len(email) - 1
-    assert set(table.loc[~table.index.isin(email), "note"]) == {"no Clicks: no rate"}
+    assert set(table.loc[~table.index.isin(email), "note"]) == {"no clicks in range, so no rate"}
     kpi = column_kpis(table)["ClickRate"]
     assert is_derived(kpi) and kpi.title.startswith("Click rate (derived: clicks / deliveries)")
 

@@ -44,7 +44,7 @@ def test_label_fetches_names_from_the_service(emulated_runs, emulator):
     table = labelled.pinpoint.compare(baseline=app.campaigns[3].id)
     assert table.loc[app.campaigns[3].name, "note"] == "baseline"
     non_email = [c.name for c in app.campaigns if c.channel != "EMAIL" and c.name in table.index]
-    assert all(table.loc[n, "note"].startswith("no DirectEmailOpens") for n in non_email)
+    assert all(table.loc[n, "note"].startswith("no direct email opens") for n in non_email)
 
 
 def test_label_levels_may_be_one_level_name(runs):

@@ -25,8 +25,11 @@ def test_a_frame_read_for_all_campaigns_is_shown_by_name_without_names(emu, app)
     dash = widgets.compare_campaigns(frame, chart="compare")
     assert len(emu.request_log) == before  # no listing fetched: the frame knew the names
     by_id = {c.id: c.name for c in app.campaigns}
-    offered = {i: n for n, i in dash.controls["campaigns"].options}  # the ids with rows
-    assert len(offered) == 11 and offered == {i: by_id[i] for i in offered}
+    # every campaign read, those without rows in the range too (last): none vanishes
+    offered = {i: n for n, i in dash.controls["campaigns"].options}
+    assert offered == {c.id: c.name for c in app.campaigns if c.id in offered}
+    assert len(offered) == len(app.campaigns) == len(frame.attrs["pinpoint"]["campaign_ids"])
+    assert list(offered)[-1] == app.campaign("Spring Sale Email").id  # no data in October
     assert set(dash.table.index) <= set(by_id.values())
     assert dash.table["CampaignId"].map(by_id).tolist() == dash.table.index.tolist()
     ticks = [t.get_text() for t in dash.figure.axes[0].get_yticklabels()]
@@ -60,3 +63,16 @@ def test_a_frame_with_a_saved_project_listing_names_its_project(emu, app, tmp_pa
 
 def _header(dash) -> str:
     return dash.widget.children[0].value
+
+
+def test_a_campaign_without_rows_is_a_row_of_the_table_and_gaps_are_dashes(emu, app):
+    frame = ppk.read_pinpoint_kpi(
+        app.id, COUNTS, START, END, campaign_id="all", endpoint_url=emu.endpoint_url
+    )
+    dash = widgets.compare_campaigns(frame, chart="compare")
+    dash.controls["campaigns"].value = tuple(v for _, v in dash.controls["campaigns"].options)
+    assert dash.error is None, dash.error
+    assert dash.table.loc["Spring Sale Email", "note"] == "no data in range"
+    html = dash.state.table_html
+    assert "Spring Sale Email" in html
+    assert "&lt;NA&gt;" not in html and "<NA>" not in html and "nan" not in html  # gaps: "—"
