@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..errors import InvalidArgumentError
 from ._columns import Metric, metric_values
+from ._meta import ids_without_rows
 
 __all__ = ["DailyGrid", "TrendLines", "daily_grid", "trend_lines"]
 
@@ -104,7 +105,10 @@ class DailyGrid:
     metric : Metric
         The metric in the cells.
     grid : pandas.DataFrame
-        Rows: the ids (in frame order); columns: every day from the first to the last.
+        Rows: the ids (in frame order), then those asked for that had no rows (all NaN, named
+        in ``empty``); columns: every day from the first to the last.
+    empty : tuple of str
+        The ids asked for (the frame's contract) that had no data in the range.
 
     Examples
     --------
@@ -119,6 +123,7 @@ class DailyGrid:
 
     metric: Metric
     grid: pd.DataFrame
+    empty: tuple[str, ...] = ()
 
 
 def daily_grid(df: pd.DataFrame, metric: str | None) -> DailyGrid:
@@ -143,4 +148,7 @@ def daily_grid(df: pd.DataFrame, metric: str | None) -> DailyGrid:
     others = [n for n in df.index.names if n != "Date"]
     grid = values.groupby(level=[*others, "Date"], sort=False).first().unstack("Date")
     days = pd.date_range(grid.columns.min(), grid.columns.max(), freq="D")
-    return DailyGrid(resolved, grid.reindex(columns=days))
+    empty = tuple(ids_without_rows(df, str(others[0]))) if len(others) == 1 else ()
+    if empty:  # asked for, no data in the range: a row of its own, never silently absent
+        grid = grid.reindex([*grid.index, *empty])
+    return DailyGrid(resolved, grid.reindex(columns=days), empty)

@@ -91,7 +91,8 @@ def plot_calendar(
     image = ax.imshow(array, vmin=vmin, vmax=vmax, **drawn)
     ticks, on_mondays = _day_ticks(days)
     ax.set_xticks(ticks, [f"{days[i]:%d %b}" for i in ticks], rotation=0, fontsize="small")
-    ax.set_yticks(range(n_rows), short_labels([name(k) for k in grid.index]), fontsize="small")
+    rows = [f"{name(k)} (no data)" if k in prepared.empty else name(k) for k in grid.index]
+    ax.set_yticks(range(n_rows), short_labels(rows), fontsize="small")
     ax.set_xticks(np.arange(-0.5, n_days, 1), minor=True)
     ax.set_yticks(np.arange(-0.5, n_rows, 1), minor=True)
     ax.grid(which="minor", color="white", linewidth=0.6)

@@ -58,7 +58,7 @@ def test_every_chart_names_campaigns_by_the_names_the_frame_carries(runs, daily,
     shown = [t.removesuffix(" (baseline)") for t in _ticks(plot_compare(runs, "EmailOpenRate"))]
     assert set(shown) <= names and len(shown) == 5
     assert set(_ticks(plot_funnel(runs))) <= names
-    assert set(_ticks(plot_calendar(daily))) <= names
+    assert {t.removesuffix(" (no data)") for t in _ticks(plot_calendar(daily))} <= names
 
 
 def test_names_given_to_a_chart_win_over_those_the_frame_carries(runs, sample_app):
@@ -109,3 +109,12 @@ def test_long_names_do_not_squeeze_the_trend_funnel_or_calendar(runs, daily):
     funnel = plot_funnel(_named(runs, dict(zip(funnel_ids, LONG, strict=False))))
     assert max(len(t) for t in _ticks(funnel)) <= 40
     assert _axes_share(funnel) > 0.45
+
+
+def test_the_calendar_has_a_grey_row_for_a_campaign_without_data(daily, sample_app):
+    ax = plot_calendar(daily)
+    ticks = _ticks(ax)
+    assert len(ticks) == len(sample_app.campaigns) == 12  # none vanishes
+    assert ticks[-1] == "Spring Sale Email (no data)"  # no send in October
+    grid = ax.images[0].get_array()
+    assert grid.mask[-1].all() and not grid.mask[0].all()  # its row all grey, the others not
