@@ -465,7 +465,12 @@ def service_date(client_options: ClientOptions) -> dt.date | None:
 
 
 def cut(frame: pd.DataFrame, selection: Selection, id_level: str) -> pd.DataFrame:
-    """The rows of ``frame`` for the selected ids (in selection order) and days."""
+    """The rows of ``frame`` for the selected ids (in selection order) and days; its contract
+    asks for the selected ids only (charts mark those without rows, not the others)."""
+    meta = frame_meta(frame)
+    key = f"{meta.get('scope')}_ids"
+    if isinstance(meta.get(key), list):
+        frame = with_meta(frame, frame, **{key: [i for i in meta[key] if i in selection.ids]})
     if id_level in frame.index.names:
         ids = frame.index.get_level_values(id_level)
         frame = frame[ids.isin(selection.ids)]

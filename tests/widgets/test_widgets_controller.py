@@ -163,7 +163,9 @@ def test_calendar_is_a_heat_map_of_campaigns_by_day(dash):
     dash.controls["chart"].value = "calendar"
     assert dash.error is None
     image = dash.figure.axes[0].images[0]
-    assert image.get_array().shape == (2, 28)  # campaigns with data, by day
+    assert image.get_array().shape == (3, 28)  # the three selected campaigns, by day
+    ticks = [t.get_text() for t in dash.figure.axes[0].get_yticklabels()]
+    assert sum(t.endswith("(no data)") for t in ticks) == 1  # the one without data: grey
 
 
 def test_errors_are_shown_in_the_widget_and_it_recovers(dash):
