@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from .. import catalog
 from ..dates import DateLike, format_instant, parse_instant, split_windows
@@ -62,6 +62,23 @@ def unavailable_reason(kpi_name: str) -> str | None:
         if any(word in kpi_name for word in words):
             return reason
     return None
+
+
+_DAY_MS = 86_400_000
+
+
+def _day_start(moment: datetime) -> int:
+    """Epoch milliseconds of the start of ``moment``'s UTC day."""
+    return int(moment.timestamp() * 1000) // _DAY_MS * _DAY_MS
+
+
+def _moment(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms // 1000, UTC)  # whole seconds
+
+
+def _day_end(moment: datetime) -> int:
+    """Epoch milliseconds of the last millisecond of ``moment``'s UTC day."""
+    return (int(moment.timestamp() * 1000) // _DAY_MS + 1) * _DAY_MS - 1
 
 
 @dataclass(frozen=True)
@@ -141,16 +158,33 @@ class EventQuery:
         """
         if self.lateness is None:
             return None, None
-        scan_from = None if self.start is None else self.start - self.lateness - EARLY_MARGIN
-        scan_to = None if self.end is None else self.end + self.lateness
+        days = self.send_range()  # whole UTC days
+        first = None if self.start is None or days is None else _moment(days[0])
+        last = None if self.end is None or days is None else _moment(days[1])
+        scan_from = None if first is None else first - self.lateness - EARLY_MARGIN
+        scan_to = None if last is None else last + self.lateness
         return scan_from, scan_to
 
     def send_range(self) -> tuple[int, int] | None:
-        """The range as inclusive epoch milliseconds (the end's whole second included)."""
+        """The range as inclusive epoch milliseconds: **whole UTC days**, from the start of the
+        start's day to the end of the end's day, as the KPI API counts them (its data is
+        daily; the emulator answers so), so a range given as instants or in another time zone
+        gives the frame a live read gives, never part of a day labelled as the whole day.
+
+        Examples
+        --------
+        >>> q = plan_event_query("a1", "txn-emails-sent-grouped-by-date",
+        ...                      "2026-10-05T12:00:00Z", "2026-10-07T06:00:00Z")
+        >>> [format_instant(datetime.fromtimestamp(ms / 1000, UTC)) for ms in q.send_range()]
+        ['2026-10-05T00:00:00Z', '2026-10-07T23:59:59Z']
+        """
         if self.start is None and self.end is None:
             return None
-        low = -(2**62) if self.start is None else int(self.start.timestamp() * 1000)
-        high = 2**62 if self.end is None else int(self.end.timestamp() * 1000) + 999
+        low, high = -(2**62), 2**62
+        if self.start is not None:
+            low = _day_start(self.start)
+        if self.end is not None:
+            high = _day_end(self.end)
         return low, high
 
     def windows(self) -> list[Window]:
@@ -159,9 +193,7 @@ class EventQuery:
             return []
         return [
             Window(
-                f"{format_instant(first)}/{format_instant(last)}",
-                int(first.timestamp() * 1000),
-                int(last.timestamp() * 1000) + 999,
+                f"{format_instant(first)}/{format_instant(last)}", _day_start(first), _day_end(last)
             )
             for first, last in split_windows(self.start, self.end)
         ]

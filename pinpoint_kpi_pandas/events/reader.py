@@ -17,8 +17,9 @@ from typing import Any, Literal
 import pandas as pd
 
 from ..dates import DateLike, format_instant
-from ..errors import BadFileWarning, InvalidArgumentError, warn_user
+from ..errors import BadFileWarning, CoverageWarning, InvalidArgumentError, warn_user
 from ..frame import DtypeBackend, check_dtype_backend
+from .coverage import coverage_problems
 from .query import plan_event_query
 from .rows import frame_from_rows
 from .run import bad_files_text
@@ -170,6 +171,8 @@ def read_pinpoint_events(
             storage_options=storage_options,
             file_format=format,
         )
+        for problem in coverage_problems(archive, query):
+            warn_user(f"{problem} ({archive.source})", CoverageWarning)
     show = _show_progress(progress)
     result, bad = run_query(runner, query, archive, table, on_bad_file=on_bad_file, progress=show)
     if bad and on_bad_file == "warn":

@@ -173,3 +173,40 @@ def test_weekly_rates_are_recomputed_from_daily_counts_exactly(small_emulator, e
         weekly["EmailOpenRate"] == weekly["DirectEmailOpens"] / weekly["SuccessfulDeliveries"]
     ).all()
     assert weekly["SuccessfulDeliveries"].sum() == daily["SuccessfulDeliveries"].sum()
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("2026-10-05T12:00:00Z", "2026-10-07T06:00:00Z"),  # instants inside days
+        (pd.Timestamp("2026-10-01", tz="Asia/Tokyo"), pd.Timestamp("2026-10-05", tz="Asia/Tokyo")),
+    ],
+    ids=["instants", "another-time-zone"],
+)
+@pytest.mark.parametrize(
+    ("names", "scope"),
+    [
+        (["txn-emails-sent-grouped-by-date"], "application"),
+        (["successful-deliveries-grouped-by-campaign-activity"], "campaign"),
+        (["attempted-deliveries-grouped-by-date", "clicks-grouped-by-date"], "campaign"),
+    ],
+    ids=["daily", "per-run", "event-only-daily"],
+)
+def test_a_range_of_instants_counts_whole_utc_days_as_the_api_does(
+    small_emulator, emulator_archive, start, end, names, scope
+):
+    # never part of a day labelled as the whole day: each day the range touches, whole
+    app = small_emulator.world.applications[0]
+    ids = {"campaign_id": [c.id for c in app.campaigns]} if scope == "campaign" else {}
+    events = ppk.read_pinpoint_events(emulator_archive, app.id, names, start, end, **ids)
+    whole = ppk.read_pinpoint_events(
+        emulator_archive, app.id, names,
+        pd.Timestamp(start).tz_convert("UTC").strftime("%Y-%m-%d"),
+        pd.Timestamp(end).tz_convert("UTC").strftime("%Y-%m-%d"), **ids,
+    )  # fmt: skip
+    pd.testing.assert_frame_equal(events, whole, check_exact=True, check_like=False)
+    if not any(n.endswith("grouped-by-date") and scope == "campaign" for n in names):
+        api = ppk.read_pinpoint_kpi(
+            app.id, names, start, end, endpoint_url=small_emulator.endpoint_url, **ids
+        )
+        pd.testing.assert_frame_equal(events, api, check_exact=True)
