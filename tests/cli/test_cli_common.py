@@ -93,3 +93,38 @@ def test_the_emulator_on_a_taken_port_exits_1_naming_the_flag(capsys, emulator):
     _, err = capsys.readouterr()
     assert status == 1
     assert len(err.strip().splitlines()) == 1 and f"port {port}" in err and "--port" in err
+
+
+def test_the_one_line_summary_counts_every_failure_after_the_first(capsys, emulator, app):
+    # two unknown campaigns over six months: 12 requests, all failing; the message lists 10 and
+    # ends "... and 2 more", which stands for two failures, not one line
+    unknown = ["a" * 32, "b" * 32]
+    status, out, err = _run(
+        capsys, "fetch", app.id, DAILY, "--campaign", ",".join(unknown),
+        "--start", "2026-04-01", "--end", "2026-09-30", "--endpoint-url", emulator.endpoint_url,
+    )  # fmt: skip
+    assert status == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1, err
+    assert "12 of 12 Pinpoint requests failed" in err
+    assert "(and 11 more; --debug shows all)" in err
+
+
+RANGE = ["--start", "2026-10-01", "--end", "2026-10-28"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        # a KPI request for an unknown campaign, and listings of an unknown project
+        ["fetch", "{app}", DAILY, "--campaign", "a" * 32, *RANGE],
+        ["fetch", "f" * 32, DAILY, "--campaign", "all", *RANGE],
+        ["campaigns", "f" * 32],
+    ],
+)
+def test_a_service_message_and_the_advice_after_it_have_one_full_stop(capsys, emulator, app, argv):
+    # the emulator's messages end with a full stop, as Pinpoint's do
+    argv = [part.format(app=app.id) for part in argv]
+    status, _, err = _run(capsys, *argv, "--endpoint-url", emulator.endpoint_url)
+    assert status == 1
+    assert "does not exist. Check the ids" in err, err
+    assert ".." not in err
