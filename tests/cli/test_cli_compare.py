@@ -220,3 +220,20 @@ def test_compare_without_names_shows_and_writes_ids(capsys, emulator, app, tmp_p
     assert app.campaigns[3].id in out
     table = pd.read_csv(table_csv, index_col="CampaignId")
     assert "CampaignName" not in table.columns and len(table) == len(app.campaigns)
+
+
+def test_compare_lists_a_campaign_without_rows_as_no_data(capsys, emulator, app, tmp_path):
+    # Spring Sale Email sent nothing in October: a row says so, in the table and in the CSV
+    csv = tmp_path / "runs.csv"
+    status = cli.main([
+        "compare", app.id, "successful-deliveries-grouped-by-campaign-activity",
+        "attempted-deliveries-grouped-by-campaign-activity", "--start", "2026-10-01",
+        "--end", "2026-10-28", "--csv", str(csv), "--endpoint-url", emulator.endpoint_url,
+    ])  # fmt: skip
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    (line,) = [line for line in out.splitlines() if line.startswith("Spring Sale Email")]
+    assert line.endswith("no data in range")
+    table = pd.read_csv(csv).set_index("CampaignName")
+    assert table.loc["Spring Sale Email", "note"] == "no data in range"
+    assert len(table) == 12
