@@ -28,6 +28,8 @@ from .analysis import (
     column_kpis,
     compare,
     display_names,
+    dollars_per_unit,
+    format_dollars,
     format_interval,
     format_percent,
     format_points,
@@ -81,7 +83,8 @@ def emulator_session():
 def format_comparison(table: pd.DataFrame, *, names: Any = None) -> str:
     """A :func:`~pinpoint_kpi_pandas.accessor.compare` table as aligned text for a terminal.
 
-    Rates are shown as percentages with their interval, differences in percentage points.
+    Rates are shown as percentages with their interval, differences in percentage points;
+    money (SMS spend, reported in millicents) in US dollars, as the comparison chart shows it.
 
     Parameters
     ----------
@@ -120,6 +123,8 @@ def format_comparison(table: pd.DataFrame, *, names: Any = None) -> str:
     rows = {level: [mapping.get(str(k), str(k)) for k in table.index]}
     if kpi is not None and kpi.kind == "rate":
         rows.update(_rate_columns(table, metric, title, alpha))
+    elif dollars_per_unit(kpi) is not None:
+        rows.update(_count_columns(table, metric, f"{title} (USD)", dollars_per_unit(kpi)))
     else:
         rows.update(_count_columns(table, metric, title))
     rows["note"] = table["note"].tolist()
@@ -145,9 +150,15 @@ def _rate_columns(
     return columns
 
 
-def _count_columns(table: pd.DataFrame, metric: str, title: str) -> dict[str, list[str]]:
+def _count_columns(
+    table: pd.DataFrame, metric: str, title: str, dollars: float | None = None
+) -> dict[str, list[str]]:
+    """Counts as whole numbers; money (``dollars`` per unit) in dollars and cents."""
+    values = table[metric].astype("float64")
     return {
-        title: [MISSING if pd.isna(v) else f"{v:,.0f}" for v in table[metric]],
+        title: [MISSING if pd.isna(v) else f"{v:,.0f}" for v in values]
+        if dollars is None
+        else [format_dollars(v * dollars) for v in values],
         "vs baseline": [
             MISSING if b else format_ratio(r)
             for r, b in zip(table["ratio"], table["baseline"], strict=True)

@@ -237,3 +237,30 @@ def test_compare_lists_a_campaign_without_rows_as_no_data(capsys, emulator, app,
     table = pd.read_csv(csv).set_index("CampaignName")
     assert table.loc["Spring Sale Email", "note"] == "no data in range"
     assert len(table) == 12
+
+
+def test_compare_prints_money_in_dollars_and_the_csv_keeps_the_exact_amount_with_its_unit(
+    capsys, emulator, app, tmp_path
+):
+    # Pinpoint reports SMS spend in millicents: the terminal shows dollars, as the chart does
+    csv = tmp_path / "spend.csv"
+    status = cli.main([
+        "compare", app.id, "sms-spend", "--start", "2026-10-01", "--end", "2026-10-28",
+        "--csv", str(csv), "--endpoint-url", emulator.endpoint_url,
+    ])  # fmt: skip
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    header = out.splitlines()[1]
+    assert "Total SMS spend (USD)" in header
+    table = pd.read_csv(csv)
+    assert table.columns.tolist()[:5] == [
+        "CampaignId", "CampaignName", "SmsSpend", "difference", "unit",
+    ]  # fmt: skip
+    assert set(table["unit"]) == {"millicents"}
+    spent = table.dropna(subset=["SmsSpend"])
+    assert len(spent) == 3  # the SMS campaigns
+    for name, millicents in zip(spent["CampaignName"], spent["SmsSpend"], strict=True):
+        assert millicents == int(millicents)  # the service's exact value
+        (line,) = [line for line in out.splitlines() if line.startswith(name)]
+        assert f"${millicents / 100_000:,.2f}" in line
+        assert f"{millicents:,.0f}" not in line
