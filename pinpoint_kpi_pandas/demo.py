@@ -1,11 +1,11 @@
-"""The demo job (``pinpoint-kpi demo``): compare the sample project's campaigns over 90 days.
+"""The demo job (``pinpoint-kpi demo``): compare the sample project's campaigns over 89 days.
 
 It starts the bundled emulator in-process, reads the sample project's campaign KPIs through the
 real boto3 client, compares the campaigns on their delivery, email-open and push-open rates
 (with Wilson intervals and tests against a baseline), prints the comparison, and writes charts
 and a CSV into an output folder.
 
-The per-run counts are read over 90 days with ``read_pinpoint_kpi(..., keep_windows=True)``:
+The per-run counts are read over 89 days with ``read_pinpoint_kpi(..., keep_windows=True)``:
 one answer per calendar month under a ``Window`` level, which ``compare()`` adds up exactly.
 
 Also here, because the command line's ``compare`` uses it too: :func:`format_comparison`, a
@@ -51,8 +51,10 @@ __all__ = [
 ]
 
 DEMO_START = "2026-08-01"
-DEMO_END = "2026-10-29"
-"""90 days ending on the emulator's frozen clock day (2026-10-29T12:00Z)."""
+"""The earliest day the emulator's service still keeps (90 days before its clock)."""
+DEMO_END = "2026-10-28"
+"""The last final day: the day before the emulator's frozen clock (2026-10-29T12:00Z), whose
+numbers are still provisional. The demo's 89 days are all final, so it warns of nothing."""
 
 RUN_KPIS = FUNNEL_KPIS
 """Counts per campaign run (the funnel's KPIs): every rate the demo compares is recomputed from
@@ -190,7 +192,7 @@ def run_demo(
     end_time: DateLike = DEMO_END,
     stream: TextIO | None = None,
 ) -> dict[str, Path]:
-    """Compare the emulator's sample campaigns over 90 days; write charts and a CSV.
+    """Compare the emulator's sample campaigns over 89 final days; write charts and a CSV.
 
     Parameters
     ----------
@@ -199,8 +201,8 @@ def run_demo(
     seed : int, default 0
         Seed of the emulator's world.
     start_time, end_time : date-like
-        The range (default 2026-08-01 to 2026-10-29: 90 days up to the emulator's frozen
-        clock).
+        The range (default 2026-08-01 to 2026-10-28: every final day the emulator holds, up to
+        the day before its frozen clock's).
     stream : file, optional
         Where to print the comparison tables and the paths; default ``sys.stdout``.
 
