@@ -128,3 +128,57 @@ def test_a_service_message_and_the_advice_after_it_have_one_full_stop(capsys, em
     assert status == 1
     assert "does not exist. Check the ids" in err, err
     assert ".." not in err
+
+
+def test_a_warning_says_what_to_do_in_command_line_words(capsys, emulator, app):
+    # the emulator's clock stands on 2026-10-29: that day is provisional
+    status, _, err = _run(
+        capsys, "fetch", app.id, DAILY, "--campaign", app.campaigns[1].id,
+        "--start", "2026-10-20", "--end", "2026-10-29", "--endpoint-url", emulator.endpoint_url,
+    )  # fmt: skip
+    assert status == 0, err
+    (line,) = err.splitlines()
+    assert line.startswith("pinpoint-kpi fetch: warning: 1 answer of this table holds 1 day")
+    assert "Run the command again later (a --cache store refetches" in line
+    assert "attrs" not in line and "df." not in line
+
+
+def _messages_naming_frame_attributes():
+    """Every string of the library's code (not docstrings) that points into ``df.attrs``."""
+    import ast
+    from pathlib import Path
+
+    import pinpoint_kpi_pandas
+
+    root = Path(pinpoint_kpi_pandas.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and "df.attrs[" in node.value
+                and id(node) not in docstrings
+            ):
+                yield f"{path.relative_to(root)}:{node.lineno}", node.value
+
+
+# Messages of Python-only calls no command makes: the accessor on a frame, label() without names.
+PYTHON_ONLY = {"analysis/_labels.py"}
+
+
+def test_no_message_a_command_can_print_names_a_frame_attribute():
+    from pinpoint_kpi_pandas.cli._flags import to_flags
+
+    found = dict(_messages_naming_frame_attributes())
+    assert len(found) >= 5  # the scan sees the messages (provisional days, coverage, failures)
+    for where, message in found.items():
+        if where.split(":")[0] not in PYTHON_ONLY:
+            assert "attrs[" not in to_flags(message), (where, to_flags(message))
