@@ -170,7 +170,7 @@ def _messages_naming_frame_attributes():
                 yield f"{path.relative_to(root)}:{node.lineno}", node.value
 
 
-# Messages of Python-only calls no command makes: the accessor on a frame, label() without names.
+# Messages of Python-only calls no command makes: label() without names= on a frame without ids.
 PYTHON_ONLY = {"analysis/_labels.py"}
 
 
