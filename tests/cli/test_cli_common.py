@@ -175,7 +175,7 @@ PYTHON_ONLY = {"analysis/_labels.py"}
 
 
 def test_no_message_a_command_can_print_names_a_frame_attribute():
-    from pinpoint_kpi_pandas.cli._flags import to_flags
+    from pinpoint_kpi_pandas.cli import to_flags
 
     found = dict(_messages_naming_frame_attributes())
     assert len(found) >= 5  # the scan sees the messages (provisional days, coverage, failures)
