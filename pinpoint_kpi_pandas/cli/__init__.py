@@ -53,8 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Examples
     --------
     >>> main(["kpis", "journey", "opens", "--grouping", "none"])
-    scope    name                   grouping  kind   title
-    journey  journey-emails-opened  none      count  Opens
+    scope    name                   grouping  kind   from  title
+    journey  journey-emails-opened  none      count  api   Opens
     0
     """
     parser = build_parser()
