@@ -1,11 +1,11 @@
-"""The demo job (``pinpoint-kpi demo``): compare the sample project's campaigns over 90 days.
+"""The demo job (``pinpoint-kpi demo``): compare the sample project's campaigns over 89 days.
 
 It starts the bundled emulator in-process, reads the sample project's campaign KPIs through the
 real boto3 client, compares the campaigns on their delivery, email-open and push-open rates
 (with Wilson intervals and tests against a baseline), prints the comparison, and writes charts
 and a CSV into an output folder.
 
-The per-run counts are read over 90 days with ``read_pinpoint_kpi(..., keep_windows=True)``:
+The per-run counts are read over 89 days with ``read_pinpoint_kpi(..., keep_windows=True)``:
 one answer per calendar month under a ``Window`` level, which ``compare()`` adds up exactly.
 
 Also here, because the command line's ``compare`` uses it too: :func:`format_comparison`, a
@@ -28,6 +28,8 @@ from .analysis import (
     column_kpis,
     compare,
     display_names,
+    dollars_per_unit,
+    format_dollars,
     format_interval,
     format_percent,
     format_points,
@@ -49,8 +51,10 @@ __all__ = [
 ]
 
 DEMO_START = "2026-08-01"
-DEMO_END = "2026-10-29"
-"""90 days ending on the emulator's frozen clock day (2026-10-29T12:00Z)."""
+"""The earliest day the emulator's service still keeps (90 days before its clock)."""
+DEMO_END = "2026-10-28"
+"""The last final day: the day before the emulator's frozen clock (2026-10-29T12:00Z), whose
+numbers are still provisional. The demo's 89 days are all final, so it warns of nothing."""
 
 RUN_KPIS = FUNNEL_KPIS
 """Counts per campaign run (the funnel's KPIs): every rate the demo compares is recomputed from
@@ -81,7 +85,8 @@ def emulator_session():
 def format_comparison(table: pd.DataFrame, *, names: Any = None) -> str:
     """A :func:`~pinpoint_kpi_pandas.accessor.compare` table as aligned text for a terminal.
 
-    Rates are shown as percentages with their interval, differences in percentage points.
+    Rates are shown as percentages with their interval, differences in percentage points;
+    money (SMS spend, reported in millicents) in US dollars, as the comparison chart shows it.
 
     Parameters
     ----------
@@ -120,6 +125,8 @@ def format_comparison(table: pd.DataFrame, *, names: Any = None) -> str:
     rows = {level: [mapping.get(str(k), str(k)) for k in table.index]}
     if kpi is not None and kpi.kind == "rate":
         rows.update(_rate_columns(table, metric, title, alpha))
+    elif dollars_per_unit(kpi) is not None:
+        rows.update(_count_columns(table, metric, f"{title} (USD)", dollars_per_unit(kpi)))
     else:
         rows.update(_count_columns(table, metric, title))
     rows["note"] = table["note"].tolist()
@@ -145,9 +152,15 @@ def _rate_columns(
     return columns
 
 
-def _count_columns(table: pd.DataFrame, metric: str, title: str) -> dict[str, list[str]]:
+def _count_columns(
+    table: pd.DataFrame, metric: str, title: str, dollars: float | None = None
+) -> dict[str, list[str]]:
+    """Counts as whole numbers; money (``dollars`` per unit) in dollars and cents."""
+    values = table[metric].astype("float64")
     return {
-        title: [MISSING if pd.isna(v) else f"{v:,.0f}" for v in table[metric]],
+        title: [MISSING if pd.isna(v) else f"{v:,.0f}" for v in values]
+        if dollars is None
+        else [format_dollars(v * dollars) for v in values],
         "vs baseline": [
             MISSING if b else format_ratio(r)
             for r, b in zip(table["ratio"], table["baseline"], strict=True)
@@ -179,7 +192,7 @@ def run_demo(
     end_time: DateLike = DEMO_END,
     stream: TextIO | None = None,
 ) -> dict[str, Path]:
-    """Compare the emulator's sample campaigns over 90 days; write charts and a CSV.
+    """Compare the emulator's sample campaigns over 89 final days; write charts and a CSV.
 
     Parameters
     ----------
@@ -188,8 +201,8 @@ def run_demo(
     seed : int, default 0
         Seed of the emulator's world.
     start_time, end_time : date-like
-        The range (default 2026-08-01 to 2026-10-29: 90 days up to the emulator's frozen
-        clock).
+        The range (default 2026-08-01 to 2026-10-28: every final day the emulator holds, up to
+        the day before its frozen clock's).
     stream : file, optional
         Where to print the comparison tables and the paths; default ``sys.stdout``.
 

@@ -431,19 +431,38 @@ def service_error(
     text = f"{subject} failed: {code}"
     if status:
         text += f" (HTTP {status})"
-    text += f": {message}"
+    text += f": {message.strip()}"
     if status == 403 or code in ("NoCredentialsError", "PartialCredentialsError"):
         cls = AccessDeniedError
-        text += (
-            ". Check your credentials: `aws sts get-caller-identity` shows who you are; set "
+        text = _followed_by(
+            text,
+            "Check your credentials: `aws sts get-caller-identity` shows who you are; set "
             "AWS_PROFILE or pass boto3_session=boto3.Session(profile_name=...), and make sure "
-            "the identity may call mobiletargeting:Get*DateRangeKpi in this Region."
+            "the identity may call mobiletargeting:Get*DateRangeKpi in this Region.",
         )
     elif status == 404:
-        text += ". Check the ids: list_campaigns(application_id) shows the project's campaigns."
+        text = _followed_by(
+            text, "Check the ids: list_campaigns(application_id) shows the project's campaigns."
+        )
     error = cls(text, request=request, code=code, status=status, service_message=message)
     error.__cause__ = exc
     return error
+
+
+def _followed_by(text: str, sentence: str) -> str:
+    """``text``, ended as a sentence (one full stop, whether or not it had one), then ``sentence``.
+
+    A service's message may or may not end with a full stop; the library's advice follows it.
+
+    Examples
+    --------
+    >>> _followed_by("campaign 'x' does not exist.", "Check the ids.")
+    "campaign 'x' does not exist. Check the ids."
+    >>> _followed_by("campaign 'x' does not exist", "Check the ids.")
+    "campaign 'x' does not exist. Check the ids."
+    """
+    text = text.rstrip()
+    return f"{text} {sentence}" if text.endswith((".", "!", "?")) else f"{text}. {sentence}"
 
 
 def _progress_bar(total: int, progress: bool | None):

@@ -91,7 +91,7 @@ NEW_NAMES = {
     },
     "pinpoint_kpi_pandas.client": {"ClientOptions", "client_options"},
     "pinpoint_kpi_pandas.cache": {"open_store", "report_unsaved", "unsaved_summary"},
-    "pinpoint_kpi_pandas.cli": {"COMMANDS", "FLAGS"},
+    "pinpoint_kpi_pandas.cli": {"COMMANDS", "FLAGS", "to_flags"},
     "pinpoint_kpi_pandas.errors": {"LargeReadWarning", "StoreWriteError", "UnservedRangeWarning"},
     "pinpoint_kpi_pandas.fetch": {
         "LARGE_READ_SECONDS",

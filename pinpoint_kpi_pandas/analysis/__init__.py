@@ -51,8 +51,11 @@ from ._compare import (
     metric_first,
 )
 from ._format import (
+    DOLLARS_PER_UNIT,
     MISSING,
     NO_DATA,
+    dollars_per_unit,
+    format_dollars,
     format_interval,
     format_number,
     format_p,
@@ -99,6 +102,7 @@ from ._meta import (
 from ._series import DailyGrid, TrendLines, daily_grid, trend_lines
 
 __all__ = [
+    "DOLLARS_PER_UNIT",
     "ENTITY_LEVELS",
     "FUNNEL_KPIS",
     "FUNNEL_STAGES",
@@ -125,7 +129,9 @@ __all__ = [
     "daily_grid",
     "default_metric",
     "display_names",
+    "dollars_per_unit",
     "entity_level",
+    "format_dollars",
     "format_interval",
     "format_number",
     "format_p",

@@ -11,8 +11,11 @@ from typing import Any
 import pandas as pd
 
 __all__ = [
+    "DOLLARS_PER_UNIT",
     "MISSING",
     "NO_DATA",
+    "dollars_per_unit",
+    "format_dollars",
     "format_interval",
     "format_number",
     "format_p",
@@ -28,6 +31,9 @@ MISSING = "—"
 """What a missing number is shown as."""
 NO_DATA = "no data"
 """What a funnel stage without data is labelled (never 0)."""
+DOLLARS_PER_UNIT = {"millicents": 1e-5, "thousandths of a US cent": 1e-5}
+"""The catalog's money units and one unit's worth in US dollars (Pinpoint reports SMS spend and
+prices in thousandths of a cent): what is shown to people is in dollars."""
 
 
 def is_missing(value: Any) -> bool:
@@ -107,6 +113,33 @@ def format_ratio(value: Any) -> str:
     '×1.50'
     """
     return MISSING if is_missing(value) else f"×{value:.2f}"
+
+
+def dollars_per_unit(kpi: Any) -> float | None:
+    """US dollars per unit of a KPI's values; None when the KPI (or None) is not money.
+
+    Examples
+    --------
+    >>> from pinpoint_kpi_pandas import catalog
+    >>> from pinpoint_kpi_pandas.analysis import dollars_per_unit
+    >>> dollars_per_unit(catalog.get_kpi("sms-spend", "campaign"))
+    1e-05
+    >>> dollars_per_unit(catalog.get_kpi("unique-deliveries", "campaign")) is None
+    True
+    """
+    return DOLLARS_PER_UNIT.get(str(getattr(kpi, "unit", "")).replace(" (assumed)", ""))
+
+
+def format_dollars(value: Any, decimals: int = 2) -> str:
+    """An amount of US dollars: ``307.09185`` -> ``"$307.09"``.
+
+    Examples
+    --------
+    >>> from pinpoint_kpi_pandas.analysis import format_dollars
+    >>> format_dollars(307.09185), format_dollars(1234.5, 0), format_dollars(None)
+    ('$307.09', '$1,234', '—')
+    """
+    return MISSING if is_missing(value) else f"${value:,.{decimals}f}"
 
 
 def format_value(value: Any, kind: str | None) -> str:

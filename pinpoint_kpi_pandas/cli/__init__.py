@@ -29,9 +29,9 @@ from collections.abc import Sequence
 from .._version import __version__
 from . import _campaigns, _compare, _demo, _emulator, _events, _fetch, _inventory, _kpis
 from ._common import EXIT_USAGE, Parser, run_command
-from ._flags import FLAGS
+from ._flags import FLAGS, to_flags
 
-__all__ = ["COMMANDS", "FLAGS", "build_parser", "main"]
+__all__ = ["COMMANDS", "FLAGS", "build_parser", "main", "to_flags"]
 
 COMMANDS = (_emulator, _fetch, _events, _kpis, _campaigns, _compare, _inventory, _demo)
 """The modules that each add one subcommand, in ``--help`` order."""
@@ -53,8 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Examples
     --------
     >>> main(["kpis", "journey", "opens", "--grouping", "none"])
-    scope    name                   grouping  kind   title
-    journey  journey-emails-opened  none      count  Opens
+    scope    name                   grouping  kind   from  title
+    journey  journey-emails-opened  none      count  api   Opens
     0
     """
     parser = build_parser()

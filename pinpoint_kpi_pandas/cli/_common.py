@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
@@ -145,17 +146,35 @@ def _detach_stdout() -> None:
 
 
 def one_line(exc: BaseException | str) -> str:
-    """An exception's (or a warning's) message on one line: its first line, and the start of
-    the rest."""
+    r"""An exception's (or a warning's) message on one line: its first line, the first item
+    under it, and how many more items there are.
+
+    A long list ends with a line ``... and N more``: that line counts N items, not one.
+
+    Examples
+    --------
+    >>> one_line("3 of 3 requests failed:\n  a failed\n  b failed\n  c failed")
+    '3 of 3 requests failed: First: a failed (and 2 more; --debug shows all)'
+    >>> one_line("12 of 12 requests failed:\n  a\n  b\n  ... and 10 more (all in .failures)")
+    '12 of 12 requests failed: First: a (and 11 more; --debug shows all)'
+    >>> one_line("one line only")
+    'one line only'
+    """
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     if not lines:
         return type(exc).__name__
-    text = lines[0]
-    if len(lines) > 1:
-        text += f" First: {lines[1]}"
-        if len(lines) > 2:
-            text += f" (and {len(lines) - 2} more; --debug shows all)"
+    text, items = lines[0], lines[1:]
+    if items:
+        text += f" First: {items[0]}"
+        trailer = _MORE.match(items[-1]) if len(items) > 1 else None
+        more = len(items) - 2 + int(trailer.group(1)) if trailer else len(items) - 1
+        if more:
+            text += f" (and {more} more; --debug shows all)"
     return text
+
+
+_MORE = re.compile(r"\.\.\. and (\d+) more\b")
+"""The line that ends a long list in the library's messages: ``... and N more (...)``."""
 
 
 def service_options() -> argparse.ArgumentParser:

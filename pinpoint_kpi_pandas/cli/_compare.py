@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     )
     print(format_comparison(table))
     if args.csv:
-        write_atomically(_path(args.csv), table.to_csv)
+        write_atomically(_path(args.csv), _csv_table(table).to_csv)
         print(f"wrote {args.csv}", file=sys.stderr)
     if args.png:
         _draw(table, args.png)
@@ -179,6 +179,21 @@ def _check_baseline(baseline: str | None, ids: Any, names: dict[str, str] | None
         f"baseline {baseline!r} is not one of the ids{' or names' if names else ''} compared "
         f"({listed}); pass one of them."
     )
+
+
+def _csv_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The comparison as ``--csv`` writes it: a money metric keeps the service's exact value (as
+    ``fetch`` writes it, so files join), with a ``unit`` column after ``difference`` saying what
+    both are in (``millicents``: 100,000 to the US dollar)."""
+    from ..analysis import column_kpis, dollars_per_unit, frame_meta
+
+    metric = (frame_meta(table).get("compare") or {}).get("metric")
+    kpi = column_kpis(table).get(metric) if metric is not None else None
+    if kpi is None or dollars_per_unit(kpi) is None:
+        return table
+    out = table.copy()
+    out.insert(list(out.columns).index("difference") + 1, "unit", kpi.unit)
+    return out
 
 
 def _figure_formats() -> list[str]:

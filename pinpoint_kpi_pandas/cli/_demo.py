@@ -1,4 +1,4 @@
-"""``pinpoint-kpi demo``: compare the emulator's sample campaigns over 90 days."""
+"""``pinpoint-kpi demo``: compare the emulator's sample campaigns over 89 days."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ def add_parser(subparsers: Subparsers) -> None:
     """Add the command's parser to ``subparsers``."""
     p = subparsers.add_parser(
         "demo",
-        help="compare the emulator's sample campaigns over 90 days: table, charts, CSV",
+        help="compare the emulator's sample campaigns over 89 days: table, charts, CSV",
         description=(
             "Start the bundled emulator in-process, compare the sample project's 12 campaigns "
-            "on delivery, email-open and push-open rates over 90 days (2026-08-01 to "
-            "2026-10-29), print the comparison, and write PNG charts and a CSV."
+            "on delivery, email-open and push-open rates over 89 days (2026-08-01 to "
+            "2026-10-28, the last final day: the emulator's clock is frozen on 2026-10-29), "
+            "print the comparison, and write PNG charts and a CSV."
         ),
     )
     p.add_argument(

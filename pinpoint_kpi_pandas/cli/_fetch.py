@@ -38,9 +38,11 @@ def add_parser(subparsers: Subparsers) -> None:
         description=(
             "Read one or more standard KPIs (one wide table, joined on the grouping) and write "
             "them as CSV to stdout, or to a .csv, .parquet or .json file: key columns first, "
-            "counts as integers. Ranges over 31 days are split at calendar months for "
-            "'-grouped-by-date' KPIs; for other KPIs pass --keep-windows to get one answer per "
-            "month. `pinpoint-kpi kpis` lists the KPI names."
+            "counts as integers. Ranges over 31 days are read in windows of at most 31 days "
+            "(the fewest, from --start; calendar months with --cache or --keep-windows) and "
+            "combined where that is exact (daily KPIs, counts, rates with their counts); for "
+            "other KPIs pass --keep-windows to get one answer per calendar month. "
+            "`pinpoint-kpi kpis` lists the KPI names."
         ),
     )
     p.add_argument("application_id", metavar="APP", help="the project (application) id")

@@ -4,7 +4,8 @@ The command line calls the same functions and checks as Python code, so their me
 Python arguments (``start_time='2026-13-01'``, ``keep_windows=True``, ``kpi_name 'x'``). Before a
 message reaches stderr, :func:`to_flags` rewrites those names to the flags a user typed
 (``--start '2026-13-01'``, ``--keep-windows``, ``KPI 'x'``). It also rewrites pointers to Python
-functions to the commands that do the same job.
+functions to the commands that do the same job, and drops pointers into a frame's attributes
+(``df.attrs['pinpoint'][...]``): a command's user has a table, not a frame.
 """
 
 from __future__ import annotations
@@ -61,6 +62,21 @@ _PHRASES: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (r"list_campaigns\((application_id|app_id)?\)", "`pinpoint-kpi campaigns APP`"),
     (r"list_journeys\((application_id|app_id)?\)", "`pinpoint-kpi campaigns APP --journeys`"),
     (r"\bdrop offline=True\b", "drop --offline"),
+    # where a frame keeps what a warning is about (df.attrs[...]): the command line has no frame
+    (
+        r"They are listed in df\.attrs\['pinpoint'\]\['provisional_days'\]; read again later",
+        "Run the command again later",
+    ),
+    (r" ?df\.attrs\['pinpoint'\]\['coverage'\] lists every answer's window;", ""),
+    (r"pinpoint_kpi_pandas\.inventory\(paths\)", "`pinpoint-kpi inventory PATH`"),
+    (r"from the frame; see df\.attrs\['pinpoint'\]\['failed'\]\.", "from the table."),
+    (r" \(listed in df\.attrs\['pinpoint'\]\['failed'\]\)", ""),
+    (r" \(a read with errors='warn' may lack some: df\.attrs\['pinpoint'\]\['failed'\]\)", ""),
+    (
+        r" \(every one is in \.failures, or in df\.attrs\['pinpoint'\]\['failed'\] with "
+        r"errors='warn'\)",
+        " (--debug shows every one)",
+    ),
     (r"\bboto3_session=boto3\.Session\(profile_name=\.\.\.\)", "--profile NAME"),
 )
 

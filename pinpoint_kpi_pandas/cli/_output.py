@@ -31,7 +31,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["NAME_COLUMNS", "OUTPUT_FORMATS", "flat_table", "write_atomically", "write_table"]
+__all__ = [
+    "NAME_COLUMNS",
+    "OUTPUT_FORMATS",
+    "flat_table",
+    "warn_of_ids_without_rows",
+    "write_atomically",
+    "write_table",
+]
 
 OUTPUT_FORMATS = (".csv", ".parquet", ".json")
 """The file endings ``-o`` accepts; the ending sets the format."""
@@ -97,15 +104,66 @@ def _as_integers(values: pd.Series) -> pd.Series:
 
 
 def write_table(frame: pd.DataFrame, output: str | None, names: Mapping[str, str] | None) -> None:
-    """Write ``frame`` as CSV to stdout, or to ``output`` (.csv, .parquet or .json records)."""
+    """Write ``frame`` as CSV to stdout, or to ``output`` (.csv, .parquet or .json records).
+
+    A campaign (journey) asked for that has no rows is absent from a flat table: a warning
+    names it (:func:`warn_of_ids_without_rows`), on stderr, and the table's format stays.
+    """
     table = flat_table(frame, names)
     if output is None:
         table.to_csv(sys.stdout, index=False)
+    else:
+        path = Path(output)
+        write_atomically(path, lambda target: _write_file(table, target, path.suffix.lower()))
+        rows = len(table)
+        print(f"wrote {rows} row{'' if rows == 1 else 's'} to {path}", file=sys.stderr)
+    warn_of_ids_without_rows(frame)
+
+
+def warn_of_ids_without_rows(frame: pd.DataFrame, *, shown: int = 5) -> None:
+    """Warn, in one line, of the campaigns (journeys) asked for that have no rows in ``frame``.
+
+    Names (the frame's contract's) and ids of the first ``shown``, and how many more.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"Clicks": [3]}, index=pd.Index(["c1"], name="CampaignId"))
+    >>> df.attrs["pinpoint"] = {"scope": "campaign", "campaign_ids": ["c1", "c2"],
+    ...     "ids_with_rows": ["c1"], "names": {"c2": "Sale"},
+    ...     "start_time": "2026-10-01T00:00:00Z", "end_time": "2026-10-28T23:59:59Z"}
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_of_ids_without_rows(df)
+    >>> message = str(caught[0].message)
+    >>> message.startswith("1 of 2 campaigns asked for had no data from 2026-10-01 to 2026-10-28")
+    True
+    >>> message.split(": ")[-1]
+    'Sale (c2)'
+    """
+    from ..analysis import frame_contract, frame_names, ids_without_rows
+    from ..errors import PinpointKpiWarning, warn_user
+
+    contract = frame_contract(frame)
+    level = {"campaign": "CampaignId", "journey": "JourneyId"}.get(contract.scope or "")
+    missing = ids_without_rows(frame, level) if level else []
+    if not missing or level is None:
         return
-    path = Path(output)
-    write_atomically(path, lambda target: _write_file(table, target, path.suffix.lower()))
-    rows = len(table)
-    print(f"wrote {rows} row{'' if rows == 1 else 's'} to {path}", file=sys.stderr)
+    names = frame_names(frame)
+    listed = ", ".join(f"{names[i]} ({i})" if names.get(i) else i for i in missing[:shown])
+    if len(missing) > shown:
+        listed += f" and {len(missing) - shown} more"
+    kind = level.removesuffix("Id").lower() + "s"
+    days = ""
+    if contract.start_time and contract.end_time:
+        days = f" from {contract.start_time[:10]} to {contract.end_time[:10]}"
+    them = "it" if len(missing) == 1 else "them"
+    warn_user(
+        f"{len(missing)} of {len(contract.ids)} {kind} asked for had no data{days}, so the "
+        f"table has no rows for {them}: {listed}",
+        PinpointKpiWarning,
+    )
 
 
 def _write_file(table: pd.DataFrame, target: Path, suffix: str) -> None:

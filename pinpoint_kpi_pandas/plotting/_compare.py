@@ -14,6 +14,8 @@ from ..analysis import (
     column_kpis,
     comparison_table,
     display_names,
+    dollars_per_unit,
+    format_dollars,
     format_value,
     frame_meta,
     namer,
@@ -104,7 +106,7 @@ def plot_compare(
     kind = "rate" if kpi is not None and kpi.kind == "rate" else info.get("kind")
     name = namer(display_names(table, names, ids=list(table.index)))
     bars = _bars(table, metric, name, ci=ci, alpha=info.get("alpha", alpha))
-    scale = _DOLLARS.get(str(getattr(kpi, "unit", "")), 1.0)  # money in dollars, not millicents
+    scale = dollars_per_unit(kpi) or 1.0  # money in dollars, not millicents
     if scale != 1.0:
         bars = dataclasses.replace(bars, values=bars.values * scale)
     style = _choose_style(bars.values, style)
@@ -238,16 +240,12 @@ def _limits(bars: _Bars, style: str) -> tuple[float, float]:
     return left, right
 
 
-_DOLLARS = {"millicents": 1e-5}
-"""Money units and their factor to US dollars (Pinpoint reports SMS spend in millicents)."""
-
-
 def _value_texts(ax: Axes, bars: _Bars, left: float, right: float, kind: str | None) -> None:
     pad = (right - left) * 0.015
     for i, value in enumerate(bars.values):
         high = bars.high[i] if bars.high is not None else np.nan
         end = value if np.isnan(high) else high
-        shown = f"${value:,.2f}" if kind == "dollars" else format_value(value, kind)
+        shown = format_dollars(value) if kind == "dollars" else format_value(value, kind)
         text = shown + (" *" if bars.significant[i] else "")
         x = left if np.isnan(end) else end
         ax.text(float(x + pad), i, text, va="center", ha="left", fontsize="small")

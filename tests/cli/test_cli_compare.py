@@ -220,3 +220,47 @@ def test_compare_without_names_shows_and_writes_ids(capsys, emulator, app, tmp_p
     assert app.campaigns[3].id in out
     table = pd.read_csv(table_csv, index_col="CampaignId")
     assert "CampaignName" not in table.columns and len(table) == len(app.campaigns)
+
+
+def test_compare_lists_a_campaign_without_rows_as_no_data(capsys, emulator, app, tmp_path):
+    # Spring Sale Email sent nothing in October: a row says so, in the table and in the CSV
+    csv = tmp_path / "runs.csv"
+    status = cli.main([
+        "compare", app.id, "successful-deliveries-grouped-by-campaign-activity",
+        "attempted-deliveries-grouped-by-campaign-activity", "--start", "2026-10-01",
+        "--end", "2026-10-28", "--csv", str(csv), "--endpoint-url", emulator.endpoint_url,
+    ])  # fmt: skip
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    (line,) = [line for line in out.splitlines() if line.startswith("Spring Sale Email")]
+    assert line.endswith("no data in range")
+    table = pd.read_csv(csv).set_index("CampaignName")
+    assert table.loc["Spring Sale Email", "note"] == "no data in range"
+    assert len(table) == 12
+
+
+def test_compare_prints_money_in_dollars_and_the_csv_keeps_the_exact_amount_with_its_unit(
+    capsys, emulator, app, tmp_path
+):
+    # Pinpoint reports SMS spend in millicents: the terminal shows dollars, as the chart does
+    csv = tmp_path / "spend.csv"
+    status = cli.main([
+        "compare", app.id, "sms-spend", "--start", "2026-10-01", "--end", "2026-10-28",
+        "--csv", str(csv), "--endpoint-url", emulator.endpoint_url,
+    ])  # fmt: skip
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    header = out.splitlines()[1]
+    assert "Total SMS spend (USD)" in header
+    table = pd.read_csv(csv)
+    assert table.columns.tolist()[:5] == [
+        "CampaignId", "CampaignName", "SmsSpend", "difference", "unit",
+    ]  # fmt: skip
+    assert set(table["unit"]) == {"millicents"}
+    spent = table.dropna(subset=["SmsSpend"])
+    assert len(spent) == 3  # the SMS campaigns
+    for name, millicents in zip(spent["CampaignName"], spent["SmsSpend"], strict=True):
+        assert millicents == int(millicents)  # the service's exact value
+        (line,) = [line for line in out.splitlines() if line.startswith(name)]
+        assert f"${millicents / 100_000:,.2f}" in line
+        assert f"{millicents:,.0f}" not in line

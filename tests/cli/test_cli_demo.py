@@ -21,6 +21,9 @@ def _run(capsys, *argv):
 def test_demo_in_process(capsys, tmp_path):
     status, out, err = _run(capsys, "demo", "--output", str(tmp_path / "demo"))
     assert status == 0, err
+    # final days only (up to the day before the emulator's clock): nothing provisional to warn of
+    assert err == ""
+    assert "2026-08-01 to 2026-10-28" in out
     assert "Delivery rate vs" in out and "Email open rate vs" in out
     written = {p.name for p in (tmp_path / "demo").iterdir()}
     assert written == {

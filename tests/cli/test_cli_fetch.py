@@ -254,3 +254,39 @@ def test_fetch_names_of_all_campaigns_come_from_the_reads_own_listing(capsys, em
     by_id = {c.id: c.name for c in app.campaigns}
     assert table.columns[:2].tolist() == ["CampaignId", "CampaignName"]
     assert (table["CampaignId"].map(by_id) == table["CampaignName"]).all()
+
+
+@pytest.mark.parametrize("suffix", [None, ".csv", ".parquet", ".json"])
+def test_fetch_says_which_campaigns_asked_for_have_no_rows(capsys, emulator, app, tmp_path, suffix):
+    # Spring Sale Email sent nothing in October: a flat table cannot show it, stderr says so
+    spring = app.campaign("Spring Sale Email").id
+    output = [] if suffix is None else ["-o", str(tmp_path / f"rates{suffix}")]
+    status, out, err = _run(
+        capsys, "fetch", app.id, DAILY, "--campaign", "all", "--start", "2026-10-01",
+        "--end", "2026-10-28", *output, "--endpoint-url", emulator.endpoint_url,
+    )  # fmt: skip
+    assert status == 0, err
+    notes = [line for line in err.splitlines() if "no data" in line]
+    assert notes == [
+        "pinpoint-kpi fetch: warning: 1 of 12 campaigns asked for had no data from 2026-10-01 "
+        "to 2026-10-28, so the table has no rows for it: Spring Sale Email "
+        f"({spring})"
+    ]
+    # the table is as it was: the campaigns with rows, nothing added for the others
+    table = (
+        pd.read_csv(io.StringIO(out)) if suffix is None else _read_back(tmp_path / f"rates{suffix}")
+    )
+    assert table.columns.tolist() == ["CampaignId", "Date", "SuccessfulDeliveryRate"]
+    assert spring not in set(table["CampaignId"]) and table["CampaignId"].nunique() == 11
+
+
+def test_fetch_caps_the_list_of_campaigns_without_rows(capsys, emulator, app):
+    # six of the twelve campaigns sent nothing in the first days of August
+    status, _, err = _run(
+        capsys, "fetch", app.id, DAILY, "--campaign", "all", "--start", "2026-08-01",
+        "--end", "2026-08-05", "--endpoint-url", emulator.endpoint_url,
+    )  # fmt: skip
+    assert status == 0, err
+    notes = [line for line in err.splitlines() if "no data" in line]
+    assert len(notes) == 1, err
+    assert "6 of 12 campaigns" in notes[0] and notes[0].endswith(" and 1 more")
