@@ -31,6 +31,7 @@ __all__ = [
     "check_endpoint_url",
     "check_folder",
     "check_id",
+    "check_listed_id",
     "check_output_file",
     "check_region",
     "shown",
@@ -56,6 +57,32 @@ def shown(value: object, limit: int = 60) -> str:
     """
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def check_listed_id(value: object, argument: str) -> str:
+    """:func:`check_id` for an id inside a list, where ``"all"`` is not an id but a mistake:
+    ``campaign_id="all"`` (alone) means every campaign; inside a list it would be sent as the id
+    of a campaign named "all".
+
+    Examples
+    --------
+    >>> check_listed_id("3f2a9c", "campaign_id[0]")
+    '3f2a9c'
+    >>> try:
+    ...     check_listed_id("ALL", "campaign_id[1]")
+    ... except ValueError as error:
+    ...     print(error)  # doctest: +NORMALIZE_WHITESPACE
+    campaign_id[1] is 'ALL' inside a list; pass campaign_id='all' alone for every one, or a
+    list of ids.
+    """
+    checked = check_id(value, argument)
+    if checked.lower() == "all":
+        name = argument.split("[", 1)[0]
+        raise InvalidArgumentError(
+            f"{argument} is {checked!r} inside a list; pass {name}='all' alone for every one, "
+            "or a list of ids."
+        )
+    return checked
 
 
 def check_id(value: object, argument: str) -> str:

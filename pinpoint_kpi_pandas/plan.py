@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from . import catalog
-from .checks import check_bool, check_id
+from .checks import check_bool, check_id, check_listed_id
 from .combinable import uncombinable
 from .dates import (
     MAX_WINDOW_DAYS,
@@ -210,7 +210,9 @@ def _id_list(value: object, argument: str) -> tuple[tuple[str, ...], bool]:
                 f"{argument} is an empty list; pass at least one id, or None for "
                 + ("the application scope." if argument != "journey_id" else "no journey.")
             )
-        ids = tuple(dict.fromkeys(check_id(v, f"{argument}[{i}]") for i, v in enumerate(items)))
+        ids = tuple(
+            dict.fromkeys(check_listed_id(v, f"{argument}[{i}]") for i, v in enumerate(items))
+        )
         return ids, True
     raise ArgumentTypeError(
         f"{argument} must be a str or a list of str, not {type(value).__name__}."

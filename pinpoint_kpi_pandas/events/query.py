@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from .. import catalog
+from ..checks import check_listed_id
 from ..dates import DateLike, format_instant, parse_instant, split_windows
 from ..errors import ArgumentTypeError, InvalidArgumentError
 from ..meta import FrameContract
@@ -308,7 +309,7 @@ def _ids(value: object, argument: str) -> tuple[tuple[str, ...] | None, bool]:
                 "found in the events."
             )
         return tuple(
-            dict.fromkeys(check_id(v, f"{argument}[{i}]") for i, v in enumerate(items))
+            dict.fromkeys(check_listed_id(v, f"{argument}[{i}]") for i, v in enumerate(items))
         ), True
     raise ArgumentTypeError(
         f"{argument} must be a str, a list of str or {ALL!r}, not {type(value).__name__}."
