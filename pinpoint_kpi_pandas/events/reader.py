@@ -177,6 +177,17 @@ def read_pinpoint_events(
     result, bad = run_query(runner, query, archive, table, on_bad_file=on_bad_file, progress=show)
     if bad and on_bad_file == "warn":
         warn_user(bad_files_text(bad, left_out=True), BadFileWarning)
+    scanned = len(archive.objects) - len(bad) if archive is not None else 0
+    if scanned and not result["first_ms"].notna().any():
+        # a wrong id reads as an empty frame, where the API would have answered 404: say so
+        which = f" for the {query.scope}s asked for" if query.resource_ids else ""
+        warn_user(
+            f"no message of application {application_id}{which} was sent in the range, in the "
+            f"{scanned:,} objects scanned ({archive.source if archive else source}): the frame "
+            "is empty. Check application_id (the records' application.app_id) and the ids, or "
+            "the range.",
+            CoverageWarning,
+        )
     extra = {
         "engine": runner.name,
         "archive": archive.source if archive is not None else str(source),

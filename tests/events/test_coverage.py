@@ -13,9 +13,10 @@ KPI = "txn-emails-sent-grouped-by-date"
 
 
 def _read(source, app, start, end):
+    app_id = app if isinstance(app, str) else app.id
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        frame = ppk.read_pinpoint_events(source, app.id, KPI, start, end)
+        frame = ppk.read_pinpoint_events(source, app_id, KPI, start, end)
     return frame, [str(w.message) for w in caught if w.category is CoverageWarning]
 
 
@@ -66,3 +67,13 @@ def test_without_pruning_nothing_is_said_of_the_lateness(small_emulator, emulato
             emulator_archive, app.id, KPI, "2026-09-25", "2026-10-02", lateness=lateness
         )
     assert not [w for w in caught if "72 hours" in str(w.message)]
+
+
+def test_a_wrong_application_id_is_said_not_an_empty_frame_without_a_word(
+    small_emulator, emulator_archive
+):
+    app = small_emulator.world.applications[0]
+    wrong = app.id[:-1] + ("3" if app.id[-1] != "3" else "4")
+    frame, said = _read(emulator_archive, wrong, "2026-10-01", "2026-10-05")
+    assert frame.empty
+    assert any(f"no message of application {wrong} was sent in the range" in s for s in said)
