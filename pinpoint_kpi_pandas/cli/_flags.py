@@ -38,6 +38,8 @@ FLAGS = {
     "png": "--png",
     "csv": "--csv",
     "unweighted_mean": "--unweighted-mean",
+    "on_bad_file": "--on-bad-file",
+    "lateness": "--lateness",
 }
 """Each Python argument the commands pass on, and the flag (or positional) that sets it."""
 
@@ -78,6 +80,10 @@ _PHRASES: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
         " (--debug shows every one)",
     ),
     (r"\bboto3_session=boto3\.Session\(profile_name=\.\.\.\)", "--profile NAME"),
+    # an event archive's storage options: one --storage-option KEY=VALUE each
+    (r"storage_options=\{'key': \.\.\., 'secret': \.\.\.\}", "--storage-option key=..."),
+    (r"storage_options=\{'anon': True\}", "--storage-option anon=true"),
+    (r"\bstorage_options\b", "--storage-option values"),
 )
 
 # A word that is also plain English is rewritten only where it is clearly the argument: followed

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ..errors import ArgumentTypeError, InvalidArgumentError
+from ..errors import ArgumentTypeError, InvalidArgumentError, PinpointKpiError, ServiceError
 
 __all__ = [
     "DEFAULT_LATENESS",
@@ -140,7 +140,39 @@ def open_filesystem(url: str, storage_options: dict | None = None):
             f"storage_options={storage_options!r} apply to remote sources (s3://...), "
             f"not to the local path {url!r}; drop them."
         )
-    return fsspec.filesystem(protocol, **options)
+    try:
+        return fsspec.filesystem(protocol, **options)
+    except TypeError as exc:  # an option the filesystem does not take
+        raise InvalidArgumentError(
+            f"storage_options={storage_options!r} are not options of the {protocol}:// "
+            f"filesystem ({exc}); s3fs takes key, secret, token, anon, "
+            "client_kwargs, ..."
+        ) from exc
+
+
+def _listing(fs, item: str, protocol: str, scan_from, scan_to) -> list[str]:
+    """:func:`_list`, with a remote store's refusal (no credentials, access denied, no such
+    bucket) said as the library's error, naming the source and the fix."""
+    try:
+        return _list(fs, item, protocol, scan_from, scan_to)
+    except (PinpointKpiError, KeyboardInterrupt):
+        raise
+    except TypeError as exc:  # s3fs builds its session lazily: an unknown option shows here
+        if protocol == "file":
+            raise
+        raise InvalidArgumentError(
+            f"storage_options are not all options of the {protocol}:// filesystem ({exc}); "
+            "s3fs takes key, secret, token, anon, client_kwargs, ... (s3fs.S3FileSystem's)"
+        ) from exc
+    except Exception as exc:
+        if protocol == "file":
+            raise
+        raise ServiceError(
+            f"cannot list {item!r}: {type(exc).__name__}: {exc}. Check the bucket and its "
+            "credentials (`aws configure`, AWS_PROFILE, or storage_options={'key': ..., "
+            "'secret': ...}; storage_options={'anon': True} for a public bucket; "
+            "AWS_ENDPOINT_URL_S3 for a local S3)."
+        ) from exc
 
 
 def find_archive(
@@ -207,7 +239,7 @@ def find_archive(
     fs = open_filesystem(items[0], storage_options)
     found: dict[str, datetime | None] = {}
     for item in items:
-        matches = _list(fs, item, protocol, scan_from, scan_to)
+        matches = _listing(fs, item, protocol, scan_from, scan_to)
         if not matches:
             raise InvalidArgumentError(
                 f"source: {item!r} matches no file; check the path (a folder, a file, a glob "

@@ -123,3 +123,21 @@ def test_events_errors_are_one_line_and_exit_2(
     assert main(["events", str(emulator_archive), app.id, *argv]) == 2
     err = capsys.readouterr().err
     assert err.startswith("pinpoint-kpi events: error:") and message in err
+
+
+def test_an_s3_archive_without_credentials_is_one_line_and_exit_1(capsys, monkeypatch):
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")  # no instance role to look for
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    argv = ["events", "s3://no-such-bucket/x/", "a" * 32, "txn-emails-sent-grouped-by-date",
+            "--start", "2026-10-01", "--end", "2026-10-02"]  # fmt: skip
+    status = main(argv)
+    err = capsys.readouterr().err
+    assert status == 1, err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "cannot list 's3://no-such-bucket/x/'" in err and "--storage-option" in err
+    status = main([*argv, "--storage-option", "bogus=1"])
+    err = capsys.readouterr().err
+    assert status == 2 and "--storage-option values are not all options" in err
