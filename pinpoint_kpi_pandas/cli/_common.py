@@ -147,9 +147,10 @@ def _detach_stdout() -> None:
 
 def one_line(exc: BaseException | str) -> str:
     r"""An exception's (or a warning's) message on one line: its first line, the first item
-    under it, and how many more items there are.
+    under it, how many more items there are, and the advice that follows the list.
 
-    A long list ends with a line ``... and N more``: that line counts N items, not one.
+    A long list ends with a line ``... and N more``: that line counts N items, not one. Items
+    are the indented lines; a line that is not indented after them is what to do, kept whole.
 
     Examples
     --------
@@ -157,20 +158,26 @@ def one_line(exc: BaseException | str) -> str:
     '3 of 3 requests failed: First: a failed (and 2 more; --debug shows all)'
     >>> one_line("12 of 12 requests failed:\n  a\n  b\n  ... and 10 more (all in .failures)")
     '12 of 12 requests failed: First: a (and 11 more; --debug shows all)'
+    >>> one_line("2 objects cannot be read:\n  a: bad\n  b: bad\nRepair them.")
+    '2 objects cannot be read: First: a: bad (and 1 more; --debug shows all) Repair them.'
     >>> one_line("one line only")
     'one line only'
     """
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    if not lines:
+    raw = [line for line in str(exc).splitlines() if line.strip()]
+    if not raw:
         return type(exc).__name__
-    text, items = lines[0], lines[1:]
+    text = raw[0].strip()
+    items = [line.strip() for line in raw[1:] if line[:1].isspace()]
+    advice = [line.strip() for line in raw[1:] if not line[:1].isspace()]
+    if not any(line[:1].isspace() for line in raw[1:]):  # a message not laid out as a list
+        items, advice = [line.strip() for line in raw[1:]], []
     if items:
         text += f" First: {items[0]}"
         trailer = _MORE.match(items[-1]) if len(items) > 1 else None
         more = len(items) - 2 + int(trailer.group(1)) if trailer else len(items) - 1
         if more:
             text += f" (and {more} more; --debug shows all)"
-    return text
+    return " ".join([text, *advice])
 
 
 _MORE = re.compile(r"\.\.\. and (\d+) more\b")
