@@ -411,14 +411,24 @@ def _warn_about(contract: FrameContract, combination: Combination) -> None:
         shown = ", ".join(days[:6]) + (f" and {len(days) - 6} more" if len(days) > 6 else "")
         holds = "answer of this frame holds" if answers == 1 else "answers of this frame hold"
         were = "day that was" if len(days) == 1 else "days that were"
-        warn_user(
-            f"{answers} {holds} {len(days)} {were} not final when Pinpoint answered ({shown}): "
-            "the service's clock minus its ~2-hour data latency had not passed the end of "
-            "that UTC day, so the numbers may still grow. They are listed in "
-            "df.attrs['pinpoint']['provisional_days']; read again later (a cache= store "
-            "refetches provisional answers on the next online read).",
-            ProvisionalDataWarning,
-        )
+        if contract.source == "events":  # an archive's clock is its newest object
+            text = (
+                f"{len(days)} {'day was' if len(days) == 1 else 'days were'} not final in the "
+                f"archive ({shown}): its newest object "
+                "arrived less than Pinpoint's ~2-hour data latency after the end of that UTC "
+                "day (or before it), so later objects may still add to the numbers. They are "
+                "listed in df.attrs['pinpoint']['provisional_days']; read again once the "
+                "archive holds later objects."
+            )
+        else:
+            text = (
+                f"{answers} {holds} {len(days)} {were} not final when Pinpoint answered "
+                f"({shown}): the service's clock minus its ~2-hour data latency had not passed "
+                "the end of that UTC day, so the numbers may still grow. They are listed in "
+                "df.attrs['pinpoint']['provisional_days']; read again later (a cache= store "
+                "refetches provisional answers on the next online read)."
+            )
+        warn_user(text, ProvisionalDataWarning)
     if contract.failed:
         return  # the failures' own warning explains what is missing
     kept_apart = {n for n, how in contract.combined.items() if how == "kept apart"}

@@ -69,6 +69,10 @@ _PHRASES: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
         r"They are listed in df\.attrs\['pinpoint'\]\['provisional_days'\]; read again later",
         "Run the command again later",
     ),
+    (
+        r"They are listed in df\.attrs\['pinpoint'\]\['provisional_days'\]; read again once",
+        "Run the command again once",
+    ),
     (r" ?df\.attrs\['pinpoint'\]\['coverage'\] lists every answer's window;", ""),
     (r"pinpoint_kpi_pandas\.inventory\(paths\)", "`pinpoint-kpi inventory PATH`"),
     (r"from the frame; see df\.attrs\['pinpoint'\]\['failed'\]\.", "from the table."),
