@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -186,6 +187,92 @@ def check_rates_with_intervals(page, scope: str = "") -> list[str]:
     if "baseline" not in row:
         raise CheckFailed(f"the new baseline's row does not say so: {row}")
     steps.append(f"baseline {_plain(other)}: the table follows")
+    return steps
+
+
+@contextlib.contextmanager
+def emulator_process() -> Iterator[tuple[str, subprocess.Popen]]:
+    """The bundled emulator as a process of its own (``pinpoint-kpi emulator``), so a check can
+    stop it while the dashboard uses it; its URL."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pinpoint_kpi_pandas.cli", "emulator", "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        url = (process.stdout.readline() if process.stdout else "").strip()
+        if not url.startswith("http://"):
+            raise CheckFailed(f"the emulator did not print its URL (got {url!r})")
+        yield url, process
+    finally:
+        stop(process)
+
+
+def check_one_day_then_stopped(page, stop_emulator, shot, scope: str = "") -> list[str]:
+    """The Done-when's last two: a one-day range shows that day (values, no error), and once the
+    emulator stops, the next read says so inside the dashboard within seconds. ``shot(name)``
+    gives a screenshot's path; ``scope`` is a CSS prefix for the dashboard."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    steps = []
+    dates = page.locator(f"{scope} .widget-datepicker input")
+    if dates.count() != 2:
+        raise CheckFailed(f"expected two date pickers, found {dates.count()}")
+    caption = f"{scope} .ppk-caption"
+    before = page.inner_text(caption)
+    dates.nth(0).fill("2026-10-20")
+    dates.nth(1).fill("2026-10-20")
+    try:
+        page.wait_for_function(
+            "([sel, old, day]) => { const c = document.querySelector(sel);"
+            " return c && c.innerText !== old && c.innerText.includes(day); }",
+            arg=[caption, before, "20 Oct 2026 – 20 Oct 2026"],
+            timeout=25_000,
+        )
+    except PlaywrightTimeout:
+        raise CheckFailed(
+            f"a one-day range (20 Oct) did not show that day: {page.inner_text(caption)!r}"
+        ) from None
+    page.wait_for_timeout(500)
+    errors = page.locator(f"{scope} .ppk-error")
+    if errors.count() and errors.first.is_visible():
+        raise CheckFailed(f"a one-day range shows an error: {errors.first.inner_text()}")
+    shown = _plain(page.inner_text(f"{scope} table.ppk-table"))
+    if "%" not in shown:
+        raise CheckFailed(f"a one-day range shows no rate in the table:\n{shown}")
+    target = shot("one-day")
+    page.screenshot(path=str(target))
+    steps.append(f"one-day range 20 Oct: that day's rates, no error (screenshot: {target.name})")
+
+    stop_emulator()
+    started = time.monotonic()
+    dates.nth(0).fill("2026-10-13")  # a range not read yet: it needs the service
+    try:
+        page.wait_for_function(
+            "sel => { const e = document.querySelector(sel);"
+            " return e && e.offsetParent !== null && e.innerText.includes('Cannot reach'); }",
+            arg=f"{scope} .ppk-error",
+            timeout=15_000,
+        )
+    except PlaywrightTimeout:
+        raise CheckFailed(
+            "after the emulator stopped, the dashboard did not say so in 15 s"
+        ) from None
+    took = time.monotonic() - started
+    said = _plain(page.inner_text(f"{scope} .ppk-error"))
+    for python in ("endpoint_url", "boto3", "attrs", "Traceback"):
+        if python in said:
+            raise CheckFailed(f"the stopped-emulator message speaks Python ({python}): {said}")
+    target = shot("stopped")
+    page.screenshot(path=str(target))
+    steps.append(
+        f"emulator stopped: said in the dashboard in {took:.1f} s (screenshot: {target.name})"
+    )
     return steps
 
 

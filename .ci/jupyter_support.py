@@ -32,9 +32,12 @@ from urllib.parse import urlsplit
 from browser_support import (
     CHROMIUM,
     CheckFailed,
+    check_one_day_then_stopped,
     check_rates_with_intervals,
     chromium_page,
+    emulator_process,
     free_port,
+    stop,
     supervise,
     wait_for_server,
 )
@@ -46,7 +49,7 @@ SERVER_READY_S = 30
 UI_S = 30
 RENDER_S = 40
 UPDATE_S = 25
-TOTAL_S = 70  # per notebook checked: a hard ceiling for the whole check
+TOTAL_S = 90  # per notebook checked: a hard ceiling for the whole check
 
 # User settings written before the server starts: never ask about, or fetch, news.
 LAB_SETTINGS = {
@@ -117,8 +120,9 @@ def prepare(workdir: Path) -> tuple[Path, dict[str, str]]:
         target = settings / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(values), encoding="utf-8")
-    # No AWS_* at all (the emulator needs no credentials), no AWS_ENDPOINT_URL_PINPOINT: the
-    # notebook starts the emulator in its kernel. No JUPYTER_* of the developer's.
+    # No AWS_* at all (the emulator needs no credentials; run() adds the emulator process's
+    # URL for dashboard.ipynb), no JUPYTER_* of the developer's.
+
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "JUPYTER"))}
     env.update(
         JUPYTERLAB_SETTINGS_DIR=str(settings),
@@ -188,7 +192,7 @@ def _run_all(page, frontend: Frontend) -> None:
         ) from None
 
 
-def drive(url: str, frontend: Frontend) -> list[str]:
+def drive(url: str, frontend: Frontend, stop_emulator=None) -> list[str]:
     """Check every notebook of CHECKED in one browser; the steps done."""
     steps: list[str] = []
     outside: list[str] = []
@@ -205,7 +209,8 @@ def drive(url: str, frontend: Frontend) -> list[str]:
         page.set_default_timeout(UI_S * 1000)
         for notebook in CHECKED:
             steps += [
-                f"{notebook}: {step}" for step in check_notebook(page, url, frontend, notebook)
+                f"{notebook}: {step}"
+                for step in check_notebook(page, url, frontend, notebook, stop_emulator)
             ]
     if outside:
         raise CheckFailed(f"the page tried to leave loopback: {sorted(set(outside))[:5]}")
@@ -213,7 +218,9 @@ def drive(url: str, frontend: Frontend) -> list[str]:
     return steps
 
 
-def check_notebook(page, url: str, frontend: Frontend, notebook: str) -> list[str]:
+def check_notebook(
+    page, url: str, frontend: Frontend, notebook: str, stop_emulator=None
+) -> list[str]:
     """Open ``notebook``, Run All, drive its dashboard; the steps done."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -289,6 +296,11 @@ def check_notebook(page, url: str, frontend: Frontend, notebook: str) -> list[st
     shot.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shot))
     steps.append(f"screenshot: {shot.relative_to(ROOT)}")
+    if notebook == CHECKED[0] and stop_emulator is not None:
+        # dashboard.ipynb reads the emulator process the check started: stop it under it
+        steps += check_one_day_then_stopped(
+            page, stop_emulator, lambda name: shot.with_name(f"{shot.stem}-{name}.png"), PANEL
+        )
     return steps
 
 
@@ -312,8 +324,12 @@ def run(frontend: Frontend) -> int:
     with (
         tempfile.TemporaryDirectory(prefix=f"{frontend.command}-check-") as workdir,
         open(frontend.log, "w") as log,
+        emulator_process() as (endpoint, emulator),
     ):
         root, env = prepare(Path(workdir))
+        # dashboard.ipynb uses this emulator (a process the check can stop under it); the
+        # other notebooks start their own in their kernels
+        env["AWS_ENDPOINT_URL_PINPOINT"] = endpoint
         server = subprocess.Popen(
             server_command(frontend, port, root),
             cwd=root,
@@ -328,7 +344,7 @@ def run(frontend: Frontend) -> int:
         steps = supervise(
             frontend.label,
             server,
-            lambda: drive(url, frontend),
+            lambda: drive(url, frontend, lambda: stop(emulator)),
             ready=lambda: wait_for_server(
                 url + "api/status",
                 server,
