@@ -172,7 +172,7 @@ def check_rates_with_intervals(page, scope: str = "") -> list[str]:
     wait_table_change(before, f"choosing {_plain(label)!r}")
     page.wait_for_timeout(500)
     shown = _plain(table())
-    if "95% interval" not in shown or "EmailOpenRate" not in shown:
+    if "95% interval" not in shown or "Email open rate" not in shown:
         raise CheckFailed(f"the table shows no interval for the open rate:\n{shown}")
     if "significantly" not in shown:
         raise CheckFailed(f"the table shows no test result:\n{shown}")

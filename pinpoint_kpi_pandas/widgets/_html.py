@@ -214,7 +214,38 @@ def table_html(table: pd.DataFrame | None) -> str:
     text = shown.to_html(classes=classes, border=0, escape=True, na_rep=MISSING, index=False)
     for old, new in _RENAMED.items():
         text = text.replace(f"<th>{old}</th>", f"<th>{new}</th>")
+    for column in map(str, shown.columns):  # people read titles, not value keys
+        title = column_title(column)
+        if title != column:
+            text = text.replace(f"<th>{html.escape(column)}</th>", f"<th>{html.escape(title)}</th>")
     return text
+
+
+def column_title(column: str) -> str:
+    """A KPI column's header for people: its KPI's title (``EmailOpenRate`` -> ``Email open
+    rate``), any ``(unweighted mean)`` kept; other columns as they are.
+
+    Examples
+    --------
+    >>> column_title("DirectEmailOpens"), column_title("SuccessfulDeliveryRate (unweighted mean)")
+    ('Emails opened', 'Delivery rate (unweighted mean)')
+    >>> column_title("note")
+    'Note'
+    """
+    from ..derived import find_metric
+
+    if column == "note":
+        return "Note"
+    key, suffix = column, ""
+    if column.endswith(")") and " (" in column:
+        key, suffix = column.split(" (", 1)
+        suffix = " (" + suffix
+    found = catalog.kpis_with_value_key(key, include_events_only=True) or [find_metric(key, None)]
+    kpi = found[0]
+    if kpi is None:
+        return column
+    words = kpi.title.split(", grouped by")[0]
+    return words + suffix
 
 
 def _formatter(column: str, number: int, kind: str | None) -> Callable[[Any], str]:
