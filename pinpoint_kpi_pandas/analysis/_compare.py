@@ -420,7 +420,10 @@ def _untested_notes(totals: Totals, scope: str | None, is_base: np.ndarray) -> l
         why = "distinct endpoints: difference only, no test"
     else:
         why = "no test"
-    return ["baseline" if b else why for b in is_base]
+    # a row without the metric (an email campaign's SMS spend) has nothing to compare
+    empty = totals.frame[totals.metric].isna().to_numpy()
+    none = f"no {_words(str(totals.metric).split(' (')[0])} in range"
+    return ["baseline" if b else none if e else why for b, e in zip(is_base, empty, strict=True)]
 
 
 def comparison_table(

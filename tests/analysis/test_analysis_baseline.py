@@ -68,3 +68,16 @@ def test_a_frame_where_no_campaign_has_the_metric_compares_without_crashing(runs
     table = runs.loc[[sms]].pinpoint.compare("EmailOpenRate")
     assert table.loc[sms, "EmailOpenRate"] != table.loc[sms, "EmailOpenRate"]  # NaN
     assert table.loc[sms, "baseline"]
+
+
+def test_rows_without_an_untested_metric_say_so_not_difference_only(emulator, sample_app):
+    spend = ppk.read_pinpoint_kpi(
+        sample_app.id, "sms-spend", "2026-10-01", "2026-10-28", campaign_id="all",
+        endpoint_url=emulator.endpoint_url,
+    )  # fmt: skip
+    table = spend.pinpoint.compare()
+    sms = {c.id for c in sample_app.campaigns if c.channel == "SMS"}
+    others = table.loc[~table.index.isin(sms), "note"]
+    assert set(others) == {"no sms spend in range"}  # email and push campaigns spend no SMS
+    tested = table.loc[table.index.isin(sms) & ~table["baseline"], "note"]
+    assert set(tested) == {"amount: difference only, no test"}
