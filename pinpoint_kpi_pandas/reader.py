@@ -26,6 +26,7 @@ from .errors import (
     FetchError,
     InvalidArgumentError,
     PartialResultWarning,
+    StoreWarning,
     warn_user,
 )
 from .fetch import DEFAULT_MAX_WORKERS, UNREACHABLE_FIX, FetchOutcome, fetch_responses
@@ -226,6 +227,13 @@ def read_pinpoint_kpi(
         )
     given_names = name_map(names)
     store = open_store(cache, offline=offline)
+    if store is not None and (start_time is None or end_time is None):
+        warn_user(
+            "cache= stores only answers of a fixed range: with no start_time or no end_time "
+            "the range moves with the clock, so nothing of this read is saved. Pass both to "
+            "keep its answers.",
+            StoreWarning,
+        )
     reach = resolve_client_options(
         client_options,
         client=client,

@@ -65,7 +65,9 @@ def test_the_folders_the_readme_reads_are_made_by_the_commands_it_gives(tmp_path
     from pinpoint_kpi_pandas import cli, emulator
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "pinpoint-kpi fetch APP_ID KPI --campaign all --cache exports" in text
+    flat = " ".join(line.lstrip("# ").strip() for line in text.splitlines())
+    shown = "pinpoint-kpi fetch APP_ID KPI --campaign all --start 2026-10-01 --end 2026-10-28"
+    assert f"{shown} --cache exports" in flat  # the range too: a store keeps fixed ranges only
     events = "pinpoint-kpi emulator --events firehose-archive --scale 0.01 --events-from 2026-09-25"
     assert events in text
     monkeypatch.chdir(tmp_path)

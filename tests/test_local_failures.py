@@ -176,3 +176,13 @@ def test_an_offline_miss_of_20000_requests_has_a_short_message(sample_app, tmp_p
     assert "lacks 20000 of 20000 requests" in message
     assert re.search(r"\.\.\. and 19990 more \(every one is in \.missing\)", message)
     assert len(info.value.missing) == 20_000
+
+
+def test_a_cache_with_an_open_ended_range_says_nothing_is_saved(emulator, sample_app, tmp_path):
+    # the store keeps fixed ranges only: a read with no range saved nothing, without a word
+    with pytest.warns(ppk.errors.StoreWarning, match="nothing of this read is saved"):
+        ppk.read_pinpoint_kpi(
+            sample_app.id, "txn-emails-sent-grouped-by-date", cache=tmp_path,
+            endpoint_url=emulator.endpoint_url, progress=False,
+        )  # fmt: skip
+    assert not list(tmp_path.rglob("*kpis*")) and not list(tmp_path.rglob("txn-emails-sent*"))

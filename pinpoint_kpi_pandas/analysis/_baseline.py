@@ -26,6 +26,13 @@ def resolve_baseline(
     """The baseline's id: the one asked for (an id, a label, a name), which must have a value
     for the metric; by default the first in frame order that has one."""
     present = metric_values.notna().to_numpy()
+    if not len(values):
+        asked = unique_names([str(v) for v in missing], names)
+        which = ", ".join(asked.get(str(v), str(v)) for v in list(missing)[:8]) or "none"
+        raise InvalidArgumentError(
+            f"nothing to compare: there are no rows (the {level} values asked for with no "
+            f"data in its range: {which}). Choose a range, or ids, that hold data."
+        )
     if baseline is None:
         # the first in frame order that has the metric (an SMS campaign has no open rate)
         return values[int(present.argmax())] if present.any() else values[0]

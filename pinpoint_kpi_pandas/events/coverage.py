@@ -5,7 +5,7 @@ given without a word (the counts themselves are the engine's)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from .query import EventQuery
 from .sources import Archive
@@ -48,27 +48,47 @@ def coverage_problems(archive: Archive, query: EventQuery) -> list[str]:
     wanted = [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
     missing = [d for d in wanted if d not in held]
     if missing:
-        shown = ", ".join(d.isoformat() for d in missing[:_SHOWN])
-        more = f" and {len(missing) - _SHOWN} more" if len(missing) > _SHOWN else ""
         before = " (the archive's first object is later)" if missing[0] < hours[0].date() else ""
         problems.append(
             f"the archive holds no object for {len(missing)} of the range's {len(wanted)} days "
-            f"({shown}{more}){before}: those days count nothing. If messages were sent then, "
-            "their objects are missing from the source (moved, not yet copied, another prefix)."
+            f"({_listed(missing)}){before}: those days count only late records of messages "
+            "from other days, if any, so their numbers are partial or missing. If messages were "
+            "sent then, their objects are missing from the source (moved, not yet copied, "
+            "another prefix)."
         )
     if query.lateness is not None:
         range_start = datetime.fromtimestamp(days[0] / 1000, UTC)
         scan_from = range_start - query.lateness
+        margin = [
+            scan_from.date() + timedelta(days=n)
+            for n in range((first_day - scan_from.date()).days)
+            if scan_from.date() + timedelta(days=n) >= hours[0].date()
+        ]
+        gaps = [d for d in margin if d not in held]
         if hours[0] > scan_from + _QUIET:
-            after = (hours[0] + query.lateness).date() + timedelta(days=1)
+            after = hours[0] + query.lateness
+            earliest = after.date() + timedelta(days=1 if after.time() != time() else 0)
             problems.append(
                 f"the archive's first object in the {_hours(query.lateness)} before the range "
                 f"(from {scan_from:%Y-%m-%d %H:00} UTC) is at {hours[0]:%Y-%m-%d %H:00}: if the "
                 "archive begins there, a late receipt (an SMS delivery) of a message sent "
                 "before it counts as a message sent in the range. For exact numbers, start the "
-                f"range on or after {after.isoformat()}, or read the archive from earlier objects."
+                f"range on or after {earliest.isoformat()}, or read the archive from earlier "
+                "objects."
+            )
+        if gaps:
+            problems.append(
+                f"the archive holds no object for {_listed(gaps)}, within the "
+                f"{_hours(query.lateness)} before the range: a late receipt (an SMS delivery) of "
+                "a message sent then counts as a message sent in the range. Restore those "
+                "days' objects for exact numbers."
             )
     return problems
+
+
+def _listed(days: list[date]) -> str:
+    shown = ", ".join(d.isoformat() for d in days[:_SHOWN])
+    return shown + (f" and {len(days) - _SHOWN} more" if len(days) > _SHOWN else "")
 
 
 def _day(ms: int) -> date:

@@ -315,8 +315,31 @@ def _list(fs, item: str, protocol: str, scan_from, scan_to) -> list[str]:
             prefix = f"{root}/{day:%Y/%m/%d}"
             if fs.isdir(prefix):
                 found += fs.find(prefix)
+        if not found:  # the archive is there, the range is not: say where the archive is
+            first, last = _extent(fs, root)
+            raise InvalidArgumentError(
+                f"source: {item!r} holds no object under the day prefixes {days[0]:%Y/%m/%d} "
+                f"to {days[-1]:%Y/%m/%d} (the range, with the lateness around it); its day "
+                f"prefixes run from {first} to {last}. Choose a range within them."
+            )
         return _qualify([p for p in found if _is_data(p)], protocol)
     return _qualify([p for p in fs.find(root) if _is_data(p)], protocol)
+
+
+def _extent(fs, root: str) -> tuple[str, str]:
+    """The first and last ``YYYY/MM/DD`` day prefixes under ``root`` (three listings per end)."""
+    ends = []
+    for pick in (min, max):
+        path, parts = root, []
+        for width in (4, 2, 2):
+            names = [n.rstrip("/").rsplit("/", 1)[-1] for n in fs.ls(path, detail=False)]
+            numbers = [n for n in names if re.fullmatch(rf"\d{{{width}}}", n)]
+            if not numbers:
+                break
+            parts.append(pick(numbers))
+            path = f"{path}/{parts[-1]}"
+        ends.append("/".join(parts) or "?")
+    return ends[0], ends[1]
 
 
 def _qualify(paths: list[str], protocol: str) -> list[str]:

@@ -81,3 +81,12 @@ def test_rows_without_an_untested_metric_say_so_not_difference_only(emulator, sa
     assert set(others) == {"no sms spend in range"}  # email and push campaigns spend no SMS
     tested = table.loc[table.index.isin(sms) & ~table["baseline"], "note"]
     assert set(tested) == {"amount: difference only, no test"}
+
+
+def test_an_empty_frame_is_refused_by_compare_naming_what_had_no_data(runs, sample_app):
+    spring = sample_app.campaign("Spring Sale Email").id
+    empty = runs.iloc[:0].copy()
+    empty.attrs["pinpoint"] = {**runs.attrs["pinpoint"], "campaign_ids": [spring]}
+    with pytest.raises(ppk.errors.InvalidArgumentError, match="nothing to compare") as caught:
+        empty.pinpoint.compare("EmailOpenRate")
+    assert "Spring Sale Email" in str(caught.value)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import warnings
 
+import pytest
+
 import pinpoint_kpi_pandas as ppk
 from pinpoint_kpi_pandas.errors import CoverageWarning
 
@@ -55,7 +57,7 @@ def test_an_archive_that_begins_within_the_lateness_says_late_receipts_may_count
     assert (
         "the 72 hours before the range (from 2026-09-22 00:00 UTC) is at 2026-09-24 00:00" in text
     )
-    assert "start the range on or after 2026-09-28" in text
+    assert "start the range on or after 2026-09-27" in text
 
 
 def test_without_pruning_nothing_is_said_of_the_lateness(small_emulator, emulator_archive):
@@ -77,3 +79,23 @@ def test_a_wrong_application_id_is_said_not_an_empty_frame_without_a_word(
     frame, said = _read(emulator_archive, wrong, "2026-10-01", "2026-10-05")
     assert frame.empty
     assert any(f"no message of application {wrong} was sent in the range" in s for s in said)
+
+
+def test_a_day_missing_within_the_lateness_before_the_range_is_named(
+    small_emulator, emulator_archive
+):
+    # late receipts of that day's messages would count as sends in the range
+    app = small_emulator.world.applications[0]
+    days = [emulator_archive / "2026" / "10" / f"{d:02d}" for d in (6, 7, 9, 10, 11)]
+    _, said = _read([str(d) for d in days], app, "2026-10-10", "2026-10-11")
+    assert any(
+        "no object for 2026-10-08, within the 72 hours before the range" in s for s in said
+    ), said
+
+
+def test_a_range_outside_the_archive_says_where_the_archive_is(small_emulator, emulator_archive):
+    app = small_emulator.world.applications[0]
+    with pytest.raises(ppk.errors.InvalidArgumentError) as caught:
+        ppk.read_pinpoint_events(emulator_archive, app.id, KPI, "2026-11-05", "2026-11-10")
+    assert "its day prefixes run from 2026/09/24 to 2026/10/29" in str(caught.value)
+    assert "matches no file" not in str(caught.value)
