@@ -57,32 +57,42 @@ def coverage_problems(archive: Archive, query: EventQuery) -> list[str]:
             "another prefix)."
         )
     if query.lateness is not None:
-        range_start = datetime.fromtimestamp(days[0] / 1000, UTC)
-        scan_from = range_start - query.lateness
-        margin = [
-            scan_from.date() + timedelta(days=n)
-            for n in range((first_day - scan_from.date()).days)
-            if scan_from.date() + timedelta(days=n) >= hours[0].date()
-        ]
-        gaps = [d for d in margin if d not in held]
-        if hours[0] > scan_from + _QUIET:
-            after = hours[0] + query.lateness
-            earliest = after.date() + timedelta(days=1 if after.time() != time() else 0)
-            problems.append(
-                f"the archive's first object in the {_hours(query.lateness)} before the range "
-                f"(from {scan_from:%Y-%m-%d %H:00} UTC) is at {hours[0]:%Y-%m-%d %H:00}: if the "
-                "archive begins there, a late receipt (an SMS delivery) of a message sent "
-                "before it counts as a message sent in the range. For exact numbers, start the "
-                f"range on or after {earliest.isoformat()}, or read the archive from earlier "
-                "objects."
-            )
-        if gaps:
-            problems.append(
-                f"the archive holds no object for {_listed(gaps)}, within the "
-                f"{_hours(query.lateness)} before the range: a late receipt (an SMS delivery) of "
-                "a message sent then counts as a message sent in the range. Restore those "
-                "days' objects for exact numbers."
-            )
+        problems += _lateness_problems(hours, held, first_day, days[0], query.lateness)
+    return problems
+
+
+def _lateness_problems(
+    hours: list[datetime], held: set[date], first_day: date, first_ms: int, lateness: timedelta
+) -> list[str]:
+    """What the objects in the ``lateness`` before the range say: the archive begins in it, or
+    a day of it is missing (late receipts of those messages would count as sends)."""
+    problems: list[str] = []
+    range_start = datetime.fromtimestamp(first_ms / 1000, UTC)
+    scan_from = range_start - lateness
+    margin = [
+        scan_from.date() + timedelta(days=n)
+        for n in range((first_day - scan_from.date()).days)
+        if scan_from.date() + timedelta(days=n) >= hours[0].date()
+    ]
+    gaps = [d for d in margin if d not in held]
+    if hours[0] > scan_from + _QUIET:
+        after = hours[0] + lateness
+        earliest = after.date() + timedelta(days=1 if after.time() != time() else 0)
+        problems.append(
+            f"the archive's first object in the {_hours(lateness)} before the range "
+            f"(from {scan_from:%Y-%m-%d %H:00} UTC) is at {hours[0]:%Y-%m-%d %H:00}: if the "
+            "archive begins there, a late receipt (an SMS delivery) of a message sent "
+            "before it counts as a message sent in the range. For exact numbers, start the "
+            f"range on or after {earliest.isoformat()}, or read the archive from earlier "
+            "objects."
+        )
+    if gaps:
+        problems.append(
+            f"the archive holds no object for {_listed(gaps)}, within the "
+            f"{_hours(lateness)} before the range: a late receipt (an SMS delivery) of "
+            "a message sent then counts as a message sent in the range. Restore those "
+            "days' objects for exact numbers."
+        )
     return problems
 
 
