@@ -17,7 +17,7 @@ import numbers
 import os
 import re
 import tempfile
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -31,6 +31,7 @@ __all__ = [
     "check_endpoint_url",
     "check_folder",
     "check_id",
+    "check_id_list",
     "check_listed_id",
     "check_output_file",
     "check_region",
@@ -57,6 +58,35 @@ def shown(value: object, limit: int = 60) -> str:
     """
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def check_id_list(
+    value: object, argument: str, *, empty_hint: str, also: str = ""
+) -> tuple[tuple[str, ...], bool]:
+    """``(ids, given_as_list)`` for an id or a list of ids (a list, tuple, array, Index or
+    Series), every one checked; duplicates dropped, first occurrence kept. ``empty_hint`` ends
+    the message for an empty list; ``also`` names what else the argument takes.
+
+    Examples
+    --------
+    >>> check_id_list(["a1", "b2", "a1"], "campaign_id", empty_hint="or None.")
+    (('a1', 'b2'), True)
+    >>> check_id_list("a1", "campaign_id", empty_hint="or None.")
+    (('a1',), False)
+    """
+    if isinstance(value, str):
+        return (check_id(value, argument),), False
+    if isinstance(value, Sequence) or hasattr(value, "__array__"):
+        items = list(value)  # type: ignore[call-overload]
+        if not items:
+            raise InvalidArgumentError(
+                f"{argument} is an empty list; pass at least one id, {empty_hint}"
+            )
+        checked = (check_listed_id(v, f"{argument}[{i}]") for i, v in enumerate(items))
+        return tuple(dict.fromkeys(checked)), True
+    raise ArgumentTypeError(
+        f"{argument} must be a str{also} or a list of str, not {type(value).__name__}."
+    )
 
 
 def check_listed_id(value: object, argument: str) -> str:

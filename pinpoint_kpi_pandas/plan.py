@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from . import catalog
-from .checks import check_bool, check_id, check_listed_id
+from .checks import check_bool, check_id, check_id_list
 from .combinable import uncombinable
 from .dates import (
     MAX_WINDOW_DAYS,
@@ -201,26 +201,8 @@ class KpiPlan:
 
 def _id_list(value: object, argument: str) -> tuple[tuple[str, ...], bool]:
     """(ids, given_as_list). Duplicates are dropped, first occurrence kept."""
-    if isinstance(value, str):
-        return (check_id(value, argument),), False
-    if isinstance(value, Sequence) or _is_array_like(value):
-        items = list(value)  # type: ignore[call-overload]
-        if not items:
-            raise InvalidArgumentError(
-                f"{argument} is an empty list; pass at least one id, or None for "
-                + ("the application scope." if argument != "journey_id" else "no journey.")
-            )
-        ids = tuple(
-            dict.fromkeys(check_listed_id(v, f"{argument}[{i}]") for i, v in enumerate(items))
-        )
-        return ids, True
-    raise ArgumentTypeError(
-        f"{argument} must be a str or a list of str, not {type(value).__name__}."
-    )
-
-
-def _is_array_like(value: object) -> bool:
-    return hasattr(value, "__array__") or type(value).__name__ in ("Index", "Series")
+    scope = "the application scope." if argument != "journey_id" else "no journey."
+    return check_id_list(value, argument, empty_hint=f"or None for {scope}")
 
 
 def _kpi_names(kpi_name: object) -> tuple[list[str], bool]:

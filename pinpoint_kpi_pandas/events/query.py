@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from .. import catalog
-from ..checks import check_listed_id
+from ..checks import check_id_list
 from ..dates import DateLike, format_instant, parse_instant, split_windows
 from ..errors import ArgumentTypeError, InvalidArgumentError
 from ..meta import FrameContract
@@ -297,23 +297,10 @@ def plan_event_query(
 
 def _ids(value: object, argument: str) -> tuple[tuple[str, ...] | None, bool]:
     """(ids or None for "all", given as a list). Duplicates dropped, first occurrence kept."""
-    if isinstance(value, str):
-        if value == ALL:
-            return None, True
-        return (check_id(value, argument),), False
-    if isinstance(value, Sequence) or hasattr(value, "__array__"):
-        items = list(value)  # type: ignore[call-overload]
-        if not items:
-            raise InvalidArgumentError(
-                f"{argument} is an empty list; pass at least one id, or {ALL!r} for every one "
-                "found in the events."
-            )
-        return tuple(
-            dict.fromkeys(check_listed_id(v, f"{argument}[{i}]") for i, v in enumerate(items))
-        ), True
-    raise ArgumentTypeError(
-        f"{argument} must be a str, a list of str or {ALL!r}, not {type(value).__name__}."
-    )
+    if isinstance(value, str) and value == ALL:
+        return None, True
+    hint = f"or {ALL!r} for every one found in the events."
+    return check_id_list(value, argument, empty_hint=hint, also=f" ({ALL!r})")
 
 
 def _kpis(kpi_name: object, scope: str) -> tuple[catalog.Kpi, ...]:
