@@ -14,9 +14,9 @@ import gc
 import glob
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from .casting import check_rows
 from .dates import format_instant, provisional_days
@@ -30,8 +30,7 @@ from .store import StorePath, parse_store_path
 __all__ = ["SavedAnswer", "decode_json", "find_files", "gc_paused", "load_file", "load_files"]
 
 
-@dataclass(frozen=True)
-class SavedAnswer:
+class SavedAnswer(NamedTuple):
     """One answer found in a saved file (a file holding a JSON list has several).
 
     Attributes
@@ -96,9 +95,9 @@ def find_files(paths: Any) -> list[tuple[str, bool]]:
     for item in items:
         text = os.fspath(item)
         path = os.path.expanduser(text)
-        named = False
-        if os.path.isdir(path):
-            matches = _walk(path)
+        named, walked = False, os.path.isdir(path)
+        if walked:
+            matches = _walk(os.path.abspath(path))  # absolute and normal: so is every match
         elif os.path.isfile(path):
             matches, named = [path], True
         elif glob.has_magic(text):
@@ -110,11 +109,11 @@ def find_files(paths: Any) -> list[tuple[str, bool]]:
         if not matches:
             raise InvalidArgumentError(
                 f"paths: {text!r} matches no file"
-                + (" (a folder with no .json files)" if os.path.isdir(path) else "")
+                + (" (a folder with no .json files)" if walked else "")
                 + "; check the path, or use a glob such as 'exports/**/*.json'."
             )
         for match in matches:
-            found.setdefault(os.path.abspath(match), named)
+            found.setdefault(match if walked else os.path.abspath(match), named)
     return list(found.items())
 
 
@@ -216,7 +215,7 @@ def load_file(path: str, *, named: bool = False, check_values: bool = False) -> 
         label = path if number == 0 else f"{path}[{number}]"
         answer = _answer(document, path, label, described, check_values)
         if answer.bad:  # one bad answer makes the file bad: never half a file
-            return [replace(answer, label=path)]
+            return [answer._replace(label=path)]
         answers.append(answer)
     return answers
 
@@ -239,15 +238,23 @@ def _read_bytes(path: str) -> tuple[bytes, str | None]:
     try:
         fd = os.open(path, os.O_RDONLY)
         try:
-            size = os.fstat(fd).st_size
-            chunks = [os.read(fd, size + 1)]
-            while chunks[-1]:  # until the end of the file, whatever stat said
-                chunks.append(os.read(fd, max(size, 1 << 16)))
+            return _read_all(fd), None
         finally:
             os.close(fd)
     except OSError as exc:
         return b"", f"cannot be read ({exc.strerror or exc})"
-    return chunks[0] if len(chunks) == 2 else b"".join(chunks), None
+
+
+def _read_all(fd: int) -> bytes:
+    """Everything ``fd`` holds: one read when its size is right, as for a file at rest."""
+    size = os.fstat(fd).st_size
+    data = os.read(fd, size + 1)
+    if len(data) <= size:  # a short read of a regular file is its end
+        return data
+    chunks = [data]  # it grew since fstat (or is a pipe, whose size says nothing): read on
+    while chunk := os.read(fd, max(size, 1 << 16)):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _documents(data: bytes) -> tuple[list, str | None]:

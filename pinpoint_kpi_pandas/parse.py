@@ -10,11 +10,10 @@ row, never another exception.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from .dates import parse_response_time
 from .errors import ResponseFormatError
@@ -40,8 +39,7 @@ ID_MEMBERS = {"campaign": "CampaignId", "journey": "JourneyId"}
 """The member holding the id of a campaign or journey answer."""
 
 
-@dataclass(frozen=True)
-class AnswerHeader:
+class AnswerHeader(NamedTuple):
     """What an answer says about itself: application, scope, KPI, id and window.
 
     Examples

@@ -17,7 +17,7 @@ from typing import Any
 __all__ = ["KpiRows"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class KpiRows:
     """The rows one KPI has for one id over one window.
 
@@ -71,9 +71,37 @@ class KpiRows:
     origin: str = "response"
     provisional_days: tuple[str, ...] = ()
 
-    def __post_init__(self) -> None:
-        # Counted once: the assembly asks each of thousands of answers several times.
-        object.__setattr__(self, "_n_rows", _first_length(self.groups, self.values))
+    def __init__(
+        self,
+        kpi_name: str,
+        resource_id: str | None,
+        start_time: datetime | None,
+        end_time: datetime | None,
+        groups: Mapping[str, Sequence[Any]] | None = None,
+        values: Mapping[str, Sequence[Any]] | None = None,
+        value_types: Mapping[str, str | frozenset[str] | set[str]] | None = None,
+        source: str = "",
+        origin: str = "response",
+        provisional_days: tuple[str, ...] = (),
+    ) -> None:
+        # By hand, not the dataclass's: a read builds thousands, and a frozen dataclass's own
+        # __init__ makes a call per field. The row count is counted once, here: the assembly
+        # asks each answer several times.
+        groups = {} if groups is None else groups
+        values = {} if values is None else values
+        vars(self).update(
+            kpi_name=kpi_name,
+            resource_id=resource_id,
+            start_time=start_time,
+            end_time=end_time,
+            groups=groups,
+            values=values,
+            value_types={} if value_types is None else value_types,
+            source=source,
+            origin=origin,
+            provisional_days=provisional_days,
+            _n_rows=_first_length(groups, values),
+        )
 
     @property
     def n_rows(self) -> int:

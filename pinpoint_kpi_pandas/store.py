@@ -39,7 +39,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .casting import check_rows
 from .dates import DATA_LATENCY, format_instant, parse_response_time
@@ -122,8 +122,7 @@ def fetched_at(response: dict) -> datetime:
     return answer_clock(response) or datetime.now(UTC)
 
 
-@dataclass(frozen=True)
-class StorePath:
+class StorePath(NamedTuple):
     """What a path in a store's layout says it holds.
 
     Examples
