@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from .. import catalog
+from ..derived import find_metric
 from ..errors import InvalidArgumentError
 from ._labels import unique_names
 
@@ -42,7 +44,7 @@ def resolve_baseline(
         return base
     shown = unique_names([str(v) for v in every], names)
     with_value = [shown.get(str(v), str(v)) for v, ok in zip(values, present, strict=True) if ok]
-    what = "no data in this range" if base not in values else f"no {metric_values.name}"
+    what = "no data in this range" if base not in values else f"no {_words(metric_values.name)}"
     choices = (
         f"choose one that has: {', '.join(with_value[:8])}{', ...' if len(with_value) > 8 else ''}"
         if with_value
@@ -52,6 +54,17 @@ def resolve_baseline(
         f"baseline {shown.get(str(base), str(base))!r} has {what}, so nothing can be compared "
         f"with it; {choices} (or leave the baseline out: the first that has data)."
     )
+
+
+def _words(metric: Any) -> str:
+    """A metric as words for a sentence: its KPI's title (``EmailOpenRate`` -> ``email open
+    rate``, ``SmsSpend`` -> ``SMS spend``), else as it is."""
+    kpis = catalog.kpis_with_value_key(str(metric), include_events_only=True)
+    found = kpis[0] if kpis else find_metric(str(metric), None)
+    if found is None:
+        return str(metric)
+    title = found.short_title
+    return title[:1].lower() + title[1:] if title[1:2].islower() else title
 
 
 def _find_baseline(

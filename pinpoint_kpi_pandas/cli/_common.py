@@ -160,6 +160,8 @@ def one_line(exc: BaseException | str) -> str:
     '12 of 12 requests failed: First: a (and 11 more; --debug shows all)'
     >>> one_line("2 objects cannot be read:\n  a: bad\n  b: bad\nRepair them.")
     '2 objects cannot be read: First: a: bad (and 1 more; --debug shows all) Repair them.'
+    >>> one_line("1 of 1 requests failed:\n  a failed")
+    '1 of 1 requests failed: a failed'
     >>> one_line("one line only")
     'one line only'
     """
@@ -172,11 +174,11 @@ def one_line(exc: BaseException | str) -> str:
     if not any(line[:1].isspace() for line in raw[1:]):  # a message not laid out as a list
         items, advice = [line.strip() for line in raw[1:]], []
     if items:
-        text += f" First: {items[0]}"
         trailer = _MORE.match(items[-1]) if len(items) > 1 else None
         more = len(items) - 2 + int(trailer.group(1)) if trailer else len(items) - 1
-        if more:
-            text += f" (and {more} more; --debug shows all)"
+        text += (
+            f" First: {items[0]} (and {more} more; --debug shows all)" if more else f" {items[0]}"
+        )
     return " ".join([text, *advice])
 
 

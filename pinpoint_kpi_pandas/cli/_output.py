@@ -137,7 +137,7 @@ def warn_of_ids_without_rows(frame: pd.DataFrame, *, shown: int = 5) -> None:
     ...     warnings.simplefilter("always")
     ...     warn_of_ids_without_rows(df)
     >>> message = str(caught[0].message)
-    >>> message.startswith("1 of 2 campaigns asked for had no data from 2026-10-01 to 2026-10-28")
+    >>> message.startswith("1 of the 2 campaigns read had no data from 2026-10-01 to 2026-10-28")
     True
     >>> message.split(": ")[-1]
     'Sale (c2)'
@@ -160,7 +160,7 @@ def warn_of_ids_without_rows(frame: pd.DataFrame, *, shown: int = 5) -> None:
         days = f" from {contract.start_time[:10]} to {contract.end_time[:10]}"
     them = "it" if len(missing) == 1 else "them"
     warn_user(
-        f"{len(missing)} of {len(contract.ids)} {kind} asked for had no data{days}, so the "
+        f"{len(missing)} of the {len(contract.ids)} {kind} read had no data{days}, so the "
         f"table has no rows for {them}: {listed}",
         PinpointKpiWarning,
     )

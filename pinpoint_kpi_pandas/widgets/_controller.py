@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .. import catalog
-from ..analysis import rate_count_kpis, short_id
+from ..analysis import rate_count_kpis, short_id, unique_names
 from ..derived import find_metric, is_derived
 from ..errors import InvalidArgumentError, PinpointKpiError
 from ._html import CSS, caption_html, header_html, message_html, table_html
@@ -245,8 +245,8 @@ class CampaignComparison:
         """The baseline offers the selected ids; a baseline no longer selected goes back to
         "first with data" (without a refresh per change: one follows)."""
         control, ids = self.controls["baseline"], self.controls["campaigns"].value
-        labels = self._source.labels
-        options = [(_AUTO_BASELINE, ""), *((labels.get(i) or short_id(i), i) for i in ids)]
+        shown = option_labels(self._source.ids, self._source.labels)  # as the selector shows
+        options = [(_AUTO_BASELINE, ""), *((shown[i], i) for i in ids)]
         keep = control.value if control.value in ids else ""
         self._syncing = True
         try:
@@ -358,12 +358,26 @@ def _initial_kpi(source: DataSource, kpi: str | None) -> str:
     return kpi
 
 
+def option_labels(ids: Sequence[str], labels: Mapping[str, str]) -> dict[str, str]:
+    """What a selector shows for each id: its label (or short id), told apart by the id's start
+    when two share a name (two "Sale" campaigns are "Sale (a3b4c606)" and "Sale (f00dfeed)").
+
+    Examples
+    --------
+    >>> option_labels(["a3b4c6061", "f00dfeed2", "0123456789"], {"a3b4c6061": "Sale",
+    ...               "f00dfeed2": "Sale"})
+    {'a3b4c6061': 'Sale (a3b4c606)', 'f00dfeed2': 'Sale (f00dfeed)', '0123456789': '01234567…'}
+    """
+    return unique_names(list(ids), {i: labels.get(i) or short_id(i) for i in ids})
+
+
 def _controls(
     source: DataSource, kpi: str, start: dt.date, end: dt.date, chart: str, ids: Sequence[str]
 ) -> dict[str, Any]:
     import ipywidgets as w
 
-    options = [(source.labels.get(i) or short_id(i), i) for i in source.ids]
+    shown = option_labels(source.ids, source.labels)
+    options = [(shown[i], i) for i in source.ids]
     label_style = {"description_width": "80px"}
     # A frame's days bound the pickers: days outside it have no data to show.
     first, last = source.date_bounds() if isinstance(source, FrameSource) else (None, None)

@@ -5,6 +5,7 @@ knows its scope: campaigns or journeys."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
@@ -388,12 +389,7 @@ class ReaderSource(OnDemandSource):
         ids = [str(i) for i in listing.index]
         if "Channel" in listing.columns:
             channels = listing["Channel"].to_dict()
-            labels = {
-                i: f"{labels.get(i, i)} ({channels[i].lower()})"
-                if channels.get(i)
-                else labels.get(i, i)
-                for i in ids
-            }
+            labels = {i: _with_channel(labels.get(i, i), channels.get(i)) for i in ids}
         return ids, labels
 
     def kpi_options(self) -> list[catalog.Kpi]:
@@ -438,6 +434,22 @@ class ReaderSource(OnDemandSource):
         finally:
             progress(False, "")
         return new
+
+
+def _with_channel(name: str, channel: Any) -> str:
+    """A campaign's name with its channel, unless the name says it ("Cart Reminder SMS").
+
+    Examples
+    --------
+    >>> _with_channel("Spring Sale", "EMAIL"), _with_channel("Cart Reminder SMS", "SMS")
+    ('Spring Sale (email)', 'Cart Reminder SMS')
+    """
+    if not isinstance(channel, str) or not channel:
+        return name
+    words = channel.lower().replace("_", " ")
+    if re.search(rf"\b{re.escape(words)}\b", name, flags=re.IGNORECASE):
+        return name
+    return f"{name} ({words})"
 
 
 def service_date(client_options: ClientOptions) -> dt.date | None:

@@ -28,13 +28,13 @@ def test_a_baseline_without_the_metric_is_refused_naming_those_with_it(runs, sam
     with pytest.raises(ppk.errors.InvalidArgumentError) as caught:
         runs.pinpoint.compare("EmailOpenRate", baseline="Cart Reminder SMS")
     text = str(caught.value)
-    assert "baseline 'Cart Reminder SMS' has no EmailOpenRate" in text
+    assert "baseline 'Cart Reminder SMS' has no email open rate" in text
     assert (
         "choose one that has: Weekly Newsletter Email" in text
         and "Cart Reminder" not in (text.split("choose one")[1])
     )
     sms = sample_app.campaign("Cart Reminder SMS").id
-    with pytest.raises(ppk.errors.InvalidArgumentError, match="has no EmailOpenRate"):
+    with pytest.raises(ppk.errors.InvalidArgumentError, match="has no email open rate"):
         runs.pinpoint.compare("EmailOpenRate", baseline=sms)  # by id too
 
 

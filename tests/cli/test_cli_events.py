@@ -34,7 +34,7 @@ def test_events_says_which_campaigns_asked_for_have_no_rows(capsys, app, archive
     assert status == 0, err
     notes = [line for line in err.splitlines() if "no data" in line]
     assert notes == [
-        "pinpoint-kpi events: warning: 1 of 2 campaigns asked for had no data from 2026-10-21 "
+        "pinpoint-kpi events: warning: 1 of the 2 campaigns read had no data from 2026-10-21 "
         f"to 2026-10-28, so the table has no rows for it: {spring}"
     ]
     assert set(pd.read_csv(path)["CampaignId"]) == {asked[1]}

@@ -268,7 +268,7 @@ def test_fetch_says_which_campaigns_asked_for_have_no_rows(capsys, emulator, app
     assert status == 0, err
     notes = [line for line in err.splitlines() if "no data" in line]
     assert notes == [
-        "pinpoint-kpi fetch: warning: 1 of 12 campaigns asked for had no data from 2026-10-01 "
+        "pinpoint-kpi fetch: warning: 1 of the 12 campaigns read had no data from 2026-10-01 "
         "to 2026-10-28, so the table has no rows for it: Spring Sale Email "
         f"({spring})"
     ]
@@ -289,4 +289,4 @@ def test_fetch_caps_the_list_of_campaigns_without_rows(capsys, emulator, app):
     assert status == 0, err
     notes = [line for line in err.splitlines() if "no data" in line]
     assert len(notes) == 1, err
-    assert "6 of 12 campaigns" in notes[0] and notes[0].endswith(" and 1 more")
+    assert "6 of the 12 campaigns" in notes[0] and notes[0].endswith(" and 1 more")

@@ -76,3 +76,17 @@ def test_a_campaign_without_rows_is_a_row_of_the_table_and_gaps_are_dashes(emu, 
     html = dash.state.table_html
     assert "Spring Sale Email" in html
     assert "&lt;NA&gt;" not in html and "<NA>" not in html and "nan" not in html  # gaps: "—"
+
+
+def test_two_campaigns_of_one_name_are_told_apart_in_both_selectors(emu, app):
+    frame = ppk.read_pinpoint_kpi(
+        app.id, COUNTS, START, END, campaign_id="all", endpoint_url=emu.endpoint_url
+    )
+    first, second = (c.id for c in app.campaigns[1:3])
+    dash = widgets.compare_campaigns(
+        frame, chart="compare", names={first: "Sale", second: "Sale"}, campaigns=[first, second]
+    )
+    offered = {i: n for n, i in dash.controls["campaigns"].options}
+    assert offered[first] == f"Sale ({first[:8]})" and offered[second] == f"Sale ({second[:8]})"
+    baseline = {i: n for n, i in dash.controls["baseline"].options if i}
+    assert baseline == {first: offered[first], second: offered[second]}
