@@ -315,6 +315,5 @@ def parse_response_time(value: object) -> datetime:
 
 
 @functools.lru_cache(maxsize=4096)  # saved answers repeat the same few window bounds
-@functools.lru_cache(maxsize=4096)  # thousands of saved answers share a few window bounds
 def _parse_text_time(text: str) -> datetime:
     return _to_utc(datetime.fromisoformat(text.strip()))

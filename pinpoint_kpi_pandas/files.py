@@ -13,6 +13,7 @@ import contextlib
 import gc
 import glob
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -98,11 +99,11 @@ def find_files(paths: Any) -> list[tuple[str, bool]]:
         named, walked = False, os.path.isdir(path)
         if walked:
             matches = _walk(os.path.abspath(path))  # absolute and normal: so is every match
-        elif os.path.isfile(path):
+        elif os.path.lexists(path):  # a file (or a pipe, a broken link: reported as bad)
             matches, named = [path], True
         elif glob.has_magic(text):
-            matches = sorted(
-                p for p in glob.glob(_any_case_json(path), recursive=True) if os.path.isfile(p)
+            matches = sorted(  # folders left out; pipes and broken links reported as bad
+                p for p in glob.glob(_any_case_json(path), recursive=True) if not os.path.isdir(p)
             )
         else:
             matches = []
@@ -236,30 +237,42 @@ def load_files(found: Sequence[tuple[str, bool]]) -> list[SavedAnswer]:
 
 def _read_bytes(path: str) -> tuple[bytes, str | None]:
     try:
-        fd = os.open(path, os.O_RDONLY)
+        # O_NONBLOCK: a named pipe opens at once (to be refused below), not when a writer comes
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         try:
-            return _read_all(fd), None
+            status = os.fstat(fd)
+            if not stat.S_ISREG(status.st_mode):
+                return b"", NOT_REGULAR
+            return _read_all(fd, status.st_size), None
         finally:
             os.close(fd)
     except OSError as exc:
+        if not os.path.exists(path) and os.path.islink(path):
+            return b"", "a broken symbolic link (its target does not exist)"
         return b"", f"cannot be read ({exc.strerror or exc})"
 
 
-def _read_all(fd: int) -> bytes:
-    """Everything ``fd`` holds: one read when its size is right, as for a file at rest."""
-    size = os.fstat(fd).st_size
+NOT_REGULAR = "not a regular file (a named pipe, socket or device): not a saved answer"
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """Everything a regular file holds: one read when it is the size ``fstat`` said."""
     data = os.read(fd, size + 1)
-    if len(data) <= size:  # a short read of a regular file is its end
+    if len(data) == size:  # its end: asked for one byte more and it was not there
         return data
-    chunks = [data]  # it grew since fstat (or is a pipe, whose size says nothing): read on
-    while chunk := os.read(fd, max(size, 1 << 16)):
+    # It grew or shrank since fstat, or is larger than one read returns (Linux caps a read at
+    # about 2 GiB): read on until a read returns nothing.
+    chunks = [data]
+    while chunk := os.read(fd, max(size - len(data), 1 << 16)):
         chunks.append(chunk)
     return b"".join(chunks)
 
 
 def _documents(data: bytes) -> tuple[list, str | None]:
-    if not data.strip():
+    if not data:
         return [], "empty (0 bytes): an interrupted `aws ... > file.json`?"
+    if not data.strip():
+        return [], "only whitespace, no JSON: an interrupted `aws ... > file.json`?"
     try:
         document = decode_json(data)
     except UnicodeDecodeError:

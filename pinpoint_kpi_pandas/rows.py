@@ -85,23 +85,25 @@ class KpiRows:
         provisional_days: tuple[str, ...] = (),
     ) -> None:
         # By hand, not the dataclass's: a read builds thousands, and a frozen dataclass's own
-        # __init__ makes a call per field. The row count is counted once, here: the assembly
-        # asks each answer several times.
-        groups = {} if groups is None else groups
-        values = {} if values is None else values
+        # __init__ makes a call per field.
         vars(self).update(
             kpi_name=kpi_name,
             resource_id=resource_id,
             start_time=start_time,
             end_time=end_time,
-            groups=groups,
-            values=values,
+            groups={} if groups is None else groups,
+            values={} if values is None else values,
             value_types={} if value_types is None else value_types,
             source=source,
             origin=origin,
             provisional_days=provisional_days,
-            _n_rows=_first_length(groups, values),
         )
+        self.__post_init__()
+
+    def __post_init__(self) -> None:
+        # Counted once (a dataclass subclass's own __init__ calls this too): the assembly asks
+        # each of thousands of answers several times.
+        vars(self)["_n_rows"] = _first_length(self.groups, self.values)
 
     @property
     def n_rows(self) -> int:

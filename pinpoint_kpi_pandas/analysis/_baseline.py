@@ -63,7 +63,7 @@ def _words(metric: Any) -> str:
     found = kpis[0] if kpis else find_metric(str(metric), None)
     if found is None:
         return str(metric)
-    title = found.short_title
+    title = found.short_title.split(" (")[0]  # "Click rate (derived: ...)": "click rate"
     return title[:1].lower() + title[1:] if title[1:2].islower() else title
 
 

@@ -159,9 +159,12 @@ def warn_of_ids_without_rows(frame: pd.DataFrame, *, shown: int = 5) -> None:
     if contract.start_time and contract.end_time:
         days = f" from {contract.start_time[:10]} to {contract.end_time[:10]}"
     them = "it" if len(missing) == 1 else "them"
+    if len(contract.ids) == 1:
+        counted = f"the one {kind.removesuffix('s')} read had"
+    else:
+        counted = f"{len(missing)} of the {len(contract.ids)} {kind} read had"
     warn_user(
-        f"{len(missing)} of the {len(contract.ids)} {kind} read had no data{days}, so the "
-        f"table has no rows for {them}: {listed}",
+        f"{counted} no data{days}, so the table has no rows for {them}: {listed}",
         PinpointKpiWarning,
     )
 

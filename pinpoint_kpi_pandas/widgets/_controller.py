@@ -366,7 +366,7 @@ def option_labels(ids: Sequence[str], labels: Mapping[str, str]) -> dict[str, st
     --------
     >>> option_labels(["a3b4c6061", "f00dfeed2", "0123456789"], {"a3b4c6061": "Sale",
     ...               "f00dfeed2": "Sale"})
-    {'a3b4c6061': 'Sale (a3b4c606)', 'f00dfeed2': 'Sale (f00dfeed)', '0123456789': '01234567…'}
+    {'a3b4c6061': 'Sale (a3b4c606)', 'f00dfeed2': 'Sale (f00dfeed)', '0123456789': '0123456789'}
     """
     return unique_names(list(ids), {i: labels.get(i) or short_id(i) for i in ids})
 

@@ -12,7 +12,7 @@ import pandas as pd
 from ..client import client_options as resolve_client_options
 from ..errors import InvalidArgumentError
 from ._archive import EventsSource
-from ._controller import CampaignComparison
+from ._controller import CampaignComparison, option_labels
 from ._selection import CHARTS
 from ._sources import DataSource, FrameSource, ReaderSource
 
@@ -202,16 +202,31 @@ def _first_chart(source: DataSource) -> str:
 
 
 def _first_selection(source: DataSource, chosen: Sequence[str] | str | None) -> list[str]:
-    """The ids selected first: those named (by id or name), else the source's default."""
+    """The ids selected first: those named (by id, name, or the label the selector shows),
+    else the source's default. A name that several ids share is refused, naming them."""
     if chosen is None:
         return source.first_ids
-    by_name = {v: k for k, v in source.labels.items()}
-    ids = [by_name.get(c, c) for c in ([chosen] if isinstance(chosen, str) else chosen)]
-    unknown = [c for c in ids if c not in source.ids]
+    shown = option_labels(source.ids, source.labels)
+    by_text: dict[str, list[str]] = {}
+    for i in source.ids:
+        for text in dict.fromkeys([source.labels.get(i) or i, shown[i]]):
+            by_text.setdefault(text, []).append(i)
+    ids: list[str] = []
+    unknown: list[str] = []
+    for asked in [chosen] if isinstance(chosen, str) else chosen:
+        found = [asked] if asked in source.ids else by_text.get(asked, [])
+        if len(found) > 1:
+            raise InvalidArgumentError(
+                f"campaigns: {asked!r} names {len(found)} {source.noun}s ("
+                + ", ".join(shown[i] for i in found)
+                + "); pass one of those as shown, or its id."
+            )
+        (ids if found else unknown).extend(found or [asked])
     if unknown:
+        examples = ", ".join(repr(shown[i]) for i in source.ids[:3])
         raise InvalidArgumentError(
-            f"{source.noun}s {unknown} are not among the {len(source.ids)} {source.noun}s "
-            "available."
+            f"campaigns: {unknown} are not among the {len(source.ids)} {source.noun}s "
+            f"available; pass ids, or names as the selector shows them ({examples}, ...)."
         )
     return ids
 

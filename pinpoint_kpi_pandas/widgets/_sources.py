@@ -443,13 +443,16 @@ def _with_channel(name: str, channel: Any) -> str:
     --------
     >>> _with_channel("Spring Sale", "EMAIL"), _with_channel("Cart Reminder SMS", "SMS")
     ('Spring Sale (email)', 'Cart Reminder SMS')
+    >>> _with_channel("In-App Banner", "IN_APP"), _with_channel("Weekly_Email", "EMAIL")
+    ('In-App Banner', 'Weekly_Email')
     """
     if not isinstance(channel, str) or not channel:
         return name
     words = channel.lower().replace("_", " ")
-    if re.search(rf"\b{re.escape(words)}\b", name, flags=re.IGNORECASE):
+    said = re.sub(r"[\W_]+", " ", name.lower())  # "In-App Banner", "Weekly_Email": words
+    if re.search(rf"\b{re.escape(words)}\b", said):
         return name
-    return f"{name} ({words})"
+    return f"{name} ({words})" if name.strip() else f"({words})"
 
 
 def service_date(client_options: ClientOptions) -> dt.date | None:

@@ -280,6 +280,19 @@ def test_fetch_says_which_campaigns_asked_for_have_no_rows(capsys, emulator, app
     assert spring not in set(table["CampaignId"]) and table["CampaignId"].nunique() == 11
 
 
+def test_fetch_of_one_campaign_without_rows_says_so_in_the_singular(capsys, emulator, app):
+    spring = app.campaign("Spring Sale Email").id
+    status, _, err = _run(
+        capsys, "fetch", app.id, DAILY, "--campaign", spring, "--start", "2026-10-01",
+        "--end", "2026-10-28", "--endpoint-url", emulator.endpoint_url,
+    )  # fmt: skip
+    assert status == 0, err
+    assert (
+        "pinpoint-kpi fetch: warning: the one campaign read had no data from 2026-10-01 to "
+        f"2026-10-28, so the table has no rows for it: {spring}"  # an id alone: no listing read
+    ) in err.splitlines()
+
+
 def test_fetch_caps_the_list_of_campaigns_without_rows(capsys, emulator, app):
     # six of the twelve campaigns sent nothing in the first days of August
     status, _, err = _run(

@@ -90,3 +90,22 @@ def test_two_campaigns_of_one_name_are_told_apart_in_both_selectors(emu, app):
     assert offered[first] == f"Sale ({first[:8]})" and offered[second] == f"Sale ({second[:8]})"
     baseline = {i: n for n, i in dash.controls["baseline"].options if i}
     assert baseline == {first: offered[first], second: offered[second]}
+
+
+def test_a_shared_name_is_refused_as_ambiguous_and_a_shown_label_selects(emu, app):
+    frame = ppk.read_pinpoint_kpi(
+        app.id, COUNTS, START, END, campaign_id="all", endpoint_url=emu.endpoint_url
+    )
+    first, second = (c.id for c in app.campaigns[1:3])
+    names = {first: "Sale", second: "Sale"}
+    with pytest.raises(ppk.errors.InvalidArgumentError) as caught:
+        widgets.compare_campaigns(frame, chart="compare", names=names, campaigns=["Sale"])
+    assert f"'Sale' names 2 campaigns (Sale ({first[:8]}), Sale ({second[:8]}))" in str(
+        caught.value
+    )
+    dash = widgets.compare_campaigns(
+        frame, chart="compare", names=names, campaigns=[f"Sale ({second[:8]})"]
+    )
+    assert dash.controls["campaigns"].value == (second,)
+    with pytest.raises(ppk.errors.InvalidArgumentError, match=r"as the selector shows them"):
+        widgets.compare_campaigns(frame, chart="compare", names=names, campaigns=["Sael"])
