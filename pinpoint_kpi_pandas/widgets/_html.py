@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -260,3 +261,22 @@ def _formatter(column: str, number: int, kind: str | None) -> Callable[[Any], st
     if number == 0 and kind == "rate":
         return _rate
     return format_number
+
+
+def with_channel(name: str, channel: Any) -> str:
+    """A campaign's name with its channel, unless the name says it ("Cart Reminder SMS").
+
+    Examples
+    --------
+    >>> with_channel("Spring Sale", "EMAIL"), with_channel("Cart Reminder SMS", "SMS")
+    ('Spring Sale (email)', 'Cart Reminder SMS')
+    >>> with_channel("In-App Banner", "IN_APP"), with_channel("Weekly_Email", "EMAIL")
+    ('In-App Banner', 'Weekly_Email')
+    """
+    if not isinstance(channel, str) or not channel:
+        return name
+    words = channel.lower().replace("_", " ")
+    said = re.sub(r"[\W_]+", " ", name.lower())  # "In-App Banner", "Weekly_Email": words
+    if re.search(rf"\b{re.escape(words)}\b", said):
+        return name
+    return f"{name} ({words})" if name.strip() else f"({words})"

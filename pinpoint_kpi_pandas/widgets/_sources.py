@@ -5,7 +5,6 @@ knows its scope: campaigns or journeys."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
@@ -27,7 +26,7 @@ from ..derived import derived_metrics, find_metric
 from ..errors import InvalidArgumentError
 from ..plan import ID_LEVEL
 from ..project import answer_date, describe_project
-from ._html import project_title
+from ._html import project_title, with_channel
 from ._messages import check_range
 from ._selection import Selection, entity_noun
 
@@ -389,7 +388,7 @@ class ReaderSource(OnDemandSource):
         ids = [str(i) for i in listing.index]
         if "Channel" in listing.columns:
             channels = listing["Channel"].to_dict()
-            labels = {i: _with_channel(labels.get(i, i), channels.get(i)) for i in ids}
+            labels = {i: with_channel(labels.get(i, i), channels.get(i)) for i in ids}
         return ids, labels
 
     def kpi_options(self) -> list[catalog.Kpi]:
@@ -434,25 +433,6 @@ class ReaderSource(OnDemandSource):
         finally:
             progress(False, "")
         return new
-
-
-def _with_channel(name: str, channel: Any) -> str:
-    """A campaign's name with its channel, unless the name says it ("Cart Reminder SMS").
-
-    Examples
-    --------
-    >>> _with_channel("Spring Sale", "EMAIL"), _with_channel("Cart Reminder SMS", "SMS")
-    ('Spring Sale (email)', 'Cart Reminder SMS')
-    >>> _with_channel("In-App Banner", "IN_APP"), _with_channel("Weekly_Email", "EMAIL")
-    ('In-App Banner', 'Weekly_Email')
-    """
-    if not isinstance(channel, str) or not channel:
-        return name
-    words = channel.lower().replace("_", " ")
-    said = re.sub(r"[\W_]+", " ", name.lower())  # "In-App Banner", "Weekly_Email": words
-    if re.search(rf"\b{re.escape(words)}\b", said):
-        return name
-    return f"{name} ({words})" if name.strip() else f"({words})"
 
 
 def service_date(client_options: ClientOptions) -> dt.date | None:
