@@ -227,11 +227,14 @@ def read_pinpoint_kpi(
         )
     given_names = name_map(names)
     store = open_store(cache, offline=offline)
-    if store is not None and (start_time is None or end_time is None):
+    if store is not None and start_time is None and end_time is None:
+        # One side alone is filled in (end: now; start: 31 days before the end), and those
+        # windows are stored like any other; no range at all asks for the service's default.
         warn_user(
-            "cache= stores only answers of a fixed range: with no start_time or no end_time "
-            "the range moves with the clock, so nothing of this read is saved. Pass both to "
-            "keep its answers.",
+            "cache= stores only answers of a known window: with no start_time and no end_time "
+            "Pinpoint answers for its default window (the 31 days before it answers), which "
+            "moves with the clock, so nothing of this read is saved. Pass start_time (and "
+            "end_time) to keep its answers.",
             StoreWarning,
         )
     reach = resolve_client_options(

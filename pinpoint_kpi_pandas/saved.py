@@ -143,6 +143,7 @@ def _read(
     names: dict[str, str] = {}  # from the listings among the files; names= wins
     for listing in dict.fromkeys(a.path for a in answers if a.listing):
         names.update(saved_listing_names(listing))
+    listed = {resource_id: i for i, resource_id in enumerate(names)}  # the listings' order
     names.update(given)
     answers = [a for a in answers if not a.listing]
     if not answers:
@@ -154,14 +155,14 @@ def _read(
         bad = _value_checked(answers)  # the error lists every bad file, not only the first kind
     good, bad = _policy(answers, bad, on_bad_file)
     try:
-        return _assembled(good, bad, dtype_backend, names)
+        return _assembled(good, bad, dtype_backend, names, listed)
     except ResponseFormatError:
         # Some file's values do not type: find every such file, then apply the policy again.
         newly_bad = _value_checked(answers)
         if len(newly_bad) == len(bad):
             raise
         good, bad = _policy(answers, newly_bad, on_bad_file)
-        return _assembled(good, bad, dtype_backend, names)
+        return _assembled(good, bad, dtype_backend, names, listed)
 
 
 def _value_checked(answers: list[SavedAnswer]) -> list[SavedAnswer]:
@@ -250,12 +251,17 @@ def _assembled(
     bad: list[SavedAnswer],
     dtype_backend: DtypeBackend | None,
     id_names: dict[str, str],
+    listed: dict[str, int],
 ) -> pd.DataFrame:
     application_id, scope, _ = _one_group(good)
     parts = [a.rows for a in good if a.rows is not None]
     order = {k.name: i for i, k in enumerate(catalog.kpis(scope))}
     names = sorted(dict.fromkeys(p.kpi_name for p in parts), key=lambda n: order.get(n, 10**9))
-    ids = tuple(dict.fromkeys(p.resource_id for p in parts if p.resource_id is not None))
+    found = dict.fromkeys(p.resource_id for p in parts if p.resource_id is not None)
+    # In the order of a project listing saved beside them (a cache= read of campaign_id="all"
+    # saves it: the live read's order, so compare()'s default baseline is the same), then as
+    # found (by path).
+    ids = tuple(sorted(found, key=lambda i: listed.get(i, len(listed))))
     contract = FrameContract(
         application_id=application_id,
         kpi_names=tuple(names),

@@ -186,3 +186,16 @@ def test_a_cache_with_an_open_ended_range_says_nothing_is_saved(emulator, sample
             endpoint_url=emulator.endpoint_url, progress=False,
         )  # fmt: skip
     assert not list(tmp_path.rglob("*kpis*")) and not list(tmp_path.rglob("txn-emails-sent*"))
+
+
+def test_a_cache_with_only_a_start_saves_its_windows_without_a_false_warning(
+    emulator, sample_app, tmp_path
+):
+    # the end is filled in (now), so every window is known and stored: no "nothing is saved"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ppk.errors.StoreWarning)
+        ppk.read_pinpoint_kpi(
+            sample_app.id, "txn-emails-sent-grouped-by-date", "2026-10-20", cache=tmp_path,
+            endpoint_url=emulator.endpoint_url, progress=False,
+        )  # fmt: skip
+    assert list(tmp_path.rglob("txn-emails-sent-grouped-by-date/20261020T000000Z--*.json"))

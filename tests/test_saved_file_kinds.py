@@ -86,3 +86,21 @@ def test_rows_of_a_dataclass_subclass_are_counted():
     rows = Tagged("k", None, day, day, {"Date": ["2026-10-01", "2026-10-02"]}, {}, tag="t")
     assert rows.n_rows == 2 and rows.tag == "t"
     assert dataclasses.replace(rows, groups={}).n_rows == 0
+
+
+def test_a_cache_of_every_campaign_reads_back_in_the_live_order(emulator, sample_app, tmp_path):
+    # Campaign ids sort otherwise than the project lists them; compare() takes the first with
+    # data as its baseline, so an order by path gave other differences than the live read.
+    kpis = [DELIVERIES, "direct-email-opens-grouped-by-campaign-activity"]
+    live = ppk.read_pinpoint_kpi(
+        sample_app.id, kpis, "2026-10-01", "2026-10-28", campaign_id="all", cache=tmp_path,
+        endpoint_url=emulator.endpoint_url,
+    )  # fmt: skip
+    listed = [c.id for c in sample_app.campaigns]
+    assert listed != sorted(listed)
+    saved = ppk.read_pinpoint_kpi_json(tmp_path)
+    pd.testing.assert_frame_equal(saved, live)
+    assert saved.attrs["pinpoint"]["campaign_ids"] == live.attrs["pinpoint"]["campaign_ids"]
+    pd.testing.assert_frame_equal(
+        saved.pinpoint.compare("EmailOpenRate"), live.pinpoint.compare("EmailOpenRate")
+    )
