@@ -414,11 +414,12 @@ def _warn_about(contract: FrameContract, combination: Combination) -> None:
         if contract.source == "events":  # an archive's clock is its newest object
             text = (
                 f"{len(days)} {'day was' if len(days) == 1 else 'days were'} not final in the "
-                f"archive ({shown}): its newest object "
+                f"archive ({shown}): its newest object scanned "
                 "arrived less than Pinpoint's ~2-hour data latency after the end of that UTC "
                 "day (or before it), so later objects may still add to the numbers. They are "
                 "listed in df.attrs['pinpoint']['provisional_days']; read again once the "
-                "archive holds later objects."
+                "archive holds later objects, or with a longer lateness= if it already does "
+                "(the read scans only to lateness after its end)."
             )
         else:
             text = (

@@ -85,9 +85,12 @@ def read_pinpoint_events(
         Where the query runs: DuckDB embedded by default; Spark for archives beyond one
         machine.
     lateness : timedelta, str or None, default 72 hours
-        How long after ``end_time`` events may still arrive (SMS carrier receipts: up to 72
-        hours). Prefixes beyond it are not scanned; None scans to the archive's end (email
-        complaints arrive in weekly or monthly digests).
+        How long after a message's first record its later records may still arrive (SMS
+        carrier receipts: up to 72 hours). The read scans the prefixes from ``lateness``
+        before ``start_time`` to ``lateness`` after ``end_time``: shorter than the real delays,
+        it misses late records of the last days and can count a late receipt of a message
+        sent before the range as a message of its first day. None scans the whole archive
+        (email complaints arrive in weekly or monthly digests).
     storage_options : dict, optional
         For ``s3://`` sources, handed to s3fs as pandas' readers do (``key``, ``secret``,
         ``endpoint_url``, ``anon``, ...). ``AWS_ENDPOINT_URL_S3`` is honoured.
@@ -188,6 +191,8 @@ def read_pinpoint_events(
             "the range.",
             CoverageWarning,
         )
+    elif scanned and query.resource_ids and "resource" in result:
+        _warn_of_ids_without_messages(query, result, scanned, archive.source if archive else source)
     extra = {
         "engine": runner.name,
         "archive": archive.source if archive is not None else str(source),
@@ -214,3 +219,22 @@ def _show_progress(progress: bool | None) -> bool:
     if shell is not None and type(shell).__name__ == "ZMQInteractiveShell":
         return True
     return bool(getattr(sys.stderr, "isatty", lambda: False)())
+
+
+def _warn_of_ids_without_messages(query: Any, result: Any, scanned: int, where: Any) -> None:
+    """Ids asked for that sent no message in the range: the API would answer 404 for an id that
+    is not the project's, where an archive can only say it holds nothing of it."""
+    sent = set(result.loc[result["first_ms"].notna(), "resource"].astype(str))
+    silent = [i for i in query.resource_ids if i not in sent]
+    if not silent:
+        return
+    listed = ", ".join(silent[:5]) + (f" and {len(silent) - 5} more" if len(silent) > 5 else "")
+    them = "it" if len(silent) == 1 else "them"
+    warn_user(
+        f"no message of {len(silent)} of the {len(query.resource_ids)} {query.scope}s asked for "
+        f"was sent in the range, in the {scanned:,} objects scanned ({where}): {listed}. The "
+        f"frame has no rows for {them}, as for a {query.scope} that sent nothing; an id that is "
+        "not this application's (a typo) looks the same here, where the API would have "
+        "answered 404. Check the ids if that is not expected.",
+        CoverageWarning,
+    )

@@ -300,30 +300,48 @@ def _require(module: str, what: str) -> None:
 
 def _list(fs, item: str, protocol: str, scan_from, scan_to) -> list[str]:
     path = fs._strip_protocol(item)
-    if _has_magic(path):
-        return _qualify([p for p in fs.glob(path) if _is_data(p) and fs.isfile(p)], protocol)
+    if _has_magic(path):  # a folder it matches ("archive/2026/10/*") is searched whole
+        days = _days(scan_from, scan_to)
+        found: list[str] = []
+        for match in fs.glob(path):
+            found += _found_under(fs, match, days) if fs.isdir(match) else [match]
+        return _qualify([p for p in found if _is_data(p)], protocol)
     if fs.isfile(path):
         return _qualify([path], protocol)
     if not fs.isdir(path):
         return []
     root = path.rstrip("/")
     days = _days(scan_from, scan_to)
-    if days is not None and _has_years(fs, root):
-        # The dated layout: list only the day prefixes of the span (one listing per day).
-        found = []
-        for day in days:
-            prefix = f"{root}/{day:%Y/%m/%d}"
-            if fs.isdir(prefix):
-                found += fs.find(prefix)
-        if not found:  # the archive is there, the range is not: say where the archive is
-            first, last = _extent(fs, root)
-            raise InvalidArgumentError(
-                f"source: {item!r} holds no object under the day prefixes {days[0]:%Y/%m/%d} "
-                f"to {days[-1]:%Y/%m/%d} (the range, with the lateness around it); its day "
-                f"prefixes run from {first} to {last}. Choose a range within them."
-            )
-        return _qualify([p for p in found if _is_data(p)], protocol)
-    return _qualify([p for p in fs.find(root) if _is_data(p)], protocol)
+    found = _found_under(fs, root, days)
+    if not found and days is not None and _has_years(fs, root):
+        # the archive is there, the range is not: say where the archive is
+        first, last = _extent(fs, root)
+        raise InvalidArgumentError(
+            f"source: {item!r} holds no object under the day prefixes {days[0]:%Y/%m/%d} "
+            f"to {days[-1]:%Y/%m/%d} (the range, with the lateness around it); its day "
+            f"prefixes run from {first} to {last}. Choose a range within them."
+        )
+    return _qualify([p for p in found if _is_data(p)], protocol)
+
+
+def _found_under(fs, root: str, days: list[datetime] | None) -> list[str]:
+    """Every object under ``root``. In the dated layout (``YYYY/`` folders) only the day
+    prefixes of the span are listed (one listing per day), and everything beside the year
+    folders too: files (no hour prefix: always read) and other folders (``replay/2026/...``),
+    searched the same way."""
+    if days is None or not _has_years(fs, root):
+        return list(fs.find(root))
+    found = []
+    for day in days:
+        prefix = f"{root}/{day:%Y/%m/%d}"
+        if fs.isdir(prefix):
+            found += fs.find(prefix)
+    for entry in fs.ls(root, detail=False):
+        entry = entry.rstrip("/")
+        if re.fullmatch(r"\d{4}", entry.rsplit("/", 1)[-1]):
+            continue  # a year folder: its days of the span are listed above
+        found += _found_under(fs, entry, days) if fs.isdir(entry) else [entry]
+    return found
 
 
 def _extent(fs, root: str) -> tuple[str, str]:
