@@ -398,10 +398,13 @@ def _check_options(errors, max_workers, max_rate, offline, progress, dtype_backe
 def _failure_summary(failures, total: int, shown: int = 10) -> str:
     causes = {unreachable_endpoint(f.__cause__) if f.__cause__ else None for f in failures}
     if len(causes) == 1 and None not in causes:
-        # One line: the endpoint, not the same connection error once per request.
-        return f"{len(failures)} of {total} Pinpoint requests failed: {causes.pop()}. " + (
-            UNREACHABLE_FIX
-        )
+        # One line: the endpoint, not the same connection error once per request; said as
+        # when no request is made at all (no credentials) if none was answered.
+        cause = causes.pop()
+        if len(failures) == total:
+            counted = "" if total == 1 else f" (none of the {total} Pinpoint requests answered)"
+            return f"{cause}{counted}. " + UNREACHABLE_FIX
+        return f"{len(failures)} of {total} Pinpoint requests failed: {cause}. " + UNREACHABLE_FIX
     lines = "\n  ".join(str(f) for f in failures[:shown])
     more = (
         f"\n  ... and {len(failures) - shown} more (every one is in .failures, or in "

@@ -74,7 +74,7 @@ def _documented_status(shown):
     error = next((line for line in shown if ": error: " in line), None)
     if error is None:
         return 0
-    return 1 if "requests failed" in error else 2
+    return 1 if "requests failed" in error or "cannot reach Pinpoint" in error else 2
 
 
 def test_the_emulator_example_prints_its_url_first():
