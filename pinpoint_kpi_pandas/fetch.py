@@ -431,8 +431,19 @@ def service_error(
     text = f"{subject} failed: {code}"
     if status:
         text += f" (HTTP {status})"
-    text += f": {message.strip()}"
-    if status == 403 or code in ("NoCredentialsError", "PartialCredentialsError"):
+    said = " ".join(message.split())  # one line, whatever the server sent
+    web_page = said.startswith("<")
+    if web_page:  # a web server's page: something other than Pinpoint answered
+        said = (
+            f"an HTML page, not a Pinpoint answer ({said[:40]}...): is the endpoint Pinpoint "
+            "(or the emulator)? Check endpoint_url"
+        )
+    elif len(said) > 300:
+        said = said[:300] + "..."
+    text += f": {said}"
+    if web_page:
+        pass  # the advice is in the message: no id or credential is at fault
+    elif status == 403 or code in ("NoCredentialsError", "PartialCredentialsError"):
         cls = AccessDeniedError
         text = _followed_by(
             text,
@@ -442,7 +453,9 @@ def service_error(
         )
     elif status == 404:
         text = _followed_by(
-            text, "Check the ids: list_campaigns(application_id) shows the project's campaigns."
+            text,
+            "Check the ids: list_applications() shows the projects, list_campaigns("
+            "application_id) a project's campaigns.",
         )
     error = cls(text, request=request, code=code, status=status, service_message=message)
     error.__cause__ = exc

@@ -368,9 +368,9 @@ def _catalog_kpis(names: list[str], scope: str) -> tuple[catalog.Kpi, ...]:
     if len(groupings) > 1:
         described = ", ".join(f"{k.name} ({k.grouped_by or 'ungrouped'})" for k in kpis)
         raise InvalidArgumentError(
-            f"kpi_name lists KPIs with different groupings: {described}. One frame holds KPIs "
-            "of one grouping; read each grouping separately, or pick the variants that share "
-            "one (e.g. all '-grouped-by-date')."
+            f"kpi_name: the KPIs asked for have different groupings: {described}. One frame "
+            "holds KPIs of one grouping; read each grouping separately, or pick the variants "
+            "that share one (e.g. all '-grouped-by-date')."
         )
     value_keys = [k.value_key for k in kpis]
     if len(set(value_keys)) != len(value_keys):

@@ -223,7 +223,8 @@ def read_pinpoint_kpi(
     if offline and (start_time is None or end_time is None):
         raise InvalidArgumentError(
             "offline=True needs both start_time and end_time: an open-ended range moves with "
-            "the clock, so its answers are never stored. Pass the range the online read used."
+            "the clock (it ends now), so each run asks for a last window no store holds. Pass "
+            "the range the online read used."
         )
     given_names = name_map(names)
     store = open_store(cache, offline=offline)

@@ -229,3 +229,42 @@ def test_the_configured_endpoint_follows_botocores_variables(monkeypatch):
     assert endpoint.configured_endpoint("http://given:3") == "http://given:3"
     monkeypatch.setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
     assert endpoint.configured_endpoint(None) is None
+
+
+class _WebPage(BaseHTTPRequestHandler):
+    """A web server that is not Pinpoint: every path is a 404 HTML page of many lines."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        data = b"<!DOCTYPE HTML>\n<html lang='en'>\n<body>\n<h1>Not Found</h1>\n</body>\n</html>\n"
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_web_server_that_is_not_pinpoint_is_said_in_one_line(capsys):
+    from pinpoint_kpi_pandas import cli
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _WebPage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with pytest.raises(ppk.errors.FetchError) as caught:
+            ppk.read_pinpoint_kpi("a" * 32, KPI, *RANGE, endpoint_url=url)
+        message = str(caught.value)
+        assert "an HTML page, not a Pinpoint answer" in message and "Check endpoint_url" in message
+        assert "Check the ids" not in message  # no id is at fault
+        status = cli.main(["fetch", "a" * 32, KPI, "--start", RANGE[0], "--end", RANGE[1],
+                           "--endpoint-url", url])  # fmt: skip
+    finally:
+        server.shutdown()
+        server.server_close()
+    err = capsys.readouterr().err
+    assert status == 1 and len(err.strip().splitlines()) == 1, err
+    assert "First:" not in err and "more; --debug" not in err and "Check --endpoint-url" in err

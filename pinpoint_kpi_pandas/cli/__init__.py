@@ -1,7 +1,7 @@
 """The ``pinpoint-kpi`` command line.
 
 One subcommand per module: each private module here (``_emulator``, ``_fetch``, ``_events``,
-``_kpis``, ``_campaigns``, ``_compare``, ``_inventory``, ``_demo``) has an
+``_kpis``, ``_projects``, ``_campaigns``, ``_compare``, ``_inventory``, ``_demo``) has an
 ``add_parser(subparsers)`` that registers its parser with ``func=run``, and :data:`COMMANDS`
 lists them in ``--help`` order.
 What they share (the parser class, errors and warnings as one line, exit statuses, the
@@ -27,13 +27,33 @@ import sys
 from collections.abc import Sequence
 
 from .._version import __version__
-from . import _campaigns, _compare, _demo, _emulator, _events, _fetch, _inventory, _kpis
+from . import (
+    _campaigns,
+    _compare,
+    _demo,
+    _emulator,
+    _events,
+    _fetch,
+    _inventory,
+    _kpis,
+    _projects,
+)
 from ._common import EXIT_USAGE, Parser, run_command
 from ._flags import FLAGS, to_flags
 
 __all__ = ["COMMANDS", "FLAGS", "build_parser", "main", "to_flags"]
 
-COMMANDS = (_emulator, _fetch, _events, _kpis, _campaigns, _compare, _inventory, _demo)
+COMMANDS = (
+    _emulator,
+    _fetch,
+    _events,
+    _kpis,
+    _projects,
+    _campaigns,
+    _compare,
+    _inventory,
+    _demo,
+)
 """The modules that each add one subcommand, in ``--help`` order."""
 
 

@@ -159,7 +159,7 @@ def one_line(exc: BaseException | str) -> str:
     >>> one_line("12 of 12 requests failed:\n  a\n  b\n  ... and 10 more (all in .failures)")
     '12 of 12 requests failed: First: a (and 11 more; --debug shows all)'
     >>> one_line("2 objects cannot be read:\n  a: bad\n  b: bad\nRepair them.")
-    '2 objects cannot be read: First: a: bad (and 1 more; --debug shows all) Repair them.'
+    '2 objects cannot be read: First: a: bad (and 1 more; --debug shows all). Repair them.'
     >>> one_line("1 of 1 requests failed:\n  a failed")
     '1 of 1 requests failed: a failed'
     >>> one_line("one line only")
@@ -179,6 +179,8 @@ def one_line(exc: BaseException | str) -> str:
         text += (
             f" First: {items[0]} (and {more} more; --debug shows all)" if more else f" {items[0]}"
         )
+    if advice and not text.endswith((".", "!", "?", ":")):
+        text += "."  # the list's last item ends where the advice begins
     return " ".join([text, *advice])
 
 
@@ -204,12 +206,19 @@ def service_options() -> argparse.ArgumentParser:
     return common
 
 
-def range_options(parser: argparse.ArgumentParser) -> None:
-    """``--start`` and ``--end``."""
-    parser.add_argument(
-        "--start", metavar="DATE", help="first day (UTC), e.g. 2026-08-01 (default: 31 days ago)"
-    )
-    parser.add_argument("--end", metavar="DATE", help="last day (UTC), included")
+def range_options(parser: argparse.ArgumentParser, *, archive: bool = False) -> None:
+    """``--start`` and ``--end`` (``archive``: their defaults are an event archive's ends)."""
+    if archive:
+        start = "first day (UTC), e.g. 2026-08-01 (default: the archive's first)"
+        end = "last day (UTC), included (default: the archive's last)"
+    else:
+        start = (
+            "first day (UTC), e.g. 2026-08-01 (default: 31 days before --end; with neither, "
+            "Pinpoint's own window: the 31 days before it answers)"
+        )
+        end = "last day (UTC), included (default: now, by this machine's clock)"
+    parser.add_argument("--start", metavar="DATE", help=start)
+    parser.add_argument("--end", metavar="DATE", help=end)
 
 
 def target_options(parser: argparse.ArgumentParser, *, default_all: bool = False) -> None:

@@ -25,7 +25,7 @@ def add_parser(subparsers: Subparsers) -> None:
     p.add_argument("source", metavar="SOURCE", help="archive folder, glob or s3:// URI")
     p.add_argument("application_id", metavar="APP", help="the project (application) id")
     p.add_argument("kpi_names", metavar="KPI", nargs="+", help="KPI name(s) of one grouping")
-    range_options(p)
+    range_options(p, archive=True)
     target_options(p)
     p.add_argument(
         "--engine",
@@ -37,7 +37,8 @@ def add_parser(subparsers: Subparsers) -> None:
         "--lateness",
         default="72h",
         metavar="DURATION",
-        help="how long after --end events may arrive, e.g. 72h or 14D (default 72h), or 'none'",
+        help="how long after a message its later records may arrive, e.g. 72h or 14D "
+        "(default 72h), or 'none'; the read scans that long before --start and after --end",
     )
     p.add_argument(
         "--format", choices=("json", "parquet"), default=None, help="force the objects' format"

@@ -53,6 +53,8 @@ def _kpi_list(match: re.Match[str]) -> str:
 _PHRASES: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (r"\bkpi_name=\[([^\]]*)\]", _kpi_list),
     (r"\bthis frame\b", "this table"),
+    (r"\bThe frame has no rows\b", "The table has no rows"),
+    (r" or a timedelta\b", ""),  # a command line takes text
     (
         r"; the frame is in this error's \.frame \(errors='warn' returns it with a warning "
         r"instead\)",
@@ -61,9 +63,15 @@ _PHRASES: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (r"\bunder a 'Window' level\b", "in a 'Window' column"),
     (r"pinpoint_kpi_pandas\.catalog\.kpis\(scope\)", "`pinpoint-kpi kpis --scope SCOPE`"),
     (r"(pinpoint_kpi_pandas\.)?catalog\.kpis\(\)", "`pinpoint-kpi kpis`"),
+    (r"list_applications\(\)", "`pinpoint-kpi projects`"),
     (r"list_campaigns\((application_id|app_id)?\)", "`pinpoint-kpi campaigns APP`"),
     (r"list_journeys\((application_id|app_id)?\)", "`pinpoint-kpi campaigns APP --journeys`"),
     (r"\bdrop offline=True\b", "drop --offline"),
+    (
+        r"pinpoint_kpi_pandas\.read_pinpoint_events\(source, application_id, kpi_name, "
+        r"\.\.\.\), where source is",
+        "`pinpoint-kpi events SOURCE APP KPI`, where SOURCE is",
+    ),
     # where a frame keeps what a warning is about (df.attrs[...]): the command line has no frame
     (
         r"They are listed in df\.attrs\['pinpoint'\]\['provisional_days'\]; read again later",

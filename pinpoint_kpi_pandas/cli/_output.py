@@ -46,7 +46,7 @@ OUTPUT_FORMATS = (".csv", ".parquet", ".json")
 NAME_COLUMNS = {"CampaignId": "CampaignName", "JourneyId": "JourneyName"}
 """The id columns ``--names`` puts a name column beside, and that column's name."""
 
-_COUNT_KINDS = ("count", "unique_count")
+_COUNT_KINDS = ("count", "unique_count", "amount")  # amounts: whole millicents
 
 
 def flat_table(frame: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -146,6 +146,8 @@ def warn_of_ids_without_rows(frame: pd.DataFrame, *, shown: int = 5) -> None:
     from ..errors import PinpointKpiWarning, warn_user
 
     contract = frame_contract(frame)
+    if contract.source == "events":
+        return  # read_pinpoint_events said it already, naming the objects scanned
     level = {"campaign": "CampaignId", "journey": "JourneyId"}.get(contract.scope or "")
     missing = ids_without_rows(frame, level) if level else []
     if not missing or level is None:

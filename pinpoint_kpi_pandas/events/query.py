@@ -327,8 +327,8 @@ def _kpis(kpi_name: object, scope: str) -> tuple[catalog.Kpi, ...]:
     if len({k.grouped_by for k in kpis}) > 1:
         described = ", ".join(f"{k.name} ({k.grouped_by or 'ungrouped'})" for k in kpis)
         raise InvalidArgumentError(
-            f"kpi_name lists KPIs with different groupings: {described}. One frame holds KPIs of "
-            "one grouping; read each grouping separately."
+            f"kpi_name: the KPIs asked for have different groupings: {described}. One frame "
+            "holds KPIs of one grouping; read each grouping separately."
         )
     keys = [k.value_key for k in kpis]
     if len(set(keys)) != len(keys):

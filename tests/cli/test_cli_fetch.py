@@ -303,3 +303,34 @@ def test_fetch_caps_the_list_of_campaigns_without_rows(capsys, emulator, app):
     notes = [line for line in err.splitlines() if "no data" in line]
     assert len(notes) == 1, err
     assert "6 of the 12 campaigns" in notes[0] and notes[0].endswith(" and 1 more")
+
+
+def test_fetch_of_an_event_only_kpi_points_to_the_events_command(capsys, emulator, app):
+    status, _, err = _run(
+        capsys, "fetch", app.id, "clicks-grouped-by-date", "--campaign", "all",
+        "--start", "2026-10-01", "--end", "2026-10-28", "--endpoint-url", emulator.endpoint_url,
+    )  # fmt: skip
+    assert status == 2
+    assert "Read it with `pinpoint-kpi events SOURCE APP KPI`, where SOURCE is" in err
+    assert "read_pinpoint_events(" not in err
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".parquet"])
+def test_fetch_writes_money_as_the_whole_millicents_pinpoint_gives(
+    capsys, emulator, app, tmp_path, suffix
+):
+    sms = app.campaign("Cart Reminder SMS").id
+    target = tmp_path / f"spend{suffix}"
+    status, _, err = _run(
+        capsys, "fetch", app.id, "sms-spend", "--campaign", sms, "--start", "2026-08-01",
+        "--end", "2026-10-28", "-o", str(target), "--endpoint-url", emulator.endpoint_url,
+    )  # fmt: skip
+    assert status == 0, err
+    expected = ppk.read_pinpoint_kpi(
+        app.id, "sms-spend", "2026-08-01", "2026-10-28", campaign_id=sms,
+        endpoint_url=emulator.endpoint_url,
+    )["SmsSpend"].iloc[0]  # fmt: skip
+    written = _read_back(target)["SmsSpend"]
+    assert written.dtype.kind == "i" and written.tolist() == [int(expected)]
+    if suffix == ".csv":
+        assert f",{int(expected)}\n" in target.read_text()  # no ".0"
