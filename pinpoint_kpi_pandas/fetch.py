@@ -432,11 +432,12 @@ def service_error(
     if status:
         text += f" (HTTP {status})"
     said = " ".join(message.split())  # one line, whatever the server sent
-    web_page = said.startswith("<")
+    web_page = said[:14].lower().startswith(("<!doctype html", "<html"))
     if web_page:  # a web server's page: something other than Pinpoint answered
+        shown = said if len(said) <= 40 else said[:40] + "..."
         said = (
-            f"an HTML page, not a Pinpoint answer ({said[:40]}...): is the endpoint Pinpoint "
-            "(or the emulator)? Check endpoint_url"
+            f"an HTML page, not a Pinpoint answer ({shown}): is the endpoint Pinpoint (or the "
+            "emulator)? Check endpoint_url."
         )
     elif len(said) > 300:
         said = said[:300] + "..."

@@ -108,10 +108,15 @@ def find_files(paths: Any) -> list[tuple[str, bool]]:
         else:
             matches = []
         if not matches:
+            fix = (
+                "check the pattern (its folders, and that files end in .json)"
+                if glob.has_magic(text)
+                else "check the path, or use a glob such as 'exports/**/*.json'"
+            )
             raise InvalidArgumentError(
                 f"paths: {text!r} matches no file"
                 + (" (a folder with no .json files)" if walked else "")
-                + "; check the path, or use a glob such as 'exports/**/*.json'."
+                + f"; {fix}."
             )
         for match in matches:
             found.setdefault(match if walked else os.path.abspath(match), named)

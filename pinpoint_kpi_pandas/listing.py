@@ -18,6 +18,7 @@ from .checks import check_bool, check_id
 from .client import ClientOptions, client_options
 from .errors import InvalidArgumentError, MissingFromStoreError
 from .fetch import service_error
+from .retries import unreachable_from
 from .store import OFFLINE_NEEDS_CACHE, ResponseStore
 
 __all__ = [
@@ -55,7 +56,10 @@ def _items(client: Any, name: str, application_id: str | None = None) -> list[di
             page = getattr(client, method)(**params)[member]
         except Exception as exc:
             where = f" of application {application_id}" if application_id else ""
-            raise service_error(None, exc, what=f"listing the {name}{where}") from exc
+            what = f"listing the {name}{where}"
+            # the projects: no store keeps them, so the advice does not offer one
+            unreachable = unreachable_from(exc, subject=what, stored=application_id is not None)
+            raise (unreachable or service_error(None, exc, what=what)) from exc
         items.extend(page.get("Item") or [])
         token = page.get("NextToken")
         if not token or token in seen_tokens:

@@ -49,9 +49,9 @@ __all__ = [
     "unreachable_from",
 ]
 
+UNREACHABLE_CHECK = "Check endpoint_url (is the emulator running?) and the network"
 UNREACHABLE_FIX = (
-    "Check endpoint_url (is the emulator running?) and the network; offline=True with cache= "
-    "reads stored answers without the service."
+    f"{UNREACHABLE_CHECK}; offline=True with cache= reads stored answers without the service."
 )
 """What a message about an endpoint that cannot be reached tells the user to do."""
 
@@ -269,11 +269,12 @@ def _unreachable_parts(exc: BaseException) -> tuple[str, Any] | None:
 
 
 def unreachable_error(
-    endpoint: str, error: Any, *, subject: str | None = None, **details: Any
+    endpoint: str, error: Any, *, subject: str | None = None, stored: bool = True, **details: Any
 ) -> Any:
     """The :class:`~pinpoint_kpi_pandas.errors.EndpointUnreachableError` for ``endpoint``, which
     did not answer because of ``error`` (an exception or its text); ``subject`` names what
-    failed (``"listing the campaigns"``).
+    failed (``"listing the campaigns"``); ``stored``: what failed can be answered from a
+    ``cache=`` store (the advice says so).
 
     Examples
     --------
@@ -287,9 +288,8 @@ def unreachable_error(
     text = f"cannot reach Pinpoint at {endpoint} ({reason})"
     if subject:
         text = f"{subject} failed: {text}"
-    return EndpointUnreachableError(
-        f"{text}. {UNREACHABLE_FIX}", endpoint=endpoint, reason=reason, **details
-    )
+    fix = UNREACHABLE_FIX if stored else f"{UNREACHABLE_CHECK}."
+    return EndpointUnreachableError(f"{text}. {fix}", endpoint=endpoint, reason=reason, **details)
 
 
 def _is_unreachable(exc: BaseException) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._common import Subparsers, client_options_of, service_options
+from ._common import Subparsers, client_options_of, service_options, store_options
 
 __all__ = ["add_parser", "run"]
 
@@ -21,6 +21,7 @@ def add_parser(subparsers: Subparsers) -> None:
     p.add_argument("application_id", metavar="APP", help="the project (application) id")
     p.add_argument("--journeys", action="store_true", help="list journeys instead")
     p.add_argument("--csv", action="store_true", help="CSV instead of an aligned table")
+    store_options(p)
     p.set_defaults(func=run, command="campaigns")
 
 
@@ -30,7 +31,9 @@ def run(args: argparse.Namespace) -> int:
 
     reach = client_options_of(args)
     listing = list_journeys if args.journeys else list_campaigns
-    frame = listing(args.application_id, client_options=reach)
+    frame = listing(
+        args.application_id, client_options=reach, cache=args.cache, offline=args.offline
+    )
     if args.csv:
         frame.to_csv(sys.stdout)
         return 0

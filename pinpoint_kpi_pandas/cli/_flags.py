@@ -53,7 +53,7 @@ def _kpi_list(match: re.Match[str]) -> str:
 _PHRASES: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (r"\bkpi_name=\[([^\]]*)\]", _kpi_list),
     (r"\bthis frame\b", "this table"),
-    (r"\bThe frame has no rows\b", "The table has no rows"),
+    (r"\bThis frame\b", "This table"),
     (r" or a timedelta\b", ""),  # a command line takes text
     (
         r"; the frame is in this error's \.frame \(errors='warn' returns it with a warning "

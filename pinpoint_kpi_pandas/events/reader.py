@@ -186,9 +186,9 @@ def read_pinpoint_events(
         which = f" for the {query.scope}s asked for" if query.resource_ids else ""
         warn_user(
             f"no message of application {application_id}{which} was sent in the range, in the "
-            f"{scanned:,} objects scanned ({archive.source if archive else source}): the frame "
-            "is empty. Check application_id (the records' application.app_id) and the ids, or "
-            "the range.",
+            f"{scanned:,} objects scanned ({archive.source if archive else source}): this "
+            "frame holds no data. Check application_id (the records' application.app_id) and "
+            "the ids, or the range.",
             CoverageWarning,
         )
     elif scanned and query.resource_ids and "resource" in result:
@@ -232,8 +232,8 @@ def _warn_of_ids_without_messages(query: Any, result: Any, scanned: int, where: 
     them = "it" if len(silent) == 1 else "them"
     warn_user(
         f"no message of {len(silent)} of the {len(query.resource_ids)} {query.scope}s asked for "
-        f"was sent in the range, in the {scanned:,} objects scanned ({where}): {listed}. The "
-        f"frame has no rows for {them}, as for a {query.scope} that sent nothing; an id that is "
+        f"was sent in the range, in the {scanned:,} objects scanned ({where}): {listed}. This "
+        f"frame has no data for {them}, as for a {query.scope} that sent nothing; an id that is "
         "not this application's (a typo) looks the same here, where the API would have "
         "answered 404. Check the ids if that is not expected.",
         CoverageWarning,

@@ -38,5 +38,5 @@ def test_events_says_which_campaigns_asked_for_have_no_rows(capsys, app, archive
         "pinpoint-kpi events: warning: no message of 1 of the 2 campaigns asked for was sent in "
         "the range"
     )
-    assert "The table has no rows for it" in notes[0]  # a command has a table
+    assert "This table has no data for it" in notes[0]  # a command has a table
     assert set(pd.read_csv(path)["CampaignId"]) == {asked[1]}
