@@ -106,6 +106,13 @@ def run(args: argparse.Namespace) -> int:
 
     if args.events is not None:
         return _write_events(args)
+    if args.events_from is not None:
+        from ..errors import InvalidArgumentError
+
+        raise InvalidArgumentError(
+            "--events-from says from which day --events DIR writes an archive; add --events "
+            "DIR, or leave --events-from out to run the server."
+        )
 
     from ..emulator import Emulator
     from ..emulator.options import CLI_FLAGS, check_options
@@ -191,6 +198,7 @@ def _write_events(args: argparse.Namespace) -> int:
     first_day = None
     if args.events_from is not None:
         first_day = parse_instant(args.events_from, argument="--events-from", end=False).date()
+    _check_archive_folder(args.events)
     summary = write_event_archive(
         args.events,
         seed=args.seed,
@@ -208,3 +216,28 @@ def _write_events(args: argparse.Namespace) -> int:
         flush=True,
     )
     return 0
+
+
+def _check_archive_folder(folder: str) -> None:
+    """``--events DIR`` must be a new or empty folder: objects written beside an archive that
+    is there (another seed, scale or clock) would be read as one world's events."""
+    from pathlib import Path
+
+    from ..errors import InvalidArgumentError
+
+    target = Path(folder).expanduser()
+    if target.exists() and not target.is_dir():
+        raise InvalidArgumentError(f"--events {folder!r} is a file; give a folder to write to.")
+    if target.is_dir() and any(target.iterdir()):
+        raise InvalidArgumentError(
+            f"--events {folder!r} is not empty: the archive would be written beside what is "
+            "there, and a read would count both as one world's events. Give a new or empty "
+            "folder (or remove this one)."
+        )
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidArgumentError(
+            f"--events {folder!r} cannot be created ({exc.strerror or exc}); give a folder you "
+            "can write to."
+        ) from None

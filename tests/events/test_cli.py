@@ -141,3 +141,19 @@ def test_an_s3_archive_without_credentials_is_one_line_and_exit_1(capsys, monkey
     status = main([*argv, "--storage-option", "bogus=1"])
     err = capsys.readouterr().err
     assert status == 2 and "--storage-option values are not all options" in err
+
+
+def test_the_emulator_refuses_to_write_an_archive_beside_another(tmp_path):
+    # objects of two worlds in one folder would be read as one world's events
+    out = tmp_path / "archive"
+    (out / "2026").mkdir(parents=True)
+    status = main(["emulator", "--events", str(out), "--quiet"])
+    assert status == 2 and sorted(p.name for p in out.iterdir()) == ["2026"]
+
+
+def test_events_from_without_events_is_refused_not_ignored(capsys):
+    done = subprocess.run(  # a process of its own: the old code started the server here
+        [*CLI, "emulator", "--events-from", "2026-10-20", "--quiet"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2 and "add --events DIR" in done.stderr
