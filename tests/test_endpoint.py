@@ -62,8 +62,8 @@ class _Recorder(BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def stand_in_server(*, claims_emulator: bool):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+def stand_in_server(*, claims_emulator: bool = False, handler: type = _Recorder):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.seen, server.claims_emulator = [], claims_emulator
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -251,10 +251,7 @@ class _WebPage(BaseHTTPRequestHandler):
 def test_a_web_server_that_is_not_pinpoint_is_said_in_one_line(capsys):
     from pinpoint_kpi_pandas import cli
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _WebPage)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with stand_in_server(handler=_WebPage) as (_, url):
         with pytest.raises(ppk.errors.FetchError) as caught:
             ppk.read_pinpoint_kpi("a" * 32, KPI, *RANGE, endpoint_url=url)
         message = str(caught.value)
@@ -262,9 +259,6 @@ def test_a_web_server_that_is_not_pinpoint_is_said_in_one_line(capsys):
         assert "Check the ids" not in message  # no id is at fault
         status = cli.main(["fetch", "a" * 32, KPI, "--start", RANGE[0], "--end", RANGE[1],
                            "--endpoint-url", url])  # fmt: skip
-    finally:
-        server.shutdown()
-        server.server_close()
     err = capsys.readouterr().err
     assert status == 1 and len(err.strip().splitlines()) == 1, err
     assert "First:" not in err and "more; --debug" not in err and "Check --endpoint-url" in err

@@ -20,7 +20,7 @@ from ..dates import DateLike, format_instant
 from ..errors import BadFileWarning, CoverageWarning, InvalidArgumentError, warn_user
 from ..frame import DtypeBackend, check_dtype_backend
 from .coverage import coverage_problems
-from .query import plan_event_query
+from .query import EventQuery, plan_event_query
 from .rows import frame_from_rows
 from .run import bad_files_text
 from .sources import DEFAULT_LATENESS, find_archive
@@ -221,17 +221,20 @@ def _show_progress(progress: bool | None) -> bool:
     return bool(getattr(sys.stderr, "isatty", lambda: False)())
 
 
-def _warn_of_ids_without_messages(query: Any, result: Any, scanned: int, where: Any) -> None:
+def _warn_of_ids_without_messages(
+    query: EventQuery, result: pd.DataFrame, scanned: int, where: object
+) -> None:
     """Ids asked for that sent no message in the range: the API would answer 404 for an id that
     is not the project's, where an archive can only say it holds nothing of it."""
+    asked = query.resource_ids or ()
     sent = set(result.loc[result["first_ms"].notna(), "resource"].astype(str))
-    silent = [i for i in query.resource_ids if i not in sent]
+    silent = [i for i in asked if i not in sent]
     if not silent:
         return
     listed = ", ".join(silent[:5]) + (f" and {len(silent) - 5} more" if len(silent) > 5 else "")
     them = "it" if len(silent) == 1 else "them"
     warn_user(
-        f"no message of {len(silent)} of the {len(query.resource_ids)} {query.scope}s asked for "
+        f"no message of {len(silent)} of the {len(asked)} {query.scope}s asked for "
         f"was sent in the range, in the {scanned:,} objects scanned ({where}): {listed}. This "
         f"frame has no data for {them}, as for a {query.scope} that sent nothing; an id that is "
         "not this application's (a typo) looks the same here, where the API would have "

@@ -329,18 +329,17 @@ def _found_under(fs, root: str, days: list[datetime] | None) -> list[str]:
     prefixes of the span are listed (one listing per day), and everything beside the year
     folders too: files (no hour prefix: always read) and other folders (``replay/2026/...``),
     searched the same way."""
-    if days is None or not _has_years(fs, root):
+    entries = _entries(fs, root) if days is not None else []
+    if not any(_is_year(e) for e in entries):
         return list(fs.find(root))
     found = []
-    for day in days:
+    for day in days or ():
         prefix = f"{root}/{day:%Y/%m/%d}"
         if fs.isdir(prefix):
             found += fs.find(prefix)
-    for entry in fs.ls(root, detail=False):
-        entry = entry.rstrip("/")
-        if re.fullmatch(r"\d{4}", entry.rsplit("/", 1)[-1]):
-            continue  # a year folder: its days of the span are listed above
-        found += _found_under(fs, entry, days) if fs.isdir(entry) else [entry]
+    for entry in entries:
+        if not _is_year(entry):  # a year folder's days of the span are listed above
+            found += _found_under(fs, entry, days) if fs.isdir(entry) else [entry]
     return found
 
 
@@ -376,11 +375,19 @@ def _is_data(path: str) -> bool:
 
 
 def _has_years(fs, root: str) -> bool:
+    return any(_is_year(e) for e in _entries(fs, root))
+
+
+def _entries(fs, root: str) -> list[str]:
+    """What ``root`` holds, one listing (none when it is not a folder)."""
     try:
-        names = fs.ls(root, detail=False)
+        return [e.rstrip("/") for e in fs.ls(root, detail=False)]
     except (FileNotFoundError, NotADirectoryError):
-        return False
-    return any(re.fullmatch(r"\d{4}", n.rstrip("/").rsplit("/", 1)[-1]) for n in names)
+        return []
+
+
+def _is_year(path: str) -> bool:
+    return re.fullmatch(r"\d{4}", path.rsplit("/", 1)[-1]) is not None
 
 
 def _days(scan_from: datetime | None, scan_to: datetime | None) -> list[datetime] | None:
